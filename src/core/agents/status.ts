@@ -1,0 +1,25 @@
+/** The public status vocabulary (BRIEF §3). Tests, docs and the tree rely on these names. */
+export const AGENT_STATUSES = [
+  "pending_init",
+  "queued",
+  "running",
+  "waiting",
+  "completed",
+  "failed",
+  "timed_out",
+  "interrupted",
+] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const FINAL_STATUSES: ReadonlySet<AgentStatus> = new Set([
+  "completed",
+  "failed",
+  "timed_out",
+  "interrupted",
+]);
+
+export function isFinal(status: AgentStatus): boolean {
+  return FINAL_STATUSES.has(status);
+}
+
+export type AgentRole = "root" | "orchestrator" | "leaf";

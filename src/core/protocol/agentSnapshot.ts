@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { AGENT_STATUSES } from "../agents/status";
+
+/**
+ * What the UI (tree view, quick picks, status bar) may know about one agent.
+ * Built by the AgentRegistry; never holds a key, only its fingerprint.
+ */
+export const agentSnapshotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  parentId: z.string().nullable(),
+  rootId: z.string(),
+  depth: z.number().int().min(0),
+  role: z.enum(["root", "orchestrator", "leaf"]),
+  agentType: z.string().optional(),
+  task: z.string(),
+  providerId: z.string(),
+  model: z.string(),
+  status: z.enum(AGENT_STATUSES),
+  statusReason: z.string().optional(),
+  background: z.boolean(),
+  createdAt: z.number(),
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  /** Milliseconds of work so far (frozen once final). */
+  elapsedMs: z.number(),
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+  /** Own tokens plus every descendant's. */
+  subtreeTokensIn: z.number(),
+  subtreeTokensOut: z.number(),
+  toolCount: z.number(),
+  currentTool: z.string().optional(),
+  lastEvent: z.string().optional(),
+  keyFingerprint: z.string().optional(),
+  /** Epoch ms when the timeout fires; absent = no limit. */
+  timeoutAt: z.number().optional(),
+  /** Whether the timeout may be removed (foreground only). */
+  timeoutRemovable: z.boolean(),
+  stale: z.boolean(),
+  pendingApproval: z
+    .object({ requestId: z.string(), command: z.string(), cwd: z.string().optional() })
+    .optional(),
+  result: z.string().optional(),
+  error: z.string().optional(),
+  recentTools: z
+    .array(z.object({ name: z.string(), preview: z.string(), ok: z.boolean().optional() }))
+    .optional(),
+});
+export type AgentSnapshot = z.infer<typeof agentSnapshotSchema>;
+
+export const keyPoolSummarySchema = z.object({
+  providerId: z.string(),
+  healthy: z.number().int(),
+  cooling: z.number().int(),
+  invalid: z.number().int(),
+});
+export type KeyPoolSummary = z.infer<typeof keyPoolSummarySchema>;

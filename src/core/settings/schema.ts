@@ -1,0 +1,149 @@
+import { z } from "zod";
+
+/**
+ * The `subagents.*` settings: one zod schema per key, each with the default of
+ * BRIEF §3. package.json's `contributes.configuration` mirrors these (a unit
+ * test keeps the two in step).
+ */
+
+export const providerSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[^:\s]+$/, "a provider id must not contain ':' or spaces"),
+  baseUrl: z.url(),
+  models: z.array(z.string().min(1)).min(1),
+  envPrefix: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable prefix is letters, digits and '_'")
+    .optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export const DEFAULT_PROVIDERS: ProviderConfig[] = [
+  {
+    id: "openai",
+    baseUrl: "https://api.openai.com/v1",
+    models: ["gpt-5-mini", "gpt-5"],
+    envPrefix: "OPENAI_API_KEY",
+  },
+];
+
+/** `"<providerId>:<model>"`, split at the first `:` so `ollama:llama3:8b` works. */
+export const modelRefSchema = z
+  .string()
+  .regex(/^[^:\s]+:.+$/, 'expected "<providerId>:<model>", for example "openai:gpt-5-mini"');
+
+export const approvalPolicySchema = z.enum(["ask", "allowList", "deny"]);
+export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
+
+export const DEFAULT_ALLOWED_COMMANDS = [
+  "ls",
+  "pwd",
+  "cat",
+  "head",
+  "tail",
+  "wc",
+  "git status",
+  "git diff",
+  "git log",
+  "git show",
+  "rg",
+  "grep",
+  "find",
+  "npm test",
+  "node --version",
+];
+
+const positiveInt = z.number().int().positive();
+
+export const settingSchemas = {
+  providers: z.array(providerSchema).min(1).refine(
+    (list) => new Set(list.map((p) => p.id)).size === list.length,
+    "provider ids must be unique",
+  ),
+  model: z.union([modelRefSchema, z.literal("")]),
+  subagentModel: z.union([modelRefSchema, z.literal("")]),
+  maxConcurrentAgents: positiveInt.max(256),
+  maxQueuedAgents: z.number().int().min(0).max(10_000),
+  maxSpawnDepth: z.number().int().min(1).max(8),
+  "timeouts.foregroundSeconds": z.number().int().min(0).max(3600),
+  "timeouts.backgroundSeconds": positiveInt.max(3600),
+  "keyPool.cooldownSeconds": z.array(positiveInt.max(86_400)).min(1),
+  "approval.root": approvalPolicySchema,
+  "approval.subagents": approvalPolicySchema,
+  "approval.allowedCommands": z.array(z.string().min(1)),
+  "approval.deniedCommands": z.array(z.string().min(1)),
+  "staleSeconds.idle": positiveInt.max(86_400),
+  "staleSeconds.inTool": positiveInt.max(86_400),
+  "results.maxChars": z.number().int().min(500).max(1_000_000),
+  "results.maxPartialChars": z.number().int().min(200).max(1_000_000),
+} as const;
+
+export type SettingKey = keyof typeof settingSchemas;
+export type Settings = { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> };
+
+export const DEFAULT_SETTINGS: Settings = {
+  providers: DEFAULT_PROVIDERS,
+  model: "",
+  subagentModel: "",
+  maxConcurrentAgents: 8,
+  maxQueuedAgents: 100,
+  maxSpawnDepth: 1,
+  "timeouts.foregroundSeconds": 300,
+  "timeouts.backgroundSeconds": 900,
+  "keyPool.cooldownSeconds": [30, 300, 1800],
+  "approval.root": "ask",
+  "approval.subagents": "ask",
+  "approval.allowedCommands": DEFAULT_ALLOWED_COMMANDS,
+  "approval.deniedCommands": [],
+  "staleSeconds.idle": 450,
+  "staleSeconds.inTool": 1200,
+  "results.maxChars": 12_000,
+  "results.maxPartialChars": 8_000,
+};
+
+export interface SettingProblem {
+  key: SettingKey;
+  message: string;
+}
+
+/**
+ * Validates raw values (as read from configuration) key by key. A bad value
+ * is replaced by its default and reported; one bad key never discards the others.
+ */
+export function parseSettings(read: (key: SettingKey) => unknown): {
+  settings: Settings;
+  problems: SettingProblem[];
+} {
+  const settings = { ...DEFAULT_SETTINGS } as Record<SettingKey, unknown>;
+  const problems: SettingProblem[] = [];
+  for (const key of Object.keys(settingSchemas) as SettingKey[]) {
+    const raw = read(key);
+    if (raw === undefined) continue;
+    const parsed = settingSchemas[key].safeParse(raw);
+    if (parsed.success) {
+      settings[key] = parsed.data;
+    } else {
+      const first = parsed.error.issues[0];
+      const where = first && first.path.length > 0 ? ` (at ${first.path.join(".")})` : "";
+      problems.push({ key, message: `${first?.message ?? "invalid value"}${where}` });
+    }
+  }
+  return { settings: settings as Settings, problems };
+}
+
+/** Splits `"provider:model"` at the first `:`. */
+export function splitModelRef(ref: string): { providerId: string; model: string } | undefined {
+  const at = ref.indexOf(":");
+  if (at <= 0 || at === ref.length - 1) return undefined;
+  return { providerId: ref.slice(0, at), model: ref.slice(at + 1) };
+}
+
+/** The model ref roots use: the setting, or the first provider's first model. */
+export function rootModelRef(settings: Settings): string {
+  if (settings.model) return settings.model;
+  const first = settings.providers[0];
+  return first ? `${first.id}:${first.models[0] ?? ""}` : "";
+}

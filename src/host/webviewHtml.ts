@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import * as vscode from "vscode";
+
+/** A fresh, cryptographically random nonce for each webview load. */
+export function createNonce(): string {
+  return randomBytes(18).toString("base64");
+}
+
+/** The webview page: strict CSP, scripts only from the bundle with this load's nonce. */
+export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = createNonce();
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.css"));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join("; ");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Subagents</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DEFAULT_SETTINGS, parseSettings, rootModelRef, splitModelRef, type SettingKey } from "../../../src/core/settings/schema";
+
+function parse(values: Partial<Record<SettingKey, unknown>>) {
+  return parseSettings((key) => values[key]);
+}
+
+describe("settings", () => {
+  it("uses defaults when nothing is set", () => {
+    const { settings, problems } = parse({});
+    assert.deepEqual(settings, DEFAULT_SETTINGS);
+    assert.deepEqual(problems, []);
+  });
+
+  it("falls back per key and names the bad setting", () => {
+    const { settings, problems } = parse({ maxConcurrentAgents: -3, maxSpawnDepth: 2, "approval.root": "sometimes" });
+    assert.equal(settings.maxConcurrentAgents, 8);
+    assert.equal(settings.maxSpawnDepth, 2);
+    assert.equal(settings["approval.root"], "ask");
+    assert.deepEqual(problems.map((p) => p.key).sort(), ["approval.root", "maxConcurrentAgents"]);
+  });
+
+  it("rejects a background timeout of 0 and accepts a foreground timeout of 0", () => {
+    const { settings, problems } = parse({ "timeouts.backgroundSeconds": 0, "timeouts.foregroundSeconds": 0 });
+    assert.equal(settings["timeouts.backgroundSeconds"], 900);
+    assert.equal(settings["timeouts.foregroundSeconds"], 0);
+    assert.deepEqual(problems.map((p) => p.key), ["timeouts.backgroundSeconds"]);
+  });
+
+  it("rejects provider ids with ':' and duplicate ids", () => {
+    const bad = parse({ providers: [{ id: "a:b", baseUrl: "http://127.0.0.1:1/v1", models: ["m"] }] });
+    assert.equal(bad.problems[0]?.key, "providers");
+    const dup = parse({
+      providers: [
+        { id: "a", baseUrl: "http://127.0.0.1:1/v1", models: ["m"] },
+        { id: "a", baseUrl: "http://127.0.0.1:2/v1", models: ["m"] },
+      ],
+    });
+    assert.equal(dup.problems[0]?.key, "providers");
+    assert.deepEqual(dup.settings.providers, DEFAULT_SETTINGS.providers);
+  });
+
+  it("splits model references at the first colon", () => {
+    assert.deepEqual(splitModelRef("ollama:llama3:8b"), { providerId: "ollama", model: "llama3:8b" });
+    assert.equal(splitModelRef("nocolon"), undefined);
+    assert.equal(splitModelRef(":x"), undefined);
+    assert.equal(rootModelRef(DEFAULT_SETTINGS), "openai:gpt-5-mini");
+  });
+});

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { COMMAND_IDS } from "../../../src/host/commandIds";
+import { DEFAULT_SETTINGS, settingSchemas } from "../../../src/core/settings/schema";
+
+const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+  main: string;
+  extensionKind: string[];
+  capabilities: { untrustedWorkspaces: { supported: string } };
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string }>;
+    views: Record<string, Array<{ id: string; type?: string }>>;
+    viewsContainers: { activitybar: Array<{ id: string; title: string }> };
+    configuration: { properties: Record<string, { default: unknown; minimum?: number; maximum?: number }> };
+  };
+};
+
+/** BRIEF §3, copied verbatim: the public contract. */
+const CONTRACT: Array<[string, string]> = [
+  ["subagents.runTask", "Run Task…"],
+  ["subagents.addApiKey", "Add API Key…"],
+  ["subagents.removeApiKey", "Remove API Key…"],
+  ["subagents.importApiKeys", "Import API Keys from Environment"],
+  ["subagents.showKeyPool", "Show Key Pool"],
+  ["subagents.interruptAgent", "Interrupt Agent…"],
+  ["subagents.interruptAll", "Interrupt All Agents"],
+  ["subagents.setAgentTimeout", "Set Agent Timeout…"],
+  ["subagents.togglePauseSpawning", "Pause/Resume Spawning"],
+  ["subagents.openTranscript", "Open Agent Transcript…"],
+  ["subagents.clearFinished", "Clear Finished Agents"],
+];
+
+describe("package.json contract", () => {
+  it("lists every command id and title of the brief exactly, under category Subagents", () => {
+    const listed = pkg.contributes.commands.map((c) => [c.command, c.title]);
+    assert.deepEqual(listed.sort(), [...CONTRACT].sort());
+    for (const c of pkg.contributes.commands) assert.equal(c.category, "Subagents");
+  });
+
+  it("registers the same ids in code as in the manifest", () => {
+    assert.deepEqual(Object.values(COMMAND_IDS).sort(), CONTRACT.map(([id]) => id).sort());
+  });
+
+  it("declares the view container and the webview view", () => {
+    assert.ok(pkg.contributes.viewsContainers.activitybar.some((c) => c.id === "subagents" && c.title === "Subagents"));
+    const views = pkg.contributes.views["subagents"] ?? [];
+    assert.ok(views.some((v) => v.id === "subagents.agentTree" && v.type === "webview"));
+  });
+
+  it("runs as a workspace extension from the bundle, with limited untrusted support", () => {
+    assert.equal(pkg.main, "./dist/extension.js");
+    assert.deepEqual(pkg.extensionKind, ["workspace"]);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, "limited");
+  });
+
+  it("has a configuration entry for every setting, whose default matches the zod default", () => {
+    const props = pkg.contributes.configuration.properties;
+    const declared = Object.keys(props).sort();
+    const expected = Object.keys(settingSchemas).map((k) => `subagents.${k}`).sort();
+    assert.deepEqual(declared, expected);
+    for (const key of Object.keys(settingSchemas) as Array<keyof typeof DEFAULT_SETTINGS>) {
+      const prop = props[`subagents.${key}`];
+      assert.ok(prop, key);
+      assert.deepEqual(prop.default, DEFAULT_SETTINGS[key], `default of subagents.${key}`);
+      // The manifest's default must itself pass the zod schema.
+      assert.ok(settingSchemas[key].safeParse(prop.default).success, `schema accepts default of ${key}`);
+    }
+  });
+
+  it("keeps manifest bounds and zod bounds in step", () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const [key, prop] of Object.entries(props)) {
+      const name = key.slice("subagents.".length) as keyof typeof settingSchemas;
+      const schema = settingSchemas[name];
+      if (prop.minimum !== undefined) {
+        assert.equal(schema.safeParse(prop.minimum - 1).success, false, `${key} below minimum`);
+        assert.equal(schema.safeParse(prop.minimum).success, true, `${key} at minimum`);
+      }
+      if (prop.maximum !== undefined) {
+        assert.equal(schema.safeParse(prop.maximum + 1).success, false, `${key} above maximum`);
+        assert.equal(schema.safeParse(prop.maximum).success, true, `${key} at maximum`);
+      }
+    }
+  });
+});
