@@ -43,17 +43,3 @@ export interface WorkspaceTools {
   runCommand(request: CommandRequest): Promise<CommandResult>;
   getDiagnostics(path?: string): Promise<Array<{ path: string; line: number; severity: string; message: string }>>;
 }
-
-/**
- * Asks someone (the user, via the tree or a notification) whether a command
- * may run. Must never block other agents; resolves when decided or aborted.
- */
-export interface ApprovalPrompt {
-  request(options: {
-    agentId: string;
-    agentName: string;
-    command: string;
-    cwd?: string;
-    signal: AbortSignal;
-  }): Promise<"approved" | "denied">;
-}

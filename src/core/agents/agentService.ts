@@ -1,0 +1,40 @@
+import type { Event } from "../common/emitter";
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
+
+/**
+ * What the host and the UI may do with agents. The core implements it on the
+ * registry and scheduler; the host's commands and the tree view call only this.
+ * Methods that refuse (unknown id, final agent, bad timeout) throw an Error
+ * whose message is fit to show to the user.
+ */
+export interface AgentService {
+  /** Fires after any change of the tree; listeners coalesce as they need. */
+  readonly onDidChange: Event<void>;
+  snapshot(): AgentSnapshot[];
+  get(agentId: string): AgentSnapshot | undefined;
+
+  /** Starts a root agent; `done` settles with its final snapshot (never rejects). */
+  runRoot(options: { task: string; modelRef?: string }): { agentId: string; done: Promise<AgentSnapshot> };
+
+  /** Stops the agent and its descendants. */
+  interrupt(agentId: string, reason?: string): void;
+  interruptAll(reason?: string): void;
+  /** `null` removes the limit (foreground agents only). */
+  setTimeout(agentId: string, seconds: number | null): void;
+  extendTimeout(agentId: string, seconds: number): void;
+  /** Queues input; an idle or finished agent wakes and runs again. */
+  sendMessage(agentId: string, message: string): void;
+  /** Answers a pending `run_command` approval shown in the tree. */
+  resolveApproval(requestId: string, decision: "approved" | "denied"): void;
+
+  readonly spawningPaused: boolean;
+  setSpawningPaused(paused: boolean): void;
+  /** Removes finished root trees; returns how many agents were removed. */
+  clearFinished(): number;
+}
+
+/** Persisted form of the tree, so a window reload can bring it back. */
+export interface TreeStore {
+  save(agents: readonly AgentSnapshot[]): void;
+  load(): Promise<AgentSnapshot[]>;
+}
