@@ -41,8 +41,19 @@ const webview = {
   loader: { ".ttf": "file" },
 };
 
+/** @type {esbuild.BuildOptions} */
+const server = {
+  ...base,
+  entryPoints: { server: "src/server/main.ts" },
+  outdir: "dist",
+  platform: "node",
+  // Started by the extension host's Node (22) over IPC.
+  target: "node22",
+  format: "cjs",
+};
+
 /** @type {esbuild.BuildOptions[]} */
-export const configs = [host, webview];
+export const configs = [host, webview, server];
 
 async function main() {
   if (watch) {

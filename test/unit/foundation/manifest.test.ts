@@ -31,10 +31,13 @@ const CONTRACT: Array<[string, string]> = [
   ["subagents.clearFinished", "Clear Finished Agents"],
 ];
 
+/** Commands beyond the brief's contract, each added by an issue that needed it. */
+const EXTRA: Array<[string, string]> = [["subagents.newAgentDefinition", "New Agent Definition"]];
+
 describe("package.json contract", () => {
   it("lists every command id and title of the brief exactly, under category Subagents", () => {
     const listed = pkg.contributes.commands.map((c) => [c.command, c.title]);
-    assert.deepEqual(listed.sort(), [...CONTRACT].sort());
+    assert.deepEqual(listed.sort(), [...CONTRACT, ...EXTRA].sort());
     for (const c of pkg.contributes.commands) assert.equal(c.category, "Subagents");
   });
 
