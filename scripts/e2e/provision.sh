@@ -50,7 +50,7 @@ trap 'fail "command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 # Run a command with its output appended to the log (never reads stdin).
 run_logged() {
   printf '\n===== %s | %s\n' "$(date -u +%FT%TZ)" "$*" >>"$LOG"
-  "$@" </dev/null >>"$LOG" 2>&1
+  "$@" </dev/null >>"$LOG" 2>&1 9>&-
 }
 
 mkdir -p "$CACHE" || fail "cannot create cache folder $CACHE"
@@ -68,6 +68,8 @@ if command -v flock >/dev/null 2>&1; then
   fi
 fi
 
+printf '\n##### provision run %s (pid %s)\n' "$(date -u +%FT%TZ)" "$$" >>"$LOG"
+
 # ---------------------------------------------------------------- apt ------
 apt_missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -83,10 +85,12 @@ if ((${#apt_missing[@]})); then
       || fail "missing Debian packages (${apt_missing[*]}) and not root (no passwordless sudo); install them and rerun"
     SUDO=(sudo -n)
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  run_logged "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update \
-    || fail "apt-get update failed"
-  run_logged "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+  apt=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive)
+  apt_opts=(-o DPkg::Lock::Timeout=300)
+  # Finish a dpkg run that an earlier interruption left half done.
+  run_logged "${apt[@]}" dpkg --configure -a || fail "dpkg --configure -a failed"
+  run_logged "${apt[@]}" apt-get "${apt_opts[@]}" update || fail "apt-get update failed"
+  run_logged "${apt[@]}" apt-get "${apt_opts[@]}" install -y -q \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     "${apt_missing[@]}" \
     || fail "apt-get install ${apt_missing[*]} failed"
@@ -145,19 +149,41 @@ else
 fi
 
 # ---- code-server ----
+# Installed, postinstall finished (it installs lib/vscode's dependencies and
+# then links bin/remote-cli/code-server), and the native modules load in Node 24.
 code_server_ok() {
-  [[ -f "$CS_ENTRY" ]] \
-    && [[ "$("$NODE_BIN" -p 'require(process.argv[1]).version' "$CS_DIR/node_modules/code-server/package.json" 2>/dev/null)" == "$CODE_SERVER_VERSION" ]]
+  local pkg="$CS_DIR/node_modules/code-server"
+  [[ -f "$CS_ENTRY" && -L "$pkg/lib/vscode/bin/remote-cli/code-server" && -d "$pkg/lib/vscode/extensions/node_modules" ]] \
+    && "$NODE_BIN" - "$pkg" "$CODE_SERVER_VERSION" <<'JS' >>"$LOG" 2>&1
+const { createRequire } = require('module');
+const [pkg, want] = process.argv.slice(2);
+const top = createRequire(pkg + '/package.json');
+const vscode = createRequire(pkg + '/lib/vscode/package.json');
+const have = top('./package.json').version;
+if (have !== want) throw new Error(`code-server is ${have}, want ${want}`);
+top('argon2');
+for (const m of ['@vscode/spdlog', 'node-pty', 'kerberos', '@vscode/sqlite3', '@parcel/watcher', '@vscode/native-watchdog']) vscode(m);
+console.log(`code-server ${have}: native modules load in Node ${process.version}`);
+JS
 }
 
 cs_marker="code-server@$CODE_SERVER_VERSION node=$("$NODE_BIN" --version)"
 if component_ok "$CS_DIR" "$cs_marker" && code_server_ok; then
   log "code-server $CODE_SERVER_VERSION cached: $CS_ENTRY"
 else
-  log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (takes ~5 minutes; log: $LOG)"
+  log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (takes a few minutes; log: $LOG)"
   start=$SECONDS
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
+  # Approve the install scripts (code-server's postinstall builds VS Code's
+  # native modules) for npm versions that gate them on allowScripts.
+  cat >"$CS_DIR/package.json" <<'JSON'
+{
+  "name": "subagents-e2e-code-server",
+  "private": true,
+  "allowScripts": { "code-server": true, "argon2": true }
+}
+JSON
   ( npm_clean_env
     export PATH="$(dirname "$NODE_BIN"):$PATH"
     export npm_config_nodedir="$NODE_PKG"
