@@ -22,8 +22,12 @@ export interface AgentService {
   /** `null` removes the limit (foreground agents only). */
   setTimeout(agentId: string, seconds: number | null): void;
   extendTimeout(agentId: string, seconds: number): void;
-  /** Queues input; an idle or finished agent wakes and runs again. */
-  sendMessage(agentId: string, message: string): void;
+  /**
+   * Queues input; an idle or finished agent wakes and runs again. `modelRef`
+   * (`"<provider>:<model>"`) re-targets a finished agent's new run; it is
+   * kept only when the resume is accepted.
+   */
+  sendMessage(agentId: string, message: string, options?: { modelRef?: string }): void;
   /** Answers a pending `run_command` approval shown in the tree. */
   resolveApproval(requestId: string, decision: "approved" | "denied"): void;
 

@@ -1,0 +1,183 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { createAgentService } from "../src/core/agents/agentSupervisor";
+import type { TranscriptEvent, TranscriptStore } from "../src/core/agents/transcript";
+import { isFinal } from "../src/core/agents/status";
+import { systemClock, type Clock } from "../src/core/common/clock";
+import type { ChatMessage } from "../src/core/llm/modelClient";
+import { testSettings } from "../test/fakes/agentTestKit";
+import { FakeWorkspaceTools } from "../test/fakes/fakeWorkspaceTools";
+import { spawnCall, startLiveKit } from "../test/fakes/liveModelKit";
+import { ScriptedModelClient } from "../test/fakes/scriptedModelClient";
+
+/**
+ * Scheduler benchmarks of issue 4:
+ * - spawn.registerP99Ms: from the start of a spawn_agent call to the child
+ *   being in the registry, while every child's startup takes 2 s;
+ * - scheduler.fanout.speedup: 16 children × 4 model calls of 100 ms on the
+ *   test server (4 keys): wall time with cap 1 (one child at a time) ÷ with cap 8;
+ * - memory.perFinishedAgentKB: heap growth per finished agent kept in the
+ *   tree, 1,000 agents, transcripts handed to a store outside the heap.
+ */
+export async function runBench(): Promise<Record<string, number>> {
+  const register = await registerLatency();
+  const speedup = await fanoutSpeedup();
+  const memory = await memoryPerAgent();
+  return {
+    "spawn.registerP99Ms": register.p99,
+    "spawn.registerP50Ms": register.p50,
+    "scheduler.fanout.speedup": speedup.speedup,
+    "scheduler.fanout.sequentialMs": speedup.sequentialMs,
+    "scheduler.fanout.parallelMs": speedup.parallelMs,
+    "memory.perFinishedAgentKB": memory,
+  };
+}
+
+const hrClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout: systemClock.setTimeout,
+};
+
+/**
+ * Every registry change fires onDidChange synchronously. For one spawn the
+ * fires are: the parent's tool start (spawn_agent begins), then the child's
+ * registration, whose "spawned" transcript line follows at once. So the
+ * latency of a spawn is the time between those two fires; the listener only
+ * records timestamps, so measuring adds nothing to what is measured.
+ */
+async function registerLatency(): Promise<{ p50: number; p99: number }> {
+  const turns = 5;
+  const perTurn = 100;
+  const client = new ScriptedModelClient((call) =>
+    call.role === "root" && call.turn < turns
+      ? { toolCalls: Array.from({ length: perTurn }, (_, i) => spawnCall(`t${call.turn}-c${i}`, { background: true, timeout_seconds: 60 })) }
+      : { text: "done" },
+  );
+  const settings = testSettings({ maxQueuedAgents: 10_000 });
+  const fires: number[] = [];
+  const registrations: number[] = [];
+  const transcripts: TranscriptStore = {
+    append(_agentId, event) {
+      if (event.type === "spawned" && event.parentId !== null) registrations.push(fires.length - 1);
+    },
+    read: async () => [],
+  };
+  const service = createAgentService({
+    settings: () => settings,
+    modelClient: client,
+    workspace: new FakeWorkspaceTools(),
+    transcripts,
+    usableKeyCount: () => 4,
+    clock: hrClock,
+    // The 2 s startup of every child; it ends early when the child is stopped.
+    resolveAgentType: ({ signal }) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 2000);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      }),
+  });
+  const listener = service.onDidChange(() => void fires.push(performance.now()));
+  const run = service.runRoot({ task: "spawn many" });
+  while (registrations.length < turns * perTurn) await new Promise((r) => setTimeout(r, 5));
+  service.interruptAll("benchmark finished");
+  await run.done;
+  listener.dispose();
+  service.dispose();
+  const samples = registrations.map((i) => (fires[i] ?? 0) - (fires[i - 1] ?? 0)).sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
+async function fanoutSpeedup(): Promise<{ speedup: number; sequentialMs: number; parallelMs: number }> {
+  const wall = async (cap: number): Promise<number> => {
+    const kit = await startLiveKit({
+      keyCount: 4,
+      settings: { maxConcurrentAgents: cap, maxQueuedAgents: 100 },
+      script: (v) => {
+        if (v.role === "root") return v.turn === 0 ? { toolCalls: Array.from({ length: 16 }, (_, i) => spawnCall(`child ${i}`)) } : { text: "ok" };
+        if (v.turn < 3) return { toolCalls: [{ name: "list_files", arguments: {} }], delayMs: 100 };
+        return { text: `${v.task} done`, delayMs: 100 };
+      },
+    });
+    try {
+      const started = performance.now();
+      const final = await kit.service.runRoot({ task: "fan out" }).done;
+      const ms = performance.now() - started;
+      if (final.status !== "completed") throw new Error(`fan-out root ended ${final.status}: ${final.statusReason ?? ""}`);
+      return ms;
+    } finally {
+      await kit.close();
+    }
+  };
+  const sequentialMs = await wall(1);
+  const parallelMs = await wall(8);
+  return { speedup: sequentialMs / parallelMs, sequentialMs, parallelMs };
+}
+
+/** A transcript store that keeps nothing on the heap (the host writes JSONL to disk). */
+class DiskLikeTranscriptStore implements TranscriptStore {
+  bytes = 0;
+  append(_agentId: string, event: TranscriptEvent): void {
+    this.bytes += JSON.stringify(event).length;
+  }
+  async read(): Promise<TranscriptEvent[]> {
+    return [];
+  }
+}
+
+async function memoryPerAgent(): Promise<number> {
+  const gc = exposeGc();
+  const roots = 100;
+  const childrenPerRoot = 9;
+  const client = new ScriptedModelClient((call) => {
+    if (call.role === "root") {
+      if (call.turn === 0) return { toolCalls: Array.from({ length: childrenPerRoot }, (_, i) => spawnCall(`${call.task}/worker ${i}`, { background: true })) };
+      if (call.turn === 1) return { toolCalls: [{ name: "wait_agents", arguments: { agent_ids: spawnedIdsOf(call.messages) } }] };
+      return { text: `summary of ${call.task}: ${"r".repeat(400)}` };
+    }
+    if (call.turn === 0) return { toolCalls: [{ name: "read_file", arguments: { path: "src/a.ts" } }] };
+    return { text: `result of ${call.task}: ${"x".repeat(800)}` };
+  });
+  const settings = testSettings({ maxConcurrentAgents: 16, maxQueuedAgents: 10_000 });
+  const base = heapAfterGc(gc);
+  const service = createAgentService({
+    settings: () => settings,
+    modelClient: client,
+    workspace: new FakeWorkspaceTools({ "src/a.ts": "export const a = 1;\n".repeat(50) }),
+    transcripts: new DiskLikeTranscriptStore(),
+    usableKeyCount: () => 8,
+  });
+  const runs = Array.from({ length: roots }, (_, i) => service.runRoot({ task: `root ${i}` }).done);
+  await Promise.all(runs);
+  while (!service.snapshot().every((a) => isFinal(a.status))) await new Promise((r) => setTimeout(r, 10));
+  client.calls.length = 0; // the fake client's own log is not the service's memory
+  const agents = service.snapshot().length;
+  const grown = heapAfterGc(gc) - base;
+  service.dispose();
+  return grown / agents / 1024;
+}
+
+function spawnedIdsOf(messages: readonly ChatMessage[]): string[] {
+  return messages.flatMap((m) => {
+    if (m.role !== "tool" || typeof m.content !== "string" || !m.content.startsWith("{")) return [];
+    const parsed = JSON.parse(m.content) as { agent_id?: unknown };
+    return typeof parsed.agent_id === "string" ? [parsed.agent_id] : [];
+  });
+}
+
+function exposeGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+function heapAfterGc(gc: () => void): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}

@@ -1,0 +1,141 @@
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import type { AgentRole, AgentStatus } from "./status";
+
+export interface RecentTool {
+  name: string;
+  preview: string;
+  ok?: boolean;
+}
+
+/**
+ * The registry's mutable state of one agent. Only the AgentRegistry hands out
+ * copies of it (as `AgentSnapshot`); runtime objects (abort controllers,
+ * leases, conversations) live with the run, not here, so a finished agent
+ * costs only this record.
+ */
+export interface AgentRecord {
+  readonly id: string;
+  name: string;
+  readonly parentId: string | null;
+  readonly rootId: string;
+  readonly depth: number;
+  readonly role: AgentRole;
+  agentType?: string;
+  readonly task: string;
+  context?: string;
+  providerId: string;
+  model: string;
+  readonly background: boolean;
+  status: AgentStatus;
+  statusReason?: string;
+  readonly createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** Time of earlier runs; while a run is active, `now - runStartedAt` is added. */
+  elapsedBeforeRunMs: number;
+  runStartedAt?: number;
+  tokensIn: number;
+  tokensOut: number;
+  toolCount: number;
+  currentTool?: string;
+  lastEvent?: string;
+  keyFingerprint?: string;
+  /** Configured limit of each run; `undefined` = no limit (never for background agents). */
+  timeoutSeconds: number | undefined;
+  timeoutAt?: number;
+  stale: boolean;
+  pendingApproval?: { requestId: string; command: string; cwd?: string };
+  result?: string;
+  error?: string;
+  recentTools: RecentTool[];
+  readonly childIds: string[];
+}
+
+export const RECENT_TOOLS_KEPT = 5;
+
+export function elapsedMs(record: AgentRecord, now: number): number {
+  const current = record.runStartedAt !== undefined ? now - record.runStartedAt : 0;
+  return record.elapsedBeforeRunMs + Math.max(0, current);
+}
+
+/** Copies a record into the public snapshot shape (subtree tokens are filled in by the registry). */
+export function toSnapshot(record: AgentRecord, now: number, subtree: { in: number; out: number }): AgentSnapshot {
+  const snapshot: AgentSnapshot = {
+    id: record.id,
+    name: record.name,
+    parentId: record.parentId,
+    rootId: record.rootId,
+    depth: record.depth,
+    role: record.role,
+    task: record.task,
+    providerId: record.providerId,
+    model: record.model,
+    status: record.status,
+    background: record.background,
+    createdAt: record.createdAt,
+    elapsedMs: elapsedMs(record, now),
+    tokensIn: record.tokensIn,
+    tokensOut: record.tokensOut,
+    subtreeTokensIn: subtree.in,
+    subtreeTokensOut: subtree.out,
+    toolCount: record.toolCount,
+    timeoutRemovable: !record.background,
+    stale: record.stale,
+  };
+  if (record.agentType !== undefined) snapshot.agentType = record.agentType;
+  if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
+  if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
+  if (record.endedAt !== undefined) snapshot.endedAt = record.endedAt;
+  if (record.currentTool !== undefined) snapshot.currentTool = record.currentTool;
+  if (record.lastEvent !== undefined) snapshot.lastEvent = record.lastEvent;
+  if (record.keyFingerprint !== undefined) snapshot.keyFingerprint = record.keyFingerprint;
+  if (record.timeoutAt !== undefined) snapshot.timeoutAt = record.timeoutAt;
+  if (record.pendingApproval !== undefined) snapshot.pendingApproval = { ...record.pendingApproval };
+  if (record.result !== undefined) snapshot.result = record.result;
+  if (record.error !== undefined) snapshot.error = record.error;
+  if (record.recentTools.length > 0) snapshot.recentTools = record.recentTools.map((t) => ({ ...t }));
+  return snapshot;
+}
+
+/** Rebuilds a record from a persisted snapshot (window reload). */
+export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeconds: number; foregroundSeconds: number }): AgentRecord {
+  const record: AgentRecord = {
+    id: snapshot.id,
+    name: snapshot.name,
+    parentId: snapshot.parentId,
+    rootId: snapshot.rootId,
+    depth: snapshot.depth,
+    role: snapshot.role,
+    task: snapshot.task,
+    providerId: snapshot.providerId,
+    model: snapshot.model,
+    background: snapshot.background,
+    status: snapshot.status,
+    createdAt: snapshot.createdAt,
+    elapsedBeforeRunMs: snapshot.elapsedMs,
+    tokensIn: snapshot.tokensIn,
+    tokensOut: snapshot.tokensOut,
+    toolCount: snapshot.toolCount,
+    timeoutSeconds: snapshot.background
+      ? defaults.backgroundSeconds
+      : snapshot.role === "root" || defaults.foregroundSeconds === 0
+        ? undefined
+        : defaults.foregroundSeconds,
+    stale: false,
+    recentTools: (snapshot.recentTools ?? []).map((t) => ({
+      name: t.name,
+      preview: t.preview,
+      ...(t.ok !== undefined ? { ok: t.ok } : {}),
+    })),
+    childIds: [],
+  };
+  if (snapshot.agentType !== undefined) record.agentType = snapshot.agentType;
+  if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
+  if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;
+  if (snapshot.endedAt !== undefined) record.endedAt = snapshot.endedAt;
+  if (snapshot.lastEvent !== undefined) record.lastEvent = snapshot.lastEvent;
+  if (snapshot.keyFingerprint !== undefined) record.keyFingerprint = snapshot.keyFingerprint;
+  if (snapshot.result !== undefined) record.result = snapshot.result;
+  if (snapshot.error !== undefined) record.error = snapshot.error;
+  return record;
+}

@@ -1,0 +1,140 @@
+import type { Clock } from "../common/clock";
+import type { IDisposable } from "../common/disposable";
+import { Emitter } from "../common/emitter";
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import { toSnapshot, type AgentRecord } from "./agentRecord";
+import { isFinal } from "./status";
+
+/**
+ * The agent tree: every agent of this window, parents before children. It
+ * owns the records, answers tree questions (subtree, ancestry) and fires one
+ * change event per mutation; the UI coalesces them as it needs.
+ */
+export class AgentRegistry implements IDisposable {
+  private readonly records = new Map<string, AgentRecord>();
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly clock: Clock) {}
+
+  add(record: AgentRecord): void {
+    if (this.records.has(record.id)) throw new Error(`an agent with id ${record.id} already exists`);
+    this.records.set(record.id, record);
+    if (record.parentId !== null) this.records.get(record.parentId)?.childIds.push(record.id);
+    this.changed.fire();
+  }
+
+  has(agentId: string): boolean {
+    return this.records.has(agentId);
+  }
+
+  get(agentId: string): AgentRecord | undefined {
+    return this.records.get(agentId);
+  }
+
+  /** The record, or an Error fit for a user or a model. */
+  require(agentId: string): AgentRecord {
+    const record = this.records.get(agentId);
+    if (!record) throw new Error(`No agent with id "${agentId}" exists (it may have been cleared).`);
+    return record;
+  }
+
+  /** Mutates a record and announces the change; unknown ids are ignored. */
+  update(agentId: string, mutate: (record: AgentRecord) => void): void {
+    const record = this.records.get(agentId);
+    if (!record) return;
+    mutate(record);
+    this.changed.fire();
+  }
+
+  /** For changes outside the records that the UI shows (the pause flag). */
+  notifyChanged(): void {
+    this.changed.fire();
+  }
+
+  all(): IterableIterator<AgentRecord> {
+    return this.records.values();
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  children(agentId: string): AgentRecord[] {
+    const record = this.records.get(agentId);
+    if (!record) return [];
+    return record.childIds.flatMap((id) => this.records.get(id) ?? []);
+  }
+
+  /** Every descendant, breadth first. */
+  descendants(agentId: string): AgentRecord[] {
+    const out = this.children(agentId);
+    for (let i = 0; i < out.length; i++) {
+      const next = out[i];
+      if (next) out.push(...this.children(next.id));
+    }
+    return out;
+  }
+
+  isDescendant(ancestorId: string, agentId: string): boolean {
+    let current = this.records.get(agentId);
+    while (current && current.parentId !== null) {
+      if (current.parentId === ancestorId) return true;
+      current = this.records.get(current.parentId);
+    }
+    return false;
+  }
+
+  snapshot(agentId: string): AgentSnapshot | undefined {
+    const record = this.records.get(agentId);
+    if (!record) return undefined;
+    const subtree = { in: record.tokensIn, out: record.tokensOut };
+    for (const d of this.descendants(agentId)) {
+      subtree.in += d.tokensIn;
+      subtree.out += d.tokensOut;
+    }
+    return toSnapshot(record, this.clock.now(), subtree);
+  }
+
+  snapshotAll(): AgentSnapshot[] {
+    const now = this.clock.now();
+    const totals = new Map<string, { in: number; out: number }>();
+    const totalOf = (record: AgentRecord): { in: number; out: number } => {
+      const known = totals.get(record.id);
+      if (known) return known;
+      const sum = { in: record.tokensIn, out: record.tokensOut };
+      for (const child of this.children(record.id)) {
+        const c = totalOf(child);
+        sum.in += c.in;
+        sum.out += c.out;
+      }
+      totals.set(record.id, sum);
+      return sum;
+    };
+    return [...this.records.values()].map((record) => toSnapshot(record, now, totalOf(record)));
+  }
+
+  /** Removes whole root trees in which every agent is final; returns how many agents went. */
+  removeFinishedRoots(): number {
+    let removed = 0;
+    for (const record of [...this.records.values()]) {
+      if (record.parentId !== null || !this.records.has(record.id)) continue;
+      const tree = [record, ...this.descendants(record.id)];
+      if (!tree.every((r) => isFinal(r.status))) continue;
+      for (const r of tree) this.records.delete(r.id);
+      removed += tree.length;
+    }
+    if (removed > 0) this.changed.fire();
+    return removed;
+  }
+
+  countWhere(predicate: (record: AgentRecord) => boolean): number {
+    let n = 0;
+    for (const record of this.records.values()) if (predicate(record)) n++;
+    return n;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

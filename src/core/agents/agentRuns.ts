@@ -1,0 +1,357 @@
+import { setMaxListeners } from "node:events";
+import type { IDisposable } from "../common/disposable";
+import { AgentTimeouts } from "../scheduler/agentTimeouts";
+import type { ExecutionSlots, SlotLease } from "../scheduler/executionSlots";
+import { StaleMonitor } from "../scheduler/staleMonitor";
+import { errorMessage, raceAbort, RunAborted } from "./abort";
+import type { AgentRecord } from "./agentRecord";
+import type { AgentRegistry } from "./agentRegistry";
+import { runAgentLoop, type RunSetup } from "./agentRunner";
+import { formatDuration, MAX_STORED_RESULT_CHARS, PartialOutput } from "./resultFormat";
+import { createRunHooks } from "./runHooks";
+import type { ServiceContext } from "./serviceContext";
+import type { AgentStatus } from "./status";
+
+type FinalStatus = Extract<AgentStatus, "completed" | "failed" | "timed_out" | "interrupted">;
+
+/** The live part of one run of one agent; dropped when the run ends. */
+export interface ActiveRun {
+  readonly agentId: string;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+  readonly partial: PartialOutput;
+  readonly runningTools: string[];
+  resolveDone(): void;
+  lease: SlotLease | undefined;
+  slotWait: Promise<void> | undefined;
+  waits: number;
+  ended: boolean;
+}
+
+/** Thrown by a startup step; the agent fails with "startup failed: …" and its parent is told. */
+export class StartupError extends Error {
+  override readonly name = "StartupError";
+}
+
+export interface RunEvents {
+  /** After the final status is recorded (and descendants were stopped). */
+  onFinished(record: AgentRecord): void;
+  /** A startup failure of a live agent (never after it was stopped: lesson 12). */
+  onStartupFailed(record: AgentRecord, reason: string): void;
+}
+
+/**
+ * Owns every run: its status transitions, execution slot, deadline, stale
+ * flag, inbox and end. `finish()` is the only way into a final status and it
+ * is first-wins, so a late completion never overwrites `timed_out` or
+ * `interrupted` (lesson 5).
+ */
+export class AgentRuns implements IDisposable {
+  private readonly runs = new Map<string, ActiveRun>();
+  private readonly inboxes = new Map<string, string[]>();
+  readonly timeouts: AgentTimeouts;
+  readonly stale: StaleMonitor;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly registry: AgentRegistry,
+    private readonly slots: ExecutionSlots,
+    private readonly events: RunEvents,
+    staleCheckMs?: number,
+  ) {
+    this.timeouts = new AgentTimeouts(ctx.clock);
+    this.stale = new StaleMonitor(
+      ctx.clock,
+      () => ({
+        idleMs: ctx.settings()["staleSeconds.idle"] * 1000,
+        inToolMs: ctx.settings()["staleSeconds.inTool"] * 1000,
+      }),
+      (agentId, stale) => this.registry.update(agentId, (r) => (r.stale = stale)),
+      staleCheckMs,
+    );
+  }
+
+  isActive(agentId: string): boolean {
+    return this.runs.has(agentId);
+  }
+
+  get activeCount(): number {
+    return this.runs.size;
+  }
+
+  /** Starts a run synchronously: the status is set and the deadline armed before anything awaits. */
+  begin(agentId: string, status: "pending_init" | "queued"): ActiveRun {
+    if (this.runs.has(agentId)) throw new Error(`agent ${agentId} is already running`);
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    const abort = new AbortController();
+    // Every parallel tool call and slot wait of the run listens to this signal; 50 at once is normal.
+    setMaxListeners(0, abort.signal);
+    const run: ActiveRun = {
+      agentId,
+      abort,
+      done,
+      partial: new PartialOutput(),
+      runningTools: [],
+      resolveDone,
+      lease: undefined,
+      slotWait: undefined,
+      waits: 0,
+      ended: false,
+    };
+    this.runs.set(agentId, run);
+    const now = this.ctx.clock.now();
+    const record = this.registry.require(agentId);
+    const deadline = record.timeoutSeconds !== undefined ? now + record.timeoutSeconds * 1000 : undefined;
+    this.registry.update(agentId, (r) => {
+      r.status = status;
+      r.runStartedAt = now;
+      r.startedAt ??= now;
+      r.stale = false;
+      delete r.statusReason;
+      delete r.endedAt;
+      delete r.result;
+      delete r.error;
+      delete r.currentTool;
+      if (deadline !== undefined) r.timeoutAt = deadline;
+      else delete r.timeoutAt;
+    });
+    this.recordStatus(agentId, status);
+    this.armDeadline(agentId, deadline);
+    return run;
+  }
+
+  /**
+   * Runs startup (`prepare`) and then the loop, and always ends in a final
+   * status: whatever throws, the agent does not stay `running`.
+   */
+  async execute(agentId: string, prepare: (run: ActiveRun) => Promise<RunSetup | undefined>): Promise<void> {
+    const run = this.runs.get(agentId);
+    if (!run) return;
+    let setup: RunSetup | undefined;
+    try {
+      setup = await prepare(run);
+    } catch (error) {
+      if (run.ended) return; // Stopped during startup: a late failure must not reach the parent (lesson 12).
+      const reason = `startup failed: ${errorMessage(error)}`;
+      this.finish(agentId, "failed", reason);
+      const record = this.registry.get(agentId);
+      if (record) this.events.onStartupFailed(record, reason);
+      return;
+    }
+    if (!setup || run.ended) return;
+    try {
+      const outcome = await runAgentLoop(
+        setup,
+        createRunHooks(run, {
+          registry: this.registry,
+          ctx: this.ctx,
+          stale: this.stale,
+          ensureSlot: (id) => this.ensureSlot(id),
+          drainInbox: (id) => this.drainInbox(id),
+          waitWithoutSlot: (id, reason, wait) => this.waitWithoutSlot(id, reason, wait),
+        }),
+      );
+      if (outcome.kind === "completed") this.finish(agentId, "completed", "finished", { result: outcome.text });
+      else this.finish(agentId, "failed", outcome.error);
+    } catch (error) {
+      if (run.ended) return;
+      const message = error instanceof RunAborted ? "stopped" : errorMessage(error);
+      this.ctx.logger.error(`agent ${agentId} crashed: ${message}`);
+      this.finish(agentId, "failed", `internal error: ${message}`);
+    }
+  }
+
+  /**
+   * Moves the agent to a final status (first call wins), aborts its in-flight
+   * request and tools, frees its slot and timers, stops its descendants and
+   * keeps its partial output.
+   */
+  finish(agentId: string, status: FinalStatus, reason: string, extra: { result?: string } = {}): boolean {
+    const run = this.runs.get(agentId);
+    if (!run || run.ended) return false;
+    run.ended = true;
+    this.runs.delete(agentId);
+    this.timeouts.clear(agentId);
+    this.stale.forget(agentId);
+    run.lease?.release();
+    run.lease = undefined;
+    const now = this.ctx.clock.now();
+    const partial = run.partial.value();
+    this.registry.update(agentId, (r) => {
+      r.status = status;
+      r.statusReason = reason;
+      r.endedAt = now;
+      r.elapsedBeforeRunMs += Math.max(0, now - (r.runStartedAt ?? now));
+      delete r.runStartedAt;
+      delete r.currentTool;
+      delete r.pendingApproval;
+      delete r.timeoutAt;
+      r.stale = false;
+      r.lastEvent = status === "completed" ? "finished" : reason;
+      const text = status === "completed" ? (extra.result ?? "") : partial;
+      if (text !== "") r.result = text.length > MAX_STORED_RESULT_CHARS ? text.slice(0, MAX_STORED_RESULT_CHARS) : text;
+      if (status !== "completed") r.error = reason;
+    });
+    run.abort.abort(new RunAborted(reason));
+    this.recordStatus(agentId, status, reason);
+    const record = this.registry.get(agentId);
+    const cascade = cascadeReason(status);
+    for (const descendant of this.registry.descendants(agentId)) {
+      this.finish(descendant.id, "interrupted", cascade);
+    }
+    run.resolveDone();
+    if (record) this.events.onFinished(record);
+    return true;
+  }
+
+  /** Resolves when the agent's current run ends (at once when none is active). */
+  whenRunEnds(agentId: string): Promise<void> {
+    return this.runs.get(agentId)?.done ?? Promise.resolve();
+  }
+
+  enqueueMessage(agentId: string, message: string): void {
+    let inbox = this.inboxes.get(agentId);
+    if (!inbox) {
+      inbox = [];
+      this.inboxes.set(agentId, inbox);
+    }
+    inbox.push(message);
+  }
+
+  drainInbox(agentId: string): string[] {
+    const inbox = this.inboxes.get(agentId);
+    if (!inbox) return [];
+    this.inboxes.delete(agentId);
+    return inbox;
+  }
+
+  forgetAgent(agentId: string): void {
+    this.inboxes.delete(agentId);
+  }
+
+  /** Sets the current run's deadline (`undefined` removes it); the record keeps the limit for later runs. */
+  setDeadline(agentId: string, deadline: number | undefined): void {
+    if (!this.runs.has(agentId)) return;
+    this.registry.update(agentId, (r) => {
+      if (deadline !== undefined) r.timeoutAt = deadline;
+      else delete r.timeoutAt;
+    });
+    this.armDeadline(agentId, deadline);
+  }
+
+  /** Takes an execution slot for the agent (status `queued` until it has one, then `running`). */
+  ensureSlot(agentId: string): Promise<void> {
+    const run = this.runs.get(agentId);
+    if (!run || run.ended) return Promise.reject(new RunAborted("the run ended"));
+    if (run.lease) return Promise.resolve();
+    if (run.slotWait) return run.slotWait;
+    const record = this.registry.require(agentId);
+    const request = this.slots.request(record.providerId, run.abort.signal);
+    if (request.granted) {
+      this.onSlot(run, request.granted);
+      return Promise.resolve();
+    }
+    this.setStatus(agentId, "queued", `waiting for an execution slot (${record.providerId})`);
+    run.slotWait = request.lease.then(
+      (lease) => {
+        run.slotWait = undefined;
+        if (run.ended) {
+          lease.release();
+          throw new RunAborted("the run ended");
+        }
+        this.onSlot(run, lease);
+      },
+      (reason: unknown) => {
+        run.slotWait = undefined;
+        throw new RunAborted(reason);
+      },
+    );
+    return run.slotWait;
+  }
+
+  /** Gives the slot up while `wait` runs (status `waiting`), and takes one again before returning. */
+  async waitWithoutSlot<T>(agentId: string, reason: string, wait: () => Promise<T>): Promise<T> {
+    const run = this.runs.get(agentId);
+    if (!run || run.ended) throw new RunAborted("the run ended");
+    run.waits++;
+    run.lease?.release();
+    run.lease = undefined;
+    this.stale.forget(agentId);
+    this.setStatus(agentId, "waiting", reason);
+    try {
+      return await raceAbort(wait(), run.abort.signal);
+    } finally {
+      run.waits--;
+      if (run.waits === 0 && !run.ended) await this.ensureSlot(agentId);
+    }
+  }
+
+  interruptAll(reason: string): number {
+    let n = 0;
+    for (const agentId of [...this.runs.keys()]) if (this.finish(agentId, "interrupted", reason)) n++;
+    return n;
+  }
+
+  /** Aborts every run without recording final statuses (the window is closing; a reload restores them). */
+  dispose(): void {
+    for (const run of this.runs.values()) {
+      run.ended = true;
+      run.lease?.release();
+      run.abort.abort(new RunAborted("the window is closing"));
+      run.resolveDone();
+    }
+    this.runs.clear();
+    this.timeouts.dispose();
+    this.stale.dispose();
+  }
+
+  private onSlot(run: ActiveRun, lease: SlotLease): void {
+    run.lease = lease;
+    this.setStatus(run.agentId, "running");
+    this.stale.touch(run.agentId, run.runningTools.length > 0);
+  }
+
+  private setStatus(agentId: string, status: "queued" | "running" | "waiting", reason?: string): void {
+    const record = this.registry.get(agentId);
+    if (!record || !this.runs.has(agentId)) return;
+    if (record.status === status && record.statusReason === reason) return;
+    this.registry.update(agentId, (r) => {
+      r.status = status;
+      if (reason !== undefined) r.statusReason = reason;
+      else delete r.statusReason;
+    });
+    this.recordStatus(agentId, status, reason);
+  }
+
+  private recordStatus(agentId: string, status: AgentStatus, reason?: string): void {
+    this.ctx.transcripts.append(agentId, {
+      type: "status",
+      at: this.ctx.clock.now(),
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+    });
+    this.ctx.logger.debug(`agent ${agentId}: ${status}${reason !== undefined ? ` (${reason})` : ""}`);
+  }
+
+  private armDeadline(agentId: string, deadline: number | undefined): void {
+    this.timeouts.set(agentId, deadline, () => {
+      const record = this.registry.get(agentId);
+      const elapsed = record ? record.elapsedBeforeRunMs + this.ctx.clock.now() - (record.runStartedAt ?? 0) : 0;
+      this.finish(agentId, "timed_out", `timed out after ${formatDuration(elapsed)}`);
+    });
+  }
+}
+
+function cascadeReason(status: FinalStatus): string {
+  switch (status) {
+    case "completed":
+      return "its parent finished";
+    case "failed":
+      return "its parent failed";
+    case "timed_out":
+      return "its parent timed out";
+    case "interrupted":
+      return "its parent was interrupted";
+  }
+}

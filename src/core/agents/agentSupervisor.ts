@@ -1,0 +1,303 @@
+import { systemClock } from "../common/clock";
+import { Disposable, toDisposable } from "../common/disposable";
+import type { Event } from "../common/emitter";
+import { silentLogger } from "../common/logger";
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import { MAX_TIMEOUT_SECONDS } from "../scheduler/agentTimeouts";
+import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
+import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
+import { ApprovalBroker } from "../tools/approvalBroker";
+import { toSnapshot, type AgentRecord } from "./agentRecord";
+import { AgentRegistry } from "./agentRegistry";
+import { DEFAULT_MAX_TURNS } from "./agentRunner";
+import { AgentRuns } from "./agentRuns";
+import type { AgentService } from "./agentService";
+import { createCommandGate } from "./commandApprovals";
+import { resolveRootModel } from "./modelResolution";
+import type { AgentServiceDeps, ServiceContext } from "./serviceContext";
+import { nameFromTask, newAgentId, SubagentControl } from "./subagentControl";
+import { TreePersistence } from "./treePersistence";
+
+/** Counters for tests, benchmarks and the status bar: a quiet service shows zeros. */
+export interface SupervisorStats {
+  slots: SlotStats;
+  activeRuns: number;
+  deadlineTimers: number;
+  staleTimerPending: boolean;
+  saveTimerPending: boolean;
+  pendingApprovals: number;
+}
+
+/** The AgentService the host uses, plus what only the owner needs (readiness, disposal, counters). */
+export interface AgentServiceHandle extends AgentService {
+  /** Settles once the saved tree (if any) has been restored. */
+  readonly ready: Promise<void>;
+  stats(): SupervisorStats;
+  /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
+  refreshCaps(): void;
+  dispose(): void;
+}
+
+export function createAgentService(deps: AgentServiceDeps): AgentServiceHandle {
+  return new AgentSupervisor(deps);
+}
+
+/**
+ * The core behind AgentService: the registry (tree), runs (status, slots,
+ * deadlines), the agent tools' control, approvals and persistence, wired
+ * together. Host commands and the tree view call only the AgentService side.
+ */
+export class AgentSupervisor extends Disposable implements AgentServiceHandle {
+  readonly ready: Promise<void>;
+  readonly onDidChange: Event<void>;
+  private readonly ctx: ServiceContext;
+  private readonly registry: AgentRegistry;
+  private readonly slots: ExecutionSlots;
+  private readonly runs: AgentRuns;
+  private readonly approvals = new ApprovalBroker();
+  private readonly control: SubagentControl;
+  private readonly persistence: TreePersistence;
+  private paused = false;
+
+  constructor(deps: AgentServiceDeps) {
+    super();
+    this.ctx = {
+      settings: deps.settings,
+      modelClient: deps.modelClient,
+      workspace: deps.workspace,
+      transcripts: deps.transcripts,
+      clock: deps.clock ?? systemClock,
+      logger: deps.logger ?? silentLogger,
+      maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
+    };
+    this.registry = new AgentRegistry(this.ctx.clock);
+    this.onDidChange = this.registry.onDidChange;
+    const slotsPerKey = deps.slotsPerKey ?? SLOTS_PER_KEY;
+    this.slots = new ExecutionSlots({
+      global: () => this.ctx.settings().maxConcurrentAgents,
+      provider: (providerId) =>
+        providerCap(this.ctx.settings().maxConcurrentAgents, deps.usableKeyCount(providerId), slotsPerKey),
+    });
+    this.persistence = new TreePersistence(
+      deps.treeStore,
+      () => this.registry.snapshotAll(),
+      this.ctx.clock,
+      deps.treeSaveDelayMs ?? 1000,
+      this.ctx.logger,
+    );
+    this.runs = new AgentRuns(
+      this.ctx,
+      this.registry,
+      this.slots,
+      {
+        onFinished: (record) => this.onFinished(record),
+        onStartupFailed: (record, reason) => this.onStartupFailed(record, reason),
+      },
+      deps.staleCheckMs,
+    );
+    this.control = new SubagentControl(
+      this.ctx,
+      this.registry,
+      this.runs,
+      this.slots,
+      () => this.paused,
+      deps.resolveAgentType,
+      createCommandGate(this.ctx, this.registry, this.approvals),
+    );
+    const listener = this.registry.onDidChange(() => this.persistence.saveSoon());
+    this.register(toDisposable(() => this.shutdown()));
+    this.register(listener);
+    this.ready = this.restore();
+  }
+
+  snapshot(): AgentSnapshot[] {
+    return this.registry.snapshotAll();
+  }
+
+  get(agentId: string): AgentSnapshot | undefined {
+    return this.registry.snapshot(agentId);
+  }
+
+  runRoot(options: { task: string; modelRef?: string }): { agentId: string; done: Promise<AgentSnapshot> } {
+    if (this.isDisposed) throw new Error("Subagents is shutting down; try again in a moment.");
+    if (options.task.trim() === "") throw new Error("The task is empty; describe what the agent should do.");
+    if (this.paused) {
+      throw new Error("Spawning is paused (Subagents: Pause/Resume Spawning). Resume spawning to start a task; running agents are not affected.");
+    }
+    const choice = resolveRootModel(options.modelRef, this.ctx.settings());
+    const now = this.ctx.clock.now();
+    const id = newAgentId(this.registry);
+    const record: AgentRecord = {
+      id,
+      name: nameFromTask(options.task),
+      parentId: null,
+      rootId: id,
+      depth: 0,
+      role: "root",
+      task: options.task,
+      providerId: choice.providerId,
+      model: choice.model,
+      background: false,
+      status: "pending_init",
+      createdAt: now,
+      elapsedBeforeRunMs: 0,
+      tokensIn: 0,
+      tokensOut: 0,
+      toolCount: 0,
+      timeoutSeconds: undefined,
+      stale: false,
+      recentTools: [],
+      childIds: [],
+    };
+    this.registry.add(record);
+    this.ctx.transcripts.append(id, {
+      type: "spawned",
+      at: now,
+      name: record.name,
+      task: record.task,
+      parentId: null,
+      model: `${choice.providerId}:${choice.model}`,
+      role: "root",
+    });
+    const run = this.runs.begin(id, "pending_init");
+    void this.runs.execute(id, async () => this.control.setups.fresh(record, run));
+    const done = run.done.then(
+      () => this.registry.snapshot(id) ?? toSnapshot(record, this.ctx.clock.now(), { in: record.tokensIn, out: record.tokensOut }),
+    );
+    return { agentId: id, done };
+  }
+
+  interrupt(agentId: string, reason = "interrupted by the user"): void {
+    this.registry.require(agentId);
+    this.runs.finish(agentId, "interrupted", reason);
+    // A finished agent may still have running descendants (resumed by a message): stop those too.
+    for (const d of this.registry.descendants(agentId)) this.runs.finish(d.id, "interrupted", reason);
+  }
+
+  interruptAll(reason = "interrupted by the user (all agents)"): void {
+    this.runs.interruptAll(reason);
+  }
+
+  setTimeout(agentId: string, seconds: number | null): void {
+    const record = this.requireRunning(agentId);
+    if (seconds === null || seconds === 0) {
+      if (record.background) {
+        throw new Error(`${record.name} runs in the background, so it must keep a timeout (1–${MAX_TIMEOUT_SECONDS} s).`);
+      }
+      this.registry.update(agentId, (r) => (r.timeoutSeconds = undefined));
+      this.runs.setDeadline(agentId, undefined);
+      return;
+    }
+    this.checkSeconds(seconds);
+    this.registry.update(agentId, (r) => (r.timeoutSeconds = seconds));
+    this.runs.setDeadline(agentId, this.ctx.clock.now() + seconds * 1000);
+  }
+
+  extendTimeout(agentId: string, seconds: number): void {
+    const record = this.requireRunning(agentId);
+    this.checkSeconds(seconds);
+    const base = record.timeoutAt ?? this.ctx.clock.now();
+    this.runs.setDeadline(agentId, base + seconds * 1000);
+  }
+
+  sendMessage(agentId: string, message: string, options: { modelRef?: string } = {}): void {
+    this.control.deliver(agentId, message, options.modelRef, "user");
+  }
+
+  resolveApproval(requestId: string, decision: "approved" | "denied"): void {
+    if (!this.approvals.resolve(requestId, decision)) {
+      throw new Error("That command approval is no longer pending (it was answered, or its agent stopped).");
+    }
+  }
+
+  get spawningPaused(): boolean {
+    return this.paused;
+  }
+
+  setSpawningPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.ctx.logger.info(paused ? "spawning paused" : "spawning resumed");
+    this.registry.notifyChanged();
+  }
+
+  clearFinished(): number {
+    const before = new Set(this.registry.all());
+    const removed = this.registry.removeFinishedRoots();
+    for (const record of before) if (!this.registry.has(record.id)) this.runs.forgetAgent(record.id);
+    if (removed > 0) this.persistence.saveNow();
+    return removed;
+  }
+
+  refreshCaps(): void {
+    this.slots.refreshCaps();
+  }
+
+  stats(): SupervisorStats {
+    return {
+      slots: this.slots.stats(),
+      activeRuns: this.runs.activeCount,
+      deadlineTimers: this.runs.timeouts.pendingCount,
+      staleTimerPending: this.runs.stale.timerPending,
+      saveTimerPending: this.persistence.timerPending,
+      pendingApprovals: this.approvals.pendingCount,
+    };
+  }
+
+  private async restore(): Promise<void> {
+    const settings = this.ctx.settings();
+    const records = await this.persistence.load({
+      backgroundSeconds: settings["timeouts.backgroundSeconds"],
+      foregroundSeconds: settings["timeouts.foregroundSeconds"],
+    });
+    if (this.isDisposed) return;
+    let added = 0;
+    for (const record of records) {
+      if (this.registry.has(record.id)) continue;
+      if (record.parentId !== null && !this.registry.has(record.parentId)) continue;
+      this.registry.add(record);
+      added++;
+    }
+    if (added > 0) {
+      this.ctx.logger.info(`restored ${added} agents from the last window`);
+      this.persistence.saveNow();
+    }
+  }
+
+  private onFinished(record: AgentRecord): void {
+    this.ctx.logger.info(`agent ${record.id} (${record.name}) ${record.status}: ${record.statusReason ?? ""}`);
+    this.persistence.saveNow();
+  }
+
+  /** A background child's startup failure reaches its parent at the parent's next turn. */
+  private onStartupFailed(record: AgentRecord, reason: string): void {
+    if (!record.background || record.parentId === null || !this.runs.isActive(record.parentId)) return;
+    this.runs.enqueueMessage(
+      record.parentId,
+      `[system] Your background agent ${record.id} ("${record.name}") failed: ${reason}`,
+    );
+  }
+
+  private requireRunning(agentId: string): AgentRecord {
+    const record = this.registry.require(agentId);
+    if (!this.runs.isActive(agentId)) {
+      throw new Error(`${record.name} has already finished (${record.status}); its timeout can no longer change.`);
+    }
+    return record;
+  }
+
+  private checkSeconds(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+      throw new Error(`A timeout is between 1 and ${MAX_TIMEOUT_SECONDS} seconds; got ${seconds}.`);
+    }
+  }
+
+  private shutdown(): void {
+    this.persistence.flush();
+    this.approvals.cancelAll();
+    this.runs.dispose();
+    this.slots.dispose();
+    this.persistence.dispose();
+    this.registry.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+import type { Clock } from "../common/clock";
+import type { ChatMessage, ToolCall } from "../llm/modelClient";
+import type { TranscriptEvent, TranscriptStore } from "./transcript";
+
+/** Tool result the model sees for a call whose result was lost (the window closed mid-tool). */
+export const LOST_TOOL_RESULT = "This tool call did not finish: the agent was stopped before it returned.";
+
+/**
+ * The messages of one agent, written through to its transcript as they are
+ * added, so the transcript alone can rebuild the conversation after a window
+ * reload (and after the in-memory copy of a finished agent was dropped).
+ */
+export class Conversation {
+  private readonly list: ChatMessage[];
+
+  constructor(
+    private readonly agentId: string,
+    private readonly transcripts: TranscriptStore,
+    private readonly clock: Clock,
+    restored: ChatMessage[] = [],
+  ) {
+    this.list = restored;
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.list;
+  }
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  system(content: string): void {
+    this.list.push({ role: "system", content });
+    this.record({ type: "message", at: this.clock.now(), role: "system", content });
+  }
+
+  user(content: string): void {
+    this.list.push({ role: "user", content });
+    this.record({ type: "message", at: this.clock.now(), role: "user", content });
+  }
+
+  assistant(content: string, toolCalls: readonly ToolCall[]): void {
+    const at = this.clock.now();
+    if (toolCalls.length === 0) {
+      this.list.push({ role: "assistant", content });
+    } else {
+      this.list.push({
+        role: "assistant",
+        content: content === "" ? null : content,
+        tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+      });
+    }
+    this.record({ type: "message", at, role: "assistant", content });
+    for (const call of toolCalls) {
+      this.record({ type: "tool_call", at, callId: call.id, name: call.name, arguments: call.arguments });
+    }
+  }
+
+  toolResult(callId: string, name: string, ok: boolean, content: string): void {
+    this.list.push({ role: "tool", tool_call_id: callId, content });
+    this.record({ type: "tool_result", at: this.clock.now(), callId, name, ok, content });
+  }
+
+  private record(event: TranscriptEvent): void {
+    this.transcripts.append(this.agentId, event);
+  }
+}
+
+/**
+ * Rebuilds chat messages from transcript events. Tool calls that never got a
+ * result (interrupted mid-tool, window reloaded) get a synthetic one, because
+ * the API rejects an assistant tool call without its answer.
+ */
+export function messagesFromTranscript(events: readonly TranscriptEvent[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let open: Array<{ id: string; answered: boolean }> = [];
+  let lastAssistant: Extract<ChatMessage, { role: "assistant" }> | undefined;
+  const closeOpenCalls = () => {
+    for (const call of open) {
+      if (!call.answered) out.push({ role: "tool", tool_call_id: call.id, content: LOST_TOOL_RESULT });
+    }
+    open = [];
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case "message":
+        closeOpenCalls();
+        if (event.role === "assistant") {
+          lastAssistant = { role: "assistant", content: event.content };
+          out.push(lastAssistant);
+        } else {
+          lastAssistant = undefined;
+          out.push({ role: event.role, content: event.content });
+        }
+        break;
+      case "tool_call":
+        if (!lastAssistant) break;
+        if (lastAssistant.content === "") lastAssistant.content = null;
+        lastAssistant.tool_calls = [
+          ...(lastAssistant.tool_calls ?? []),
+          { id: event.callId, type: "function", function: { name: event.name, arguments: event.arguments } },
+        ];
+        open.push({ id: event.callId, answered: false });
+        break;
+      case "tool_result": {
+        const call = open.find((c) => c.id === event.callId && !c.answered);
+        if (!call) break;
+        call.answered = true;
+        out.push({ role: "tool", tool_call_id: event.callId, content: event.content });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  closeOpenCalls();
+  return out;
+}

@@ -1,0 +1,52 @@
+import { rootModelRef, splitModelRef, type Settings } from "../settings/schema";
+
+export interface ModelChoice {
+  providerId: string;
+  model: string;
+}
+
+function requireProvider(choice: ModelChoice, settings: Settings, source: string): ModelChoice {
+  if (!settings.providers.some((p) => p.id === choice.providerId)) {
+    const known = settings.providers.map((p) => p.id).join(", ");
+    throw new Error(
+      `${source} names provider "${choice.providerId}", which is not in subagents.providers (configured: ${known}). ` +
+        `Use "<provider>:<model>" with one of those ids.`,
+    );
+  }
+  if (choice.model.trim() === "") throw new Error(`${source} names no model.`);
+  return choice;
+}
+
+/** The model a root agent runs with: the explicit ref, else `subagents.model`, else the first provider's first model. */
+export function resolveRootModel(modelRef: string | undefined, settings: Settings): ModelChoice {
+  const ref = modelRef ?? rootModelRef(settings);
+  const split = splitModelRef(ref);
+  if (!split) throw new Error(`"${ref}" is not a model reference; expected "<provider>:<model>", e.g. "openai:gpt-5-mini".`);
+  return requireProvider(split, settings, `The model "${ref}"`);
+}
+
+/**
+ * The model a subagent (or a resumed agent) runs with. `spec` may be
+ * `"<provider>:<model>"`, or a bare model of the parent's provider — a model
+ * name may itself contain ':' (`llama3:8b`), so the prefix counts as a
+ * provider only when such a provider is configured.
+ */
+export function resolveChildModel(spec: string | undefined, parent: ModelChoice, settings: Settings): ModelChoice {
+  const effective = spec ?? (settings.subagentModel !== "" ? settings.subagentModel : undefined);
+  if (effective === undefined) return requireProvider(parent, settings, "The parent's model");
+  const split = splitModelRef(effective);
+  if (split && settings.providers.some((p) => p.id === split.providerId)) {
+    return requireProvider(split, settings, `The model "${effective}"`);
+  }
+  return requireProvider({ providerId: parent.providerId, model: effective }, settings, `The model "${effective}"`);
+}
+
+/**
+ * The model a resumed agent runs with: an explicit `"<provider>:<model>"`
+ * (strict: the provider must be configured), else the model it ran with,
+ * which must still be configured (lesson 10: classify by the real model).
+ */
+export function resolveResumeModel(modelRef: string | undefined, current: ModelChoice, settings: Settings): ModelChoice {
+  if (modelRef !== undefined) return resolveRootModel(modelRef, settings);
+  return requireProvider(current, settings, `The agent's model "${current.providerId}:${current.model}"`);
+}

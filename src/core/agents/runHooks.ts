@@ -1,0 +1,90 @@
+import type { CompletionResult, ToolCall } from "../llm/modelClient";
+import type { StaleMonitor } from "../scheduler/staleMonitor";
+import type { ToolContext } from "../tools/toolDefinition";
+import { RECENT_TOOLS_KEPT } from "./agentRecord";
+import type { AgentRegistry } from "./agentRegistry";
+import type { RunHooks } from "./agentRunner";
+import type { ActiveRun } from "./agentRuns";
+import type { ServiceContext } from "./serviceContext";
+
+export interface RunHookDeps {
+  registry: AgentRegistry;
+  ctx: ServiceContext;
+  stale: StaleMonitor;
+  ensureSlot(agentId: string): Promise<void>;
+  drainInbox(agentId: string): string[];
+  waitWithoutSlot<T>(agentId: string, reason: string, wait: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Turns what the loop reports (chunks, completions, tool starts and ends)
+ * into tree state: tokens, key fingerprint, current tool, recent tools,
+ * usage lines in the transcript, and progress for the stale flag.
+ */
+export function createRunHooks(run: ActiveRun, deps: RunHookDeps): RunHooks {
+  const { registry, ctx, stale } = deps;
+  const id = run.agentId;
+  const touch = () => stale.touch(id, run.runningTools.length > 0);
+  return {
+    ensureSlot: () => deps.ensureSlot(id),
+    drainInbox: () => deps.drainInbox(id),
+    onProgress: (keyFingerprint) => {
+      touch();
+      const record = registry.get(id);
+      if (record && record.keyFingerprint !== keyFingerprint) {
+        registry.update(id, (r) => (r.keyFingerprint = keyFingerprint));
+      }
+    },
+    onCompletion: (result: CompletionResult) => {
+      touch();
+      registry.update(id, (r) => {
+        r.tokensIn += result.usage.promptTokens;
+        r.tokensOut += result.usage.completionTokens;
+        r.keyFingerprint = result.keyFingerprint;
+        r.lastEvent = result.toolCalls.length > 0 ? `model asked for ${result.toolCalls.length} tool call(s)` : "model answered";
+      });
+      ctx.transcripts.append(id, {
+        type: "usage",
+        at: ctx.clock.now(),
+        promptTokens: result.usage.promptTokens,
+        completionTokens: result.usage.completionTokens,
+        keyFingerprint: result.keyFingerprint,
+      });
+    },
+    onToolStart: (call: ToolCall) => {
+      run.runningTools.push(call.name);
+      touch();
+      registry.update(id, (r) => {
+        r.toolCount++;
+        r.currentTool = call.name;
+        r.lastEvent = `running ${call.name}`;
+        r.recentTools.push({ name: call.name, preview: preview(call.arguments) });
+        if (r.recentTools.length > RECENT_TOOLS_KEPT) r.recentTools.splice(0, r.recentTools.length - RECENT_TOOLS_KEPT);
+      });
+    },
+    onToolEnd: (call: ToolCall, ok: boolean) => {
+      const at = run.runningTools.indexOf(call.name);
+      if (at >= 0) run.runningTools.splice(at, 1);
+      touch();
+      registry.update(id, (r) => {
+        const current = run.runningTools[run.runningTools.length - 1];
+        if (current !== undefined) r.currentTool = current;
+        else delete r.currentTool;
+        r.lastEvent = `${call.name} ${ok ? "done" : "failed"}`;
+        const entry = [...r.recentTools].reverse().find((t) => t.name === call.name && t.ok === undefined);
+        if (entry) entry.ok = ok;
+      });
+    },
+    toolContext: (call: ToolCall): ToolContext => ({
+      agentId: id,
+      callId: call.id,
+      signal: run.abort.signal,
+      waitWithoutSlot: (reason, wait) => deps.waitWithoutSlot(id, reason, wait),
+    }),
+  };
+}
+
+function preview(argumentsJson: string): string {
+  const flat = argumentsJson.replace(/\s+/g, " ").trim();
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}

@@ -1,0 +1,63 @@
+import type { Clock } from "../common/clock";
+import type { Logger } from "../common/logger";
+import type { ModelClient } from "../llm/modelClient";
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import type { Settings } from "../settings/schema";
+import type { WorkspaceTools } from "../tools/workspaceTools";
+import type { TreeStore } from "./agentService";
+import type { TranscriptStore } from "./transcript";
+
+/** What a subagent's startup asks of the agent-definition layer (another issue plugs in here). */
+export interface AgentStartupRequest {
+  agent: AgentSnapshot;
+  /** The `agent_type` the parent asked for, when spawn_agent gets that parameter. */
+  agentType?: string;
+  signal: AbortSignal;
+}
+
+export interface AgentStartupOverrides {
+  systemPrompt?: string;
+  /** `"<provider>:<model>"`; wins over the spawn's `model` parameter. */
+  modelRef?: string;
+  /** Restricts the tool set to these names (agent tools still follow depth rules). */
+  toolNames?: readonly string[];
+  /** Label shown in the tree for the agent type. */
+  agentType?: string;
+}
+
+/** Runs during every subagent's startup (status `pending_init`); may be slow, may throw. */
+export type AgentStartupHook = (request: AgentStartupRequest) => Promise<AgentStartupOverrides | undefined>;
+
+export interface AgentServiceDeps {
+  /** Read on every use, so settings changes apply to running agents at their next step. */
+  settings: () => Settings;
+  modelClient: ModelClient;
+  workspace: WorkspaceTools;
+  transcripts: TranscriptStore;
+  /** When given, the tree is restored from it at start and saved as it changes. */
+  treeStore?: TreeStore;
+  /** Keys of a provider that are not invalid; drives the per-provider cap. */
+  usableKeyCount: (providerId: string) => number;
+  clock?: Clock;
+  logger?: Logger;
+  resolveAgentType?: AgentStartupHook;
+  /** Turn budget of one run (default 50). */
+  maxTurns?: number;
+  /** Factor of the per-provider cap formula (default 2, see providerCap). */
+  slotsPerKey?: number;
+  /** Period of the stale check (default: a quarter of the smaller threshold, 0.25–5 s). */
+  staleCheckMs?: number;
+  /** Longest delay before a tree change is saved (default 1000 ms); final statuses save at once. */
+  treeSaveDelayMs?: number;
+}
+
+/** The resolved dependencies shared by the parts of the service. */
+export interface ServiceContext {
+  readonly settings: () => Settings;
+  readonly modelClient: ModelClient;
+  readonly workspace: WorkspaceTools;
+  readonly transcripts: TranscriptStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxTurns: number;
+}

@@ -1,0 +1,272 @@
+import { randomUUID } from "node:crypto";
+import type { IDisposable } from "../common/disposable";
+import type { ExecutionSlots } from "../scheduler/executionSlots";
+import { resolveSpawnTimeout } from "../scheduler/agentTimeouts";
+import { canSpawn, childRoleProblem, queueAdmissionProblem, SPAWNING_PAUSED_MESSAGE } from "../scheduler/spawnRules";
+import type { AgentToolHost, SpawnRequest } from "../tools/agentTools";
+import { ToolError, type ToolContext } from "../tools/toolDefinition";
+import type { CommandGate } from "../tools/workspaceToolAdapters";
+import { errorMessage } from "./abort";
+import type { AgentRecord } from "./agentRecord";
+import type { AgentRegistry } from "./agentRegistry";
+import { StartupError, type ActiveRun, type AgentRuns } from "./agentRuns";
+import type { RunSetup } from "./agentRunner";
+import { resolveChildModel, resolveResumeModel } from "./modelResolution";
+import { formatAgentReport, reportText } from "./resultFormat";
+import { RunSetupFactory } from "./runSetup";
+import type { AgentStartupHook, AgentStartupOverrides, ServiceContext } from "./serviceContext";
+
+/**
+ * The agent tools' side of the supervisor: spawning, waiting, messaging and
+ * interrupting on behalf of one agent, which may address only its own
+ * subtree. Spawning registers the child synchronously (visible at once, its
+ * deadline already armed) and leaves the slow startup to the background.
+ */
+export class SubagentControl implements AgentToolHost {
+  /** Builds tool sets and conversations; its agent tools call back into this object. */
+  readonly setups: RunSetupFactory;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly registry: AgentRegistry,
+    private readonly runs: AgentRuns,
+    private readonly slots: ExecutionSlots,
+    private readonly isPaused: () => boolean,
+    private readonly startupHook: AgentStartupHook | undefined,
+    gate: CommandGate,
+  ) {
+    this.setups = new RunSetupFactory(ctx, this, gate);
+  }
+
+  /** Throws a ToolError (for the model) when the spawn is not allowed. */
+  registerChild(callerId: string, request: SpawnRequest): AgentRecord {
+    const caller = this.registry.require(callerId);
+    const settings = this.ctx.settings();
+    if (this.isPaused()) throw new ToolError(SPAWNING_PAUSED_MESSAGE);
+    if (!canSpawn(caller, settings.maxSpawnDepth)) {
+      throw new ToolError(`you cannot spawn agents (subagents.maxSpawnDepth is ${settings.maxSpawnDepth}); do the work yourself`);
+    }
+    const roleProblem = childRoleProblem(request.role, caller.depth + 1, settings.maxSpawnDepth);
+    if (roleProblem) throw new ToolError(roleProblem);
+    const timeout = resolveSpawnTimeout(request.timeoutSeconds, request.background, {
+      foregroundSeconds: settings["timeouts.foregroundSeconds"],
+      backgroundSeconds: settings["timeouts.backgroundSeconds"],
+    });
+    if (!timeout.ok) throw new ToolError(timeout.error);
+    this.admitToQueue();
+
+    const now = this.ctx.clock.now();
+    const record: AgentRecord = {
+      id: this.newId(),
+      name: request.name?.trim() || nameFromTask(request.task),
+      parentId: caller.id,
+      rootId: caller.rootId,
+      depth: caller.depth + 1,
+      role: request.role,
+      task: request.task,
+      providerId: caller.providerId,
+      model: caller.model,
+      background: request.background,
+      status: "pending_init",
+      createdAt: now,
+      elapsedBeforeRunMs: 0,
+      tokensIn: 0,
+      tokensOut: 0,
+      toolCount: 0,
+      timeoutSeconds: timeout.seconds,
+      stale: false,
+      recentTools: [],
+      childIds: [],
+    };
+    if (request.context !== undefined) record.context = request.context;
+    if (request.agentType !== undefined) record.agentType = request.agentType;
+    this.registry.add(record);
+    this.ctx.transcripts.append(record.id, {
+      type: "spawned",
+      at: now,
+      name: record.name,
+      task: record.task,
+      parentId: record.parentId,
+      model: `${record.providerId}:${record.model}`,
+      role: record.role,
+    });
+    const run = this.runs.begin(record.id, "pending_init");
+    void this.runs.execute(record.id, () => this.startup(record, request, run));
+    return record;
+  }
+
+  /** Throws when one more waiting agent would exceed `maxQueuedAgents` (worded for a model or a user). */
+  admitToQueue(audience: "model" | "user" = "model"): void {
+    const settings = this.ctx.settings();
+    const problem = queueAdmissionProblem(
+      {
+        waiting: this.registry.countWhere((r) => r.status === "queued" || r.status === "pending_init"),
+        held: this.slots.held,
+        globalCap: settings.maxConcurrentAgents,
+        maxQueued: settings.maxQueuedAgents,
+      },
+      audience,
+    );
+    if (problem) throw audience === "model" ? new ToolError(problem) : new Error(problem);
+  }
+
+  async spawnAgent(callerId: string, request: SpawnRequest, context: ToolContext): Promise<string> {
+    const child = this.registerChild(callerId, request);
+    if (request.background) {
+      return reportText({ agent_id: child.id, name: child.name, status: child.status });
+    }
+    await context.waitWithoutSlot(`waiting for ${child.name}`, () => this.runs.whenRunEnds(child.id));
+    return this.report(child.id);
+  }
+
+  async waitAgents(callerId: string, agentIds: string[], timeoutSeconds: number | undefined, context: ToolContext): Promise<string> {
+    const ids = [...new Set(agentIds)];
+    this.requireSubtree(callerId, ids);
+    const active = ids.filter((id) => this.runs.isActive(id));
+    if (active.length > 0) {
+      const label = active.length === 1 ? (this.registry.get(active[0] ?? "")?.name ?? "1 agent") : `${active.length} agents`;
+      await context.waitWithoutSlot(`waiting for ${label}`, () =>
+        this.waitAll(active.map((id) => this.runs.whenRunEnds(id)), timeoutSeconds),
+      );
+    }
+    return reportText(ids.map((id) => this.reportObject(id)));
+  }
+
+  sendMessage(callerId: string, agentId: string, message: string): string {
+    this.requireSubtree(callerId, [agentId]);
+    this.deliver(agentId, message, undefined, "model");
+    const record = this.registry.require(agentId);
+    return `Message delivered to ${record.name} (${agentId}); its status is ${record.status}.`;
+  }
+
+  interruptAgent(callerId: string, agentId: string): string {
+    this.requireSubtree(callerId, [agentId]);
+    this.runs.finish(agentId, "interrupted", "interrupted by its parent");
+    return this.report(agentId);
+  }
+
+  listAgents(callerId: string): string {
+    const list = this.registry.descendants(callerId).map((r) => ({
+      agent_id: r.id,
+      name: r.name,
+      parent_id: r.parentId,
+      depth: r.depth,
+      role: r.role,
+      status: r.status,
+      ...(r.statusReason !== undefined ? { reason: r.statusReason } : {}),
+      background: r.background,
+    }));
+    return list.length === 0 ? "You have no subagents." : reportText(list);
+  }
+
+  /**
+   * Queues a message; a finished agent starts a new run (rebuilt from its
+   * transcript). `modelRef` re-targets the resumed run; it is validated and
+   * saved only once the resume is accepted (lesson 10).
+   */
+  deliver(agentId: string, message: string, modelRef: string | undefined, audience: "model" | "user"): void {
+    const record = this.registry.require(agentId);
+    if (message.trim() === "") throw new Error("The message is empty.");
+    if (this.runs.isActive(agentId)) {
+      if (modelRef !== undefined) throw new Error(`${record.name} is running; its model can change only when it is resumed.`);
+      this.runs.enqueueMessage(agentId, message);
+      this.registry.update(agentId, (r) => (r.lastEvent = "message received"));
+      return;
+    }
+    const choice = resolveResumeModel(modelRef, record, this.ctx.settings());
+    this.admitToQueue(audience);
+    this.registry.update(agentId, (r) => {
+      r.providerId = choice.providerId;
+      r.model = choice.model;
+      r.lastEvent = "message received";
+    });
+    this.runs.enqueueMessage(agentId, message);
+    const run = this.runs.begin(agentId, "queued");
+    void this.runs.execute(agentId, () => this.setups.resumed(record, run));
+  }
+
+  private async startup(record: AgentRecord, request: SpawnRequest, run: ActiveRun): Promise<RunSetup | undefined> {
+    let overrides: AgentStartupOverrides | undefined;
+    try {
+      const agent = this.registry.snapshot(record.id);
+      if (agent && this.startupHook) {
+        overrides = await this.startupHook({
+          agent,
+          ...(request.agentType !== undefined ? { agentType: request.agentType } : {}),
+          signal: run.abort.signal,
+        });
+      }
+    } catch (error) {
+      throw new StartupError(errorMessage(error));
+    }
+    if (run.ended) return undefined;
+    const parent = record.parentId !== null ? this.registry.get(record.parentId) : undefined;
+    let choice;
+    try {
+      choice = resolveChildModel(overrides?.modelRef ?? request.model, parent ?? record, this.ctx.settings());
+    } catch (error) {
+      throw new StartupError(errorMessage(error));
+    }
+    this.registry.update(record.id, (r) => {
+      r.providerId = choice.providerId;
+      r.model = choice.model;
+      if (overrides?.agentType !== undefined) r.agentType = overrides.agentType;
+    });
+    return this.setups.fresh(record, run, overrides);
+  }
+
+  private requireSubtree(callerId: string, ids: readonly string[]): void {
+    const foreign = ids.filter((id) => !this.registry.isDescendant(callerId, id));
+    if (foreign.length === 0) return;
+    const own = this.registry.descendants(callerId).map((r) => r.id);
+    throw new ToolError(
+      `not one of your subagents: ${foreign.join(", ")}. ` +
+        (own.length > 0 ? `Your subagents are: ${own.join(", ")}.` : "You have no subagents."),
+    );
+  }
+
+  private waitAll(ends: Promise<void>[], timeoutSeconds: number | undefined): Promise<void> {
+    const all = Promise.all(ends).then(() => undefined);
+    if (timeoutSeconds === undefined) return all;
+    let timer: IDisposable | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.ctx.clock.setTimeout(resolve, timeoutSeconds * 1000);
+    });
+    return Promise.race([all, timeout]).finally(() => timer?.dispose());
+  }
+
+  private reportObject(agentId: string): Record<string, unknown> {
+    const snapshot = this.registry.snapshot(agentId);
+    if (!snapshot) return { agent_id: agentId, status: "unknown", note: "this agent was cleared from the tree" };
+    const settings = this.ctx.settings();
+    return formatAgentReport(snapshot, {
+      maxChars: settings["results.maxChars"],
+      maxPartialChars: settings["results.maxPartialChars"],
+    });
+  }
+
+  private report(agentId: string): string {
+    return reportText(this.reportObject(agentId));
+  }
+
+  private newId(): string {
+    return newAgentId(this.registry);
+  }
+}
+
+/** Eight hex characters: short for the model to repeat, unique within the tree. */
+export function newAgentId(registry: { has(id: string): boolean }): string {
+  for (;;) {
+    const id = randomUUID().slice(0, 8);
+    if (!registry.has(id)) return id;
+  }
+}
+
+/** A short tree label from the task: its first line, cut at a word boundary. */
+export function nameFromTask(task: string): string {
+  const line = (task.split("\n").find((l) => l.trim() !== "") ?? "agent").trim();
+  if (line.length <= 40) return line;
+  const cut = line.slice(0, 40);
+  const space = cut.lastIndexOf(" ");
+  return `${space > 20 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,0 +1,44 @@
+import type { AgentRole } from "./status";
+
+export interface PromptFacts {
+  role: AgentRole;
+  depth: number;
+  maxSpawnDepth: number;
+  canSpawn: boolean;
+  name: string;
+}
+
+/**
+ * The system prompt of an agent. It states what the agent can and cannot do,
+ * so a leaf does not try to fan out and an orchestrator knows how to collect
+ * results. A definition file (another issue) may replace it.
+ */
+export function systemPromptFor(facts: PromptFacts): string {
+  const lines = [
+    facts.role === "root"
+      ? "You are the root agent working on a task in the user's VS Code workspace."
+      : `You are a subagent ("${facts.name}") started by another agent to do one self-contained task in the user's VS Code workspace.`,
+    "Use the tools to read, search and change the workspace; paths are workspace-relative.",
+    "Read a file before editing it; if an edit is refused because the file changed, read it again and redo the edit.",
+    "Commands may need the user's approval; if one is refused, do not retry it — find another way or report what is blocked.",
+  ];
+  if (facts.canSpawn) {
+    lines.push(
+      "You can delegate with spawn_agent. Give each subagent a complete, self-contained task (it does not see your conversation).",
+      "Several spawn_agent calls in one turn run in parallel. Use background=true plus wait_agents when you want to keep working meanwhile.",
+      `Subagents with role "orchestrator" may spawn their own subagents only while below depth ${facts.maxSpawnDepth}; you are at depth ${facts.depth}.`,
+    );
+  }
+  lines.push(
+    facts.role === "root"
+      ? "When done, reply with your final answer for the user (no tool calls)."
+      : "When done, reply with your result (no tool calls): it is returned to the agent that started you, so make it complete and concise.",
+  );
+  return lines.join("\n");
+}
+
+/** The first user message of a new agent: its task plus any context the parent passed. */
+export function taskMessage(task: string, context: string | undefined): string {
+  if (context === undefined || context.trim() === "") return task;
+  return `${task}\n\n## Context from the agent that started you\n${context}`;
+}

@@ -1,0 +1,105 @@
+import type { Clock } from "../common/clock";
+import type { IDisposable } from "../common/disposable";
+import type { Logger } from "../common/logger";
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import { errorMessage } from "./abort";
+import { fromSnapshot, type AgentRecord } from "./agentRecord";
+import type { TreeStore } from "./agentService";
+import { isFinal } from "./status";
+
+export const WINDOW_RELOADED = "window reloaded";
+
+/**
+ * Saves the tree to the host's TreeStore: changes at most once per
+ * `delayMs` (a stream of token updates must not turn into a stream of
+ * writes), final statuses at the end of the current tick, so an ended agent
+ * is on disk before anything else can happen to the window.
+ */
+export class TreePersistence implements IDisposable {
+  private timer: IDisposable | undefined;
+  private microtaskQueued = false;
+  private disposed = false;
+
+  constructor(
+    private readonly store: TreeStore | undefined,
+    private readonly snapshotAll: () => AgentSnapshot[],
+    private readonly clock: Clock,
+    private readonly delayMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  saveSoon(): void {
+    if (!this.store || this.disposed || this.timer || this.microtaskQueued) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, this.delayMs);
+  }
+
+  saveNow(): void {
+    if (!this.store || this.disposed || this.microtaskQueued) return;
+    this.microtaskQueued = true;
+    queueMicrotask(() => {
+      this.microtaskQueued = false;
+      this.timer?.dispose();
+      this.timer = undefined;
+      this.write();
+    });
+  }
+
+  /** Writes synchronously (used when the window closes). */
+  flush(): void {
+    this.timer?.dispose();
+    this.timer = undefined;
+    this.write();
+  }
+
+  get timerPending(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /**
+   * Loads the saved tree as records. Agents that were not final are now
+   * `interrupted` with reason "window reloaded"; `sendMessage` resumes them.
+   * Parents come before children, as the registry needs.
+   */
+  async load(defaults: { backgroundSeconds: number; foregroundSeconds: number }): Promise<AgentRecord[]> {
+    if (!this.store) return [];
+    let saved: AgentSnapshot[];
+    try {
+      saved = await this.store.load();
+    } catch (error) {
+      this.logger.warn(`could not load the saved agent tree: ${errorMessage(error)}`);
+      return [];
+    }
+    const now = this.clock.now();
+    return [...saved]
+      .sort((a, b) => a.depth - b.depth)
+      .map((snapshot) => {
+        const record = fromSnapshot(snapshot, defaults);
+        if (!isFinal(record.status)) {
+          record.status = "interrupted";
+          record.statusReason = WINDOW_RELOADED;
+          record.error = WINDOW_RELOADED;
+          record.endedAt = now;
+          record.lastEvent = WINDOW_RELOADED;
+        }
+        return record;
+      });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.timer?.dispose();
+    this.timer = undefined;
+  }
+
+  private write(): void {
+    if (!this.store || this.disposed) return;
+    try {
+      this.store.save(this.snapshotAll());
+    } catch (error) {
+      this.logger.warn(`could not save the agent tree: ${errorMessage(error)}`);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Execution slots one provider may hold at once:
+ *
+ *     providerCap = min(globalCap, max(1, usableKeys) × SLOTS_PER_KEY)
+ *
+ * Why: each key has its own rate limit, so throughput grows with the number
+ * of usable (not invalid) keys; more agents than that on one provider only
+ * turn into 429 bursts and cooldowns. A slot is held while an agent calls the
+ * model *or runs a tool*, so roughly half of a provider's slot holders are
+ * not talking to the API at any moment; two slots per key keeps about one
+ * request in flight per key. `max(1, …)` keeps a provider with no pool (a
+ * local server, or every key invalid) usable at a trickle instead of stuck,
+ * and the global cap always wins. A provider's cap counts only that
+ * provider's slot holders (lesson 3).
+ */
+export const SLOTS_PER_KEY = 2;
+
+export function providerCap(globalCap: number, usableKeys: number, slotsPerKey: number = SLOTS_PER_KEY): number {
+  const global = Math.max(1, Math.floor(globalCap));
+  const keys = Math.max(1, Math.floor(usableKeys));
+  return Math.min(global, Math.max(1, keys * Math.max(1, Math.floor(slotsPerKey))));
+}

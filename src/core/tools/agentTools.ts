@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { defineTool, type AgentTool, type ToolContext } from "./toolDefinition";
+
+/** A `spawn_agent` call after validation, in the core's vocabulary. */
+export interface SpawnRequest {
+  task: string;
+  name?: string;
+  context?: string;
+  role: "leaf" | "orchestrator";
+  /** `"<provider>:<model>"` or a model of the parent's provider. */
+  model?: string;
+  timeoutSeconds?: number;
+  background: boolean;
+  /** Reserved for agent-definition files; resolved by the startup hook. */
+  agentType?: string;
+}
+
+/** What the agent tools need from the agent supervisor; every call is made on behalf of `callerId`. */
+export interface AgentToolHost {
+  spawnAgent(callerId: string, request: SpawnRequest, context: ToolContext): Promise<string>;
+  waitAgents(callerId: string, agentIds: string[], timeoutSeconds: number | undefined, context: ToolContext): Promise<string>;
+  sendMessage(callerId: string, agentId: string, message: string): string;
+  interruptAgent(callerId: string, agentId: string): string;
+  listAgents(callerId: string): string;
+}
+
+export const AGENT_TOOL_NAMES = ["spawn_agent", "wait_agents", "send_message", "interrupt_agent", "list_agents"] as const;
+
+/**
+ * The agent tools of BRIEF §3. They are offered only to agents that may
+ * spawn (the root, and orchestrators above the depth limit); a leaf gets
+ * none of them, so it cannot fan out or steer other agents.
+ */
+export function createAgentTools(host: AgentToolHost, callerId: string): AgentTool[] {
+  const spawnAgent = defineTool({
+    name: "spawn_agent",
+    description:
+      "Start a subagent on a self-contained task. Foreground (default): waits and returns the subagent's result. " +
+      "background=true: returns {agent_id, name, status} at once; collect the result later with wait_agents. " +
+      "Several spawn_agent calls in one turn run in parallel.",
+    parameters: z.object({
+      task: z.string().min(1).describe("What the subagent must do and what it must return"),
+      name: z.string().min(1).max(60).optional().describe("Short label shown in the agent tree"),
+      context: z.string().optional().describe("Background the subagent needs (it does not see your conversation)"),
+      role: z
+        .enum(["leaf", "orchestrator"])
+        .optional()
+        .describe("leaf (default) cannot spawn; orchestrator may spawn its own subagents if depth allows"),
+      model: z.string().min(1).optional().describe('"<provider>:<model>" or a model of your provider'),
+      timeout_seconds: z
+        .number()
+        .min(0)
+        .max(3600)
+        .optional()
+        .describe("Foreground: 0 = no limit. Background: must be > 0"),
+      background: z.boolean().optional(),
+    }),
+    execute(args, context) {
+      const request: SpawnRequest = { task: args.task, role: args.role ?? "leaf", background: args.background ?? false };
+      if (args.name !== undefined) request.name = args.name;
+      if (args.context !== undefined) request.context = args.context;
+      if (args.model !== undefined) request.model = args.model;
+      if (args.timeout_seconds !== undefined) request.timeoutSeconds = args.timeout_seconds;
+      return host.spawnAgent(callerId, request, context);
+    },
+  });
+
+  const waitAgents = defineTool({
+    name: "wait_agents",
+    description: "Wait for background subagents to finish; returns the status and result of each.",
+    parameters: z.object({
+      agent_ids: z.array(z.string().min(1)).min(1),
+      timeout_seconds: z.number().positive().max(3600).optional().describe("Stop waiting after this long"),
+    }),
+    execute(args, context) {
+      return host.waitAgents(callerId, args.agent_ids, args.timeout_seconds, context);
+    },
+  });
+
+  const sendMessage = defineTool({
+    name: "send_message",
+    description: "Send a follow-up message to one of your subagents; a finished subagent wakes and runs again.",
+    parameters: z.object({ agent_id: z.string().min(1), message: z.string().min(1) }),
+    async execute(args) {
+      return host.sendMessage(callerId, args.agent_id, args.message);
+    },
+  });
+
+  const interruptAgent = defineTool({
+    name: "interrupt_agent",
+    description: "Stop one of your subagents and all of its descendants.",
+    parameters: z.object({ agent_id: z.string().min(1) }),
+    async execute(args) {
+      return host.interruptAgent(callerId, args.agent_id);
+    },
+  });
+
+  const listAgents = defineTool({
+    name: "list_agents",
+    description: "List your subagents (your whole subtree) with their statuses.",
+    parameters: z.object({}),
+    async execute() {
+      return host.listAgents(callerId);
+    },
+  });
+
+  return [spawnAgent, waitAgents, sendMessage, interruptAgent, listAgents] as AgentTool[];
+}

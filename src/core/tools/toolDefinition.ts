@@ -1,0 +1,78 @@
+import { z } from "zod";
+import type { ToolSpec } from "../llm/modelClient";
+
+/** What a tool may know about the call it serves. */
+export interface ToolContext {
+  readonly agentId: string;
+  readonly callId: string;
+  /** Aborts when the agent is interrupted, times out or the window closes. */
+  readonly signal: AbortSignal;
+  /**
+   * Runs `wait` without holding an execution slot: the agent shows `waiting`
+   * with `reason` and gets a slot again before the tool returns (lesson 11).
+   */
+  waitWithoutSlot<T>(reason: string, wait: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * One tool the model can call. The zod schema is the only description of the
+ * parameters: the JSON schema the model sees is generated from it, and the
+ * same schema parses what the model sends.
+ */
+export interface AgentTool<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: S;
+  execute(args: z.output<S>, context: ToolContext): Promise<string>;
+}
+
+/** An error whose message is written for the model: what went wrong and what to do. */
+export class ToolError extends Error {
+  override readonly name = "ToolError";
+}
+
+export function defineTool<S extends z.ZodType>(tool: AgentTool<S>): AgentTool<S> {
+  return tool;
+}
+
+const specCache = new WeakMap<AgentTool, ToolSpec>();
+
+export function toToolSpec(tool: AgentTool): ToolSpec {
+  const cached = specCache.get(tool);
+  if (cached) return cached;
+  const schema = z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>;
+  // Some OpenAI-compatible servers reject the `$schema` keyword in tool parameters.
+  delete schema.$schema;
+  const spec: ToolSpec = {
+    type: "function",
+    function: { name: tool.name, description: tool.description, parameters: schema },
+  };
+  specCache.set(tool, spec);
+  return spec;
+}
+
+export type ParsedArguments<T> = { ok: true; args: T } | { ok: false; error: string };
+
+/**
+ * Parses the raw JSON a model produced. Models often send `null` for an
+ * optional parameter they mean to leave out, so top-level nulls are dropped
+ * before validation instead of costing the model a turn.
+ */
+export function parseToolArguments<S extends z.ZodType>(tool: AgentTool<S>, raw: string): ParsedArguments<z.output<S>> {
+  let value: unknown;
+  try {
+    value = raw.trim() === "" ? {} : JSON.parse(raw);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: `the arguments of ${tool.name} are not valid JSON (${detail}); send one JSON object` };
+  }
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    value = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+  }
+  const parsed = tool.parameters.safeParse(value);
+  if (parsed.success) return { ok: true, args: parsed.data };
+  const problems = parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+  return { ok: false, error: `invalid arguments for ${tool.name}: ${problems.join("; ")}` };
+}

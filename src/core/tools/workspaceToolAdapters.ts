@@ -1,0 +1,187 @@
+import { z } from "zod";
+import { FileLedger, normalizePath, staleReadMessage } from "./fileLedger";
+import { defineTool, ToolError, type AgentTool, type ToolContext } from "./toolDefinition";
+import type { WorkspaceTools } from "./workspaceTools";
+
+/** The verdict of the approval step for one `run_command` call. */
+export type CommandVerdict = { run: true } | { run: false; message: string };
+
+/** Applies the approval policy (and, on "ask", waits for the user without a slot). */
+export type CommandGate = (
+  request: { command: string; cwd?: string },
+  context: ToolContext,
+) => Promise<CommandVerdict>;
+
+const MAX_LISTED = 500;
+const MAX_MATCHES = 200;
+
+/**
+ * The workspace tools as the model sees them (BRIEF §3 names): thin adapters
+ * over the host's `WorkspaceTools` that add the file ledger and the approval
+ * gate. One set per agent, because the ledger is that agent's view.
+ */
+export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedger, gate: CommandGate): AgentTool[] {
+  const readFile = defineTool({
+    name: "read_file",
+    description:
+      "Read a text file of the workspace. Optional 1-based start_line/end_line select a range. " +
+      "Read a file before you edit or overwrite it: edits based on an out-of-date read are refused.",
+    parameters: z.object({
+      path: z.string().min(1).describe("Workspace-relative path"),
+      start_line: z.number().int().min(1).optional(),
+      end_line: z.number().int().min(1).optional(),
+    }),
+    async execute(args) {
+      const range: { startLine?: number; endLine?: number } = {};
+      if (args.start_line !== undefined) range.startLine = args.start_line;
+      if (args.end_line !== undefined) range.endLine = args.end_line;
+      const result = await workspace.readFile(args.path, range);
+      ledger.recordRead(args.path, result.version);
+      const from = args.start_line ?? 1;
+      const to = Math.min(args.end_line ?? result.totalLines, result.totalLines);
+      const header =
+        from === 1 && to >= result.totalLines
+          ? `${normalizePath(args.path)} (${result.totalLines} lines)`
+          : `${normalizePath(args.path)} (lines ${from}-${to} of ${result.totalLines})`;
+      return `${header}\n${result.text}`;
+    },
+  });
+
+  const listFiles = defineTool({
+    name: "list_files",
+    description: "List workspace files under a folder, optionally filtered by a glob. Respects excludes and .gitignore.",
+    parameters: z.object({
+      path: z.string().optional().describe("Workspace-relative folder; default the whole workspace"),
+      glob: z.string().optional().describe("Glob such as **/*.ts"),
+    }),
+    async execute(args) {
+      const options: { path?: string; glob?: string } = {};
+      if (args.path !== undefined) options.path = args.path;
+      if (args.glob !== undefined) options.glob = args.glob;
+      const files = await workspace.listFiles(options);
+      if (files.length === 0) return "No files matched.";
+      const shown = files.slice(0, MAX_LISTED).join("\n");
+      return files.length > MAX_LISTED ? `${shown}\n[${files.length - MAX_LISTED} more files not shown; narrow the glob]` : shown;
+    },
+  });
+
+  const searchText = defineTool({
+    name: "search_text",
+    description: "Search file contents of the workspace. Returns matches as path:line: text.",
+    parameters: z.object({
+      query: z.string().min(1),
+      glob: z.string().optional().describe("Only files matching this glob"),
+      regex: z.boolean().optional().describe("Treat query as a regular expression"),
+    }),
+    async execute(args) {
+      const options: { query: string; glob?: string; regex?: boolean } = { query: args.query };
+      if (args.glob !== undefined) options.glob = args.glob;
+      if (args.regex !== undefined) options.regex = args.regex;
+      const matches = await workspace.searchText(options);
+      if (matches.length === 0) return "No matches.";
+      const lines = matches.slice(0, MAX_MATCHES).map((m) => `${m.path}:${m.line}: ${m.text}`);
+      if (matches.length > MAX_MATCHES) lines.push(`[${matches.length - MAX_MATCHES} more matches not shown; refine the query]`);
+      return lines.join("\n");
+    },
+  });
+
+  /** The core's own stale check gives a clear message even if the host's check words it differently. */
+  const assertFresh = async (path: string): Promise<string | undefined> => {
+    const known = ledger.versionOf(path);
+    if (known === undefined) return undefined;
+    const current = await workspace.statVersion(path);
+    if (current !== known) throw new ToolError(staleReadMessage(path));
+    return known;
+  };
+
+  const editFile = defineTool({
+    name: "edit_file",
+    description:
+      "Replace exactly one occurrence of old_text with new_text in a file. Fails when old_text is missing or " +
+      "ambiguous, or when the file changed since you read it.",
+    parameters: z.object({
+      path: z.string().min(1),
+      old_text: z.string().min(1),
+      new_text: z.string(),
+    }),
+    async execute(args) {
+      const expectedVersion = await assertFresh(args.path);
+      const options: { path: string; oldText: string; newText: string; expectedVersion?: string } = {
+        path: args.path,
+        oldText: args.old_text,
+        newText: args.new_text,
+      };
+      if (expectedVersion !== undefined) options.expectedVersion = expectedVersion;
+      const written = await workspace.editFile(options);
+      ledger.recordWrite(args.path, written.version);
+      return `Edited ${normalizePath(args.path)}.`;
+    },
+  });
+
+  const writeFile = defineTool({
+    name: "write_file",
+    description: "Create a file or replace its whole content. Read an existing file first; a stale read is refused.",
+    parameters: z.object({ path: z.string().min(1), content: z.string() }),
+    async execute(args) {
+      const expectedVersion = await assertFresh(args.path);
+      if (expectedVersion === undefined) {
+        const existing = await workspace.statVersion(args.path);
+        if (existing !== undefined) {
+          throw new ToolError(
+            `${normalizePath(args.path)} already exists and you have not read it. Read it with read_file first ` +
+              `(or use edit_file), so that you do not overwrite changes you have not seen.`,
+          );
+        }
+      }
+      const options: { path: string; content: string; expectedVersion?: string } = {
+        path: args.path,
+        content: args.content,
+      };
+      if (expectedVersion !== undefined) options.expectedVersion = expectedVersion;
+      const written = await workspace.writeFile(options);
+      ledger.recordWrite(args.path, written.version);
+      return `Wrote ${normalizePath(args.path)} (${args.content.length} characters).`;
+    },
+  });
+
+  const runCommand = defineTool({
+    name: "run_command",
+    description:
+      "Run a shell command in the workspace (subject to the user's approval policy). Returns exit code and output.",
+    parameters: z.object({
+      command: z.string().min(1),
+      cwd: z.string().optional().describe("Workspace-relative working directory"),
+      timeout_seconds: z.number().positive().max(3600).optional(),
+    }),
+    async execute(args, context) {
+      const request: { command: string; cwd?: string } = { command: args.command };
+      if (args.cwd !== undefined) request.cwd = args.cwd;
+      const verdict = await gate(request, context);
+      if (!verdict.run) throw new ToolError(verdict.message);
+      const result = await workspace.runCommand({
+        ...request,
+        ...(args.timeout_seconds !== undefined ? { timeoutSeconds: args.timeout_seconds } : {}),
+        signal: context.signal,
+      });
+      const notes = [
+        `exit code ${result.exitCode === null ? "none (killed)" : result.exitCode}`,
+        ...(result.timedOut ? ["timed out"] : []),
+        ...(result.truncated ? ["output truncated"] : []),
+      ];
+      return `${notes.join(", ")}\n${result.output}`;
+    },
+  });
+
+  const getDiagnostics = defineTool({
+    name: "get_diagnostics",
+    description: "Problems (errors, warnings) reported by the language services, for one file or the workspace.",
+    parameters: z.object({ path: z.string().optional() }),
+    async execute(args) {
+      const problems = await workspace.getDiagnostics(args.path);
+      if (problems.length === 0) return "No problems.";
+      return problems.map((p) => `${p.path}:${p.line}: ${p.severity}: ${p.message}`).join("\n");
+    },
+  });
+
+  return [readFile, listFiles, searchText, editFile, writeFile, runCommand, getDiagnostics] as AgentTool[];
+}

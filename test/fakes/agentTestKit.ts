@@ -1,0 +1,90 @@
+import { createAgentService, type AgentServiceHandle } from "../../src/core/agents/agentSupervisor";
+import type { AgentServiceDeps } from "../../src/core/agents/serviceContext";
+import { isFinal } from "../../src/core/agents/status";
+import type { ModelClient } from "../../src/core/llm/modelClient";
+import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
+import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings/schema";
+import { FakeWorkspaceTools } from "./fakeWorkspaceTools";
+import { MemoryTranscriptStore, MemoryTreeStore } from "./memoryStores";
+import { TrackingClock } from "./trackingClock";
+
+export const TEST_PROVIDERS: Settings["providers"] = [
+  { id: "alpha", baseUrl: "http://127.0.0.1:9/v1", models: ["m-alpha"] },
+  { id: "beta", baseUrl: "http://127.0.0.1:9/v1", models: ["m-beta"] },
+];
+
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return { ...DEFAULT_SETTINGS, providers: TEST_PROVIDERS, model: "alpha:m-alpha", ...overrides };
+}
+
+export interface AgentTestKit {
+  service: AgentServiceHandle;
+  settings: Settings;
+  workspace: FakeWorkspaceTools;
+  transcripts: MemoryTranscriptStore;
+  treeStore: MemoryTreeStore;
+  clock: TrackingClock;
+  keys: Map<string, number>;
+}
+
+/** A service on fakes; `settings` is mutable and read live, `keys` sets usable keys per provider. */
+export function createKit(
+  modelClient: ModelClient,
+  options: { settings?: Partial<Settings>; deps?: Partial<AgentServiceDeps>; treeStore?: MemoryTreeStore; transcripts?: MemoryTranscriptStore } = {},
+): AgentTestKit {
+  const settings = testSettings(options.settings);
+  const workspace = new FakeWorkspaceTools();
+  const transcripts = options.transcripts ?? new MemoryTranscriptStore();
+  const treeStore = options.treeStore ?? new MemoryTreeStore();
+  const clock = new TrackingClock();
+  const keys = new Map<string, number>([
+    ["alpha", 4],
+    ["beta", 4],
+  ]);
+  const service = createAgentService({
+    settings: () => settings,
+    modelClient,
+    workspace,
+    transcripts,
+    treeStore,
+    usableKeyCount: (id) => keys.get(id) ?? 0,
+    clock,
+    treeSaveDelayMs: 20,
+    ...options.deps,
+  });
+  return { service, settings, workspace, transcripts, treeStore, clock, keys };
+}
+
+/** Polls until `predicate` holds; fails after `timeoutMs` with `what`. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export function byName(service: AgentServiceHandle, name: string): AgentSnapshot | undefined {
+  return service.snapshot().find((a) => a.name === name);
+}
+
+export function allFinal(service: AgentServiceHandle): boolean {
+  return service.snapshot().every((a) => isFinal(a.status));
+}
+
+/** After a test: the service holds nothing — no slots, runs, timers or approvals. */
+export async function assertQuiet(kit: AgentTestKit, timeoutMs = 3000): Promise<void> {
+  await waitFor(() => {
+    const s = kit.service.stats();
+    return (
+      s.slots.held === 0 &&
+      s.slots.queued === 0 &&
+      s.activeRuns === 0 &&
+      s.deadlineTimers === 0 &&
+      !s.staleTimerPending &&
+      !s.saveTimerPending &&
+      s.pendingApprovals === 0 &&
+      kit.clock.pending === 0
+    );
+  }, `a quiet service (stats ${JSON.stringify(kit.service.stats())}, clock timers ${kit.clock.pending})`, timeoutMs);
+}

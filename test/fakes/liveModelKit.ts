@@ -1,0 +1,158 @@
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { createAgentService, type AgentServiceHandle } from "../../src/core/agents/agentSupervisor";
+import type { AgentServiceDeps } from "../../src/core/agents/serviceContext";
+import { Emitter } from "../../src/core/common/emitter";
+import { KeyPools } from "../../src/core/keys/keyPools";
+import type { KeyStore } from "../../src/core/keys/keyStore";
+import { ChatClient } from "../../src/core/llm/chatClient";
+import type { Settings } from "../../src/core/settings/schema";
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type FakeOpenAiServerOptions,
+  type ScriptedReply,
+  type ScriptedRequest,
+} from "../fixtures/fakeOpenAiServer";
+import { testSettings } from "./agentTestKit";
+import { FakeWorkspaceTools } from "./fakeWorkspaceTools";
+import { MemoryTranscriptStore, MemoryTreeStore } from "./memoryStores";
+import { TrackingClock } from "./trackingClock";
+
+/** Keys in memory, for the real KeyPools. */
+export class StaticKeyStore implements KeyStore {
+  private readonly changed = new Emitter<string>();
+  readonly onDidChange = this.changed.event;
+  constructor(private readonly keys: Record<string, string[]>) {}
+  async list(providerId: string): Promise<readonly string[]> {
+    return this.keys[providerId] ?? [];
+  }
+  async add(): Promise<boolean> {
+    return false;
+  }
+  async remove(): Promise<boolean> {
+    return false;
+  }
+}
+
+/** What a scripted agent "sees" of one request to the test server. */
+export interface AgentView {
+  agentId: string;
+  role: string;
+  task: string;
+  /** Completed assistant turns so far. */
+  turn: number;
+  lastTool: string;
+  toolResults: string[];
+  messages: ChatCompletionMessageParam[];
+  request: ScriptedRequest;
+}
+
+export function viewOf(request: ScriptedRequest): AgentView {
+  const messages = request.messages;
+  const firstUser = messages.find((m) => m.role === "user");
+  const toolResults = messages.filter((m) => m.role === "tool").map((m) => String(m.content));
+  return {
+    agentId: request.agentId ?? "",
+    role: request.agentRole ?? "",
+    task: typeof firstUser?.content === "string" ? firstUser.content : "",
+    turn: messages.filter((m) => m.role === "assistant").length,
+    lastTool: toolResults[toolResults.length - 1] ?? "",
+    toolResults,
+    messages,
+    request,
+  };
+}
+
+export interface LiveKit {
+  server: FakeOpenAiServer;
+  service: AgentServiceHandle;
+  pools: KeyPools;
+  client: ChatClient;
+  clock: TrackingClock;
+  settings: Settings;
+  workspace: FakeWorkspaceTools;
+  transcripts: MemoryTranscriptStore;
+  keys: string[];
+  /** Key leases handed out and not yet returned, over every provider. */
+  leasesOut(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The real stack for scenario tests: the test server on 127.0.0.1, the real
+ * KeyPools and ChatClient over the `openai` SDK, and the agent service on top,
+ * all on one TrackingClock so a test can prove no timer is left behind.
+ */
+export async function startLiveKit(options: {
+  keyCount: number;
+  script: (view: AgentView) => ScriptedReply | Promise<ScriptedReply>;
+  settings?: Partial<Settings>;
+  server?: Omit<FakeOpenAiServerOptions, "script" | "keys">;
+  deps?: Partial<AgentServiceDeps>;
+}): Promise<LiveKit> {
+  const keys = Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
+  const server = await startFakeOpenAiServer({ ...options.server, keys, script: (request) => options.script(viewOf(request)) });
+  const clock = new TrackingClock();
+  const pools = new KeyPools({ store: new StaticKeyStore({ live: keys }), clock, cooldownSeconds: [1] });
+  await pools.load(["live"]);
+  const settings = testSettings({
+    providers: [{ id: "live", baseUrl: server.baseUrl, models: ["fake-model"] }],
+    model: "live:fake-model",
+    ...options.settings,
+  });
+  const client = new ChatClient({
+    pools,
+    providers: () => settings.providers,
+    clock,
+    retry: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 8 },
+    stallTimeoutMs: 10_000,
+  });
+  const workspace = new FakeWorkspaceTools({ "README.md": "# project\n", "src/a.ts": "export const a = 1;\n" });
+  const transcripts = new MemoryTranscriptStore();
+  const service = createAgentService({
+    settings: () => settings,
+    modelClient: client,
+    workspace,
+    transcripts,
+    treeStore: new MemoryTreeStore(),
+    usableKeyCount: (id) => pools.usableKeyCount(id),
+    clock,
+    treeSaveDelayMs: 20,
+    ...options.deps,
+  });
+  return {
+    server,
+    service,
+    pools,
+    client,
+    clock,
+    settings,
+    workspace,
+    transcripts,
+    keys,
+    leasesOut: () => pools.snapshot().reduce((n, p) => n + p.keys.reduce((m, k) => m + k.inFlight, 0), 0),
+    async close() {
+      service.dispose();
+      client.dispose();
+      pools.dispose();
+      await server.close();
+    },
+  };
+}
+
+export const spawnCall = (task: string, extra: Record<string, unknown> = {}) => ({
+  name: "spawn_agent",
+  arguments: { task, name: task, ...extra },
+});
+
+/** Agent ids from the background-spawn results among the tool results. */
+export function spawnedIds(view: AgentView): string[] {
+  return view.toolResults.flatMap((content) => {
+    try {
+      const parsed = JSON.parse(content) as { agent_id?: unknown };
+      return typeof parsed.agent_id === "string" ? [parsed.agent_id] : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -1,0 +1,44 @@
+import type { TreeStore } from "../../src/core/agents/agentService";
+import type { TranscriptEvent, TranscriptStore } from "../../src/core/agents/transcript";
+import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
+
+/** Transcripts kept in memory; `read` sees every earlier `append`, as the host's store must. */
+export class MemoryTranscriptStore implements TranscriptStore {
+  readonly events = new Map<string, TranscriptEvent[]>();
+
+  append(agentId: string, event: TranscriptEvent): void {
+    let list = this.events.get(agentId);
+    if (!list) {
+      list = [];
+      this.events.set(agentId, list);
+    }
+    list.push(structuredClone(event));
+  }
+
+  async read(agentId: string): Promise<TranscriptEvent[]> {
+    return structuredClone(this.events.get(agentId) ?? []);
+  }
+
+  of(agentId: string): TranscriptEvent[] {
+    return this.events.get(agentId) ?? [];
+  }
+}
+
+/** A tree store that keeps the last save (deep-copied, as JSON on disk would be). */
+export class MemoryTreeStore implements TreeStore {
+  saved: AgentSnapshot[] = [];
+  saves = 0;
+
+  constructor(initial: AgentSnapshot[] = []) {
+    this.saved = structuredClone(initial);
+  }
+
+  save(agents: readonly AgentSnapshot[]): void {
+    this.saves++;
+    this.saved = JSON.parse(JSON.stringify(agents)) as AgentSnapshot[];
+  }
+
+  async load(): Promise<AgentSnapshot[]> {
+    return structuredClone(this.saved);
+  }
+}

@@ -1,0 +1,257 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import type { CompletionRequest, CompletionResult, ModelClient } from "../../../src/core/llm/modelClient";
+import { assertQuiet, byName, createKit, waitFor, type AgentTestKit } from "../../fakes/agentTestKit";
+import { ScriptedModelClient, type ModelScript } from "../../fakes/scriptedModelClient";
+
+let kit: AgentTestKit | undefined;
+afterEach(() => {
+  kit?.service.dispose();
+  kit = undefined;
+});
+
+function start(script: ModelScript, options: Parameters<typeof createKit>[1] = {}) {
+  const client = new ScriptedModelClient(script);
+  kit = createKit(client, options);
+  return { client, kit };
+}
+
+const spawn = (task: string, extra: Record<string, unknown> = {}) => ({ name: "spawn_agent", arguments: { task, name: task, ...extra } });
+const slowStartup = (ms: number, fail?: string) => async () => {
+  await new Promise((r) => setTimeout(r, ms));
+  if (fail) throw new Error(fail);
+  return undefined;
+};
+
+describe("timeouts and interrupts", () => {
+  it("times out one child while its siblings finish; the parent gets the partial output", async () => {
+    const { kit, client } = start((call) => {
+      if (call.role === "root") return call.turn === 0 ? { toolCalls: [spawn("slow", { timeout_seconds: 0.15 }), spawn("fast")] } : { text: "root ok" };
+      if (call.task === "slow") return call.turn === 0 ? { text: "partial thoughts", toolCalls: [{ name: "list_files", arguments: {} }] } : { text: "never", delayMs: 5000, chunkMs: 10 };
+      return { text: "fast result", delayMs: 20 };
+    });
+    const final = await kit.service.runRoot({ task: "root" }).done;
+    assert.equal(final.status, "completed");
+    const slow = byName(kit.service, "slow");
+    assert.equal(slow?.status, "timed_out");
+    assert.match(slow?.statusReason ?? "", /^timed out after 0\.\d s$/);
+    assert.equal(byName(kit.service, "fast")?.status, "completed");
+    const reports = client.calls.find((c) => c.role === "root" && c.turn === 1)?.messages.filter((m) => m.role === "tool").map((m) => JSON.parse(String(m.content)));
+    assert.equal(reports?.[0].status, "timed_out");
+    assert.match(reports?.[0].partial_output, /partial thoughts/);
+    await assertQuiet(kit);
+  });
+
+  it("a timed-out agent stays timed_out even if the model answers later (lesson 5)", async () => {
+    let late!: (r: CompletionResult) => void;
+    const stubborn: ModelClient = {
+      // Ignores the abort signal on purpose, like a provider that answers anyway.
+      complete: (_request: CompletionRequest) => new Promise<CompletionResult>((resolve) => (late = resolve)),
+    };
+    kit = createKit(stubborn);
+    const { agentId, done } = kit.service.runRoot({ task: "root" });
+    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    kit.service.setTimeout(agentId, 0.05);
+    const final = await done;
+    assert.equal(final.status, "timed_out");
+    late({ content: "too late", toolCalls: [], finishReason: "stop", usage: { promptTokens: 1, completionTokens: 1 }, keyFingerprint: "…x" });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(kit.service.get(agentId)?.status, "timed_out");
+    assert.equal(kit.service.get(agentId)?.result, undefined);
+    await assertQuiet(kit);
+  });
+
+  it("a timeout or interrupt during startup still ends the agent and frees its slot (lesson 4)", async () => {
+    const { kit } = start(
+      (call) => {
+        if (call.role === "root") return call.turn === 0 ? { toolCalls: [spawn("t", { timeout_seconds: 0.05 }), spawn("i", { background: true })] } : { text: "ok" };
+        return { text: "never here" };
+      },
+      { deps: { resolveAgentType: slowStartup(300) } },
+    );
+    const root = kit.service.runRoot({ task: "root" });
+    await waitFor(() => byName(kit.service, "i") !== undefined, "child i");
+    kit.service.interrupt(byName(kit.service, "i")!.id);
+    assert.equal(byName(kit.service, "i")?.status, "interrupted");
+    assert.equal((await root.done).status, "completed");
+    assert.equal(byName(kit.service, "t")?.status, "timed_out");
+    await assertQuiet(kit);
+  });
+
+  it("interrupting a parent mid-fan-out stops it and every descendant within 200 ms", async () => {
+    const { kit } = start((call) => {
+      if (call.role === "root") return { toolCalls: [spawn("a", { role: "orchestrator" }), spawn("b")] };
+      if (call.task === "a" && call.turn === 0) return { toolCalls: [spawn("a1")] };
+      return { text: "streaming forever", delayMs: 60_000, chunkMs: 5 };
+    }, { settings: { maxSpawnDepth: 2 } });
+    const root = kit.service.runRoot({ task: "root" });
+    await waitFor(() => byName(kit.service, "a1")?.status === "running" && byName(kit.service, "b")?.status === "running", "fan-out running");
+    const started = Date.now();
+    kit.service.interrupt(root.agentId);
+    const final = await root.done;
+    assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
+    assert.equal(final.status, "interrupted");
+    for (const name of ["a", "a1", "b"]) {
+      assert.equal(byName(kit.service, name)?.status, "interrupted", name);
+      assert.match(byName(kit.service, name)?.statusReason ?? "", /parent was interrupted/);
+    }
+    await assertQuiet(kit);
+  });
+
+  it("an interrupt mid-tool is final at once even if the tool ignores it", async () => {
+    const { kit } = start((call) => (call.turn === 0 ? { toolCalls: [{ name: "get_diagnostics", arguments: {} }] } : { text: "x" }));
+    let finishTool!: () => void;
+    kit.workspace.getDiagnostics = () => new Promise((r) => (finishTool = () => r([])));
+    const root = kit.service.runRoot({ task: "root" });
+    await waitFor(() => kit!.service.get(root.agentId)?.currentTool === "get_diagnostics", "tool running");
+    const started = Date.now();
+    kit.service.interruptAll();
+    assert.equal((await root.done).status, "interrupted");
+    assert.ok(Date.now() - started < 200);
+    finishTool();
+    await assertQuiet(kit);
+  });
+
+  it("sets, extends and removes a timeout while the agent runs; refuses bad values", async () => {
+    const { kit } = start(() => ({ text: "slow", delayMs: 60_000, chunkMs: 20 }));
+    const { agentId, done } = kit.service.runRoot({ task: "root" });
+    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    assert.equal(kit.service.get(agentId)?.timeoutAt, undefined, "roots start without a limit");
+    kit.service.setTimeout(agentId, 600);
+    const first = kit.service.get(agentId)?.timeoutAt ?? 0;
+    assert.ok(first > Date.now() + 590_000);
+    kit.service.extendTimeout(agentId, 60);
+    assert.equal(kit.service.get(agentId)?.timeoutAt, first + 60_000);
+    kit.service.setTimeout(agentId, null);
+    assert.equal(kit.service.get(agentId)?.timeoutAt, undefined);
+    assert.throws(() => kit!.service.setTimeout(agentId, 4000), /between 1 and 3600/);
+    assert.throws(() => kit!.service.setTimeout("nope", 5), /No agent with id "nope"/);
+    kit.service.setTimeout(agentId, 0.05);
+    assert.equal((await done).status, "timed_out");
+    assert.throws(() => kit!.service.extendTimeout(agentId, 5), /already finished/);
+    await assertQuiet(kit);
+  });
+
+  it("a background agent must keep a timeout (lesson 9)", async () => {
+    const { kit } = start((call) => {
+      if (call.role === "root") return call.turn === 0 ? { toolCalls: [spawn("bg", { background: true })] } : { text: "ok", delayMs: 200 };
+      return { text: "bg", delayMs: 60_000, chunkMs: 20 };
+    });
+    const root = kit.service.runRoot({ task: "root" });
+    await waitFor(() => byName(kit.service, "bg")?.status === "running", "bg running");
+    const bg = byName(kit.service, "bg")!;
+    assert.equal(bg.timeoutRemovable, false);
+    assert.ok(bg.timeoutAt !== undefined);
+    assert.throws(() => kit!.service.setTimeout(bg.id, null), /must keep a timeout/);
+    await root.done;
+    assert.equal(byName(kit.service, "bg")?.status, "interrupted", "a finished parent stops its background children");
+    await assertQuiet(kit);
+  });
+});
+
+describe("startup failures", () => {
+  it("a failed startup makes the child failed and tells the parent (foreground and background)", async () => {
+    const { kit, client } = start(
+      (call) => {
+        if (call.role === "root") {
+          if (call.turn === 0) return { toolCalls: [spawn("fg"), spawn("bg", { background: true })] };
+          if (call.turn === 1) return { toolCalls: [{ name: "list_files", arguments: {} }], delayMs: 50 };
+          return { text: "ok" };
+        }
+        return { text: "unreachable" };
+      },
+      { deps: { resolveAgentType: slowStartup(5, "definition file is broken") } },
+    );
+    await kit.service.runRoot({ task: "root" }).done;
+    assert.equal(byName(kit.service, "fg")?.status, "failed");
+    assert.match(byName(kit.service, "fg")?.statusReason ?? "", /startup failed: definition file is broken/);
+    const turn1 = client.calls.find((c) => c.role === "root" && c.turn === 1);
+    assert.equal(JSON.parse(String(turn1?.messages.filter((m) => m.role === "tool")[0]?.content)).status, "failed");
+    const turn2 = client.calls.find((c) => c.role === "root" && c.turn === 2);
+    assert.ok(turn2?.messages.some((m) => m.role === "user" && String(m.content).includes('background agent') && String(m.content).includes("failed: startup failed")));
+    await assertQuiet(kit);
+  });
+
+  it("a late startup failure after the child was interrupted does not reach the parent (lesson 12)", async () => {
+    const { kit, client } = start(
+      (call) => {
+        if (call.role === "root") {
+          if (call.turn === 0) return { toolCalls: [spawn("bg", { background: true })] };
+          if (call.turn === 1) return { toolCalls: [{ name: "list_files", arguments: {} }], delayMs: 150 };
+          return { text: "ok" };
+        }
+        return { text: "unreachable" };
+      },
+      { deps: { resolveAgentType: slowStartup(60, "late failure") } },
+    );
+    const root = kit.service.runRoot({ task: "root" });
+    await waitFor(() => byName(kit.service, "bg") !== undefined, "bg registered");
+    kit.service.interrupt(byName(kit.service, "bg")!.id);
+    await root.done;
+    assert.equal(byName(kit.service, "bg")?.status, "interrupted");
+    assert.equal(byName(kit.service, "bg")?.statusReason, "interrupted by the user");
+    const userMessages = client.calls.filter((c) => c.role === "root").flatMap((c) => c.messages.filter((m) => m.role === "user"));
+    assert.ok(!userMessages.some((m) => String(m.content).includes("late failure")));
+    await assertQuiet(kit);
+  });
+});
+
+describe("messages and resume", () => {
+  it("a running agent sees a message at its next turn; a finished one wakes with its conversation", async () => {
+    const { kit, client } = start((call) => {
+      const lastUser = [...call.messages].reverse().find((m) => m.role === "user");
+      if (call.turn === 0) return { toolCalls: [{ name: "list_files", arguments: {} }], delayMs: 40 };
+      return { text: `reply to: ${String(lastUser?.content)}` };
+    });
+    const { agentId, done } = kit.service.runRoot({ task: "first task" });
+    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    kit.service.sendMessage(agentId, "also this");
+    assert.equal((await done).result, "reply to: also this");
+    kit.service.sendMessage(agentId, "follow-up");
+    assert.equal(kit.service.get(agentId)?.status, "queued");
+    await waitFor(() => kit!.service.get(agentId)?.status === "completed", "second run");
+    assert.equal(kit.service.get(agentId)?.result, "reply to: follow-up");
+    const resumed = client.calls.at(-1)!;
+    assert.deepEqual(resumed.messages.map((m) => m.role), ["system", "user", "assistant", "tool", "user", "assistant", "user"]);
+    assert.throws(() => kit!.service.sendMessage(agentId, "  "), /empty/);
+    await assertQuiet(kit);
+  });
+
+  it("classifies a resumed agent by the model it will run with and keeps an override only when accepted (lesson 10)", async () => {
+    const { kit, client } = start((call) => ({ text: `on ${call.providerId}:${call.model}` }));
+    const { agentId, done } = kit.service.runRoot({ task: "root" });
+    await done;
+    assert.throws(() => kit!.service.sendMessage(agentId, "again", { modelRef: "nowhere:x" }), /not in subagents.providers/);
+    assert.equal(kit.service.get(agentId)?.providerId, "alpha");
+    kit.settings.maxQueuedAgents = 0;
+    kit.settings.maxConcurrentAgents = 1;
+    const blocker = kit.service.runRoot({ task: "blocker" });
+    kit.service.sendMessage(blocker.agentId, "keep busy");
+    client.script = (call) => (call.task === "blocker" ? { text: "busy", delayMs: 100 } : { text: `on ${call.providerId}:${call.model}` });
+    await waitFor(() => kit!.service.get(blocker.agentId)?.status === "running", "blocker running");
+    assert.throws(() => kit!.service.sendMessage(agentId, "again", { modelRef: "beta:m-beta" }), /maxQueuedAgents/);
+    assert.equal(kit.service.get(agentId)?.providerId, "alpha", "a refused resume keeps the old model");
+    await blocker.done;
+    await waitFor(() => kit!.service.get(blocker.agentId)?.status === "completed", "blocker done");
+    kit.settings.maxQueuedAgents = 10;
+    kit.service.sendMessage(agentId, "again", { modelRef: "beta:m-beta" });
+    await waitFor(() => kit!.service.get(agentId)?.status === "completed", "resumed run");
+    assert.equal(kit.service.get(agentId)?.providerId, "beta");
+    assert.equal(client.calls.at(-1)?.providerId, "beta");
+    assert.equal(kit.service.get(agentId)?.result, "on beta:m-beta");
+    await assertQuiet(kit);
+  });
+
+  it("flags a running agent stale without progress and clears it on progress", async () => {
+    const { kit } = start(() => ({ text: "x", delayMs: 400, chunkMs: 400 }), { deps: { staleCheckMs: 10 } });
+    const { agentId, done } = kit.service.runRoot({ task: "root" });
+    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    kit.clock.offsetMs = 10_000_000;
+    await waitFor(() => kit!.service.get(agentId)?.stale === true, "stale flag");
+    assert.equal(kit.service.get(agentId)?.status, "running", "stale agents are not killed");
+    kit.service.interrupt(agentId);
+    await done;
+    assert.equal(kit.service.get(agentId)?.stale, false);
+    await assertQuiet(kit);
+  });
+});

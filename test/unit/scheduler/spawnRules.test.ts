@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AgentTimeouts, resolveSpawnTimeout } from "../../../src/core/scheduler/agentTimeouts";
+import { canSpawn, childRoleProblem, queueAdmissionProblem } from "../../../src/core/scheduler/spawnRules";
+import { StaleMonitor } from "../../../src/core/scheduler/staleMonitor";
+import { TrackingClock } from "../../fakes/trackingClock";
+
+const defaults = { foregroundSeconds: 300, backgroundSeconds: 900 };
+
+describe("spawn timeouts (lesson 9)", () => {
+  it("uses the defaults and treats 0 as no limit only in the foreground", () => {
+    assert.deepEqual(resolveSpawnTimeout(undefined, false, defaults), { ok: true, seconds: 300 });
+    assert.deepEqual(resolveSpawnTimeout(undefined, true, defaults), { ok: true, seconds: 900 });
+    assert.deepEqual(resolveSpawnTimeout(0, false, defaults), { ok: true, seconds: undefined });
+    const background = resolveSpawnTimeout(0, true, defaults);
+    assert.equal(background.ok, false);
+    assert.match(background.ok ? "" : background.error, /background agent needs a timeout greater than 0/);
+  });
+
+  it("rejects more than an hour", () => {
+    const r = resolveSpawnTimeout(3601, false, defaults);
+    assert.equal(r.ok, false);
+    assert.deepEqual(resolveSpawnTimeout(3600, true, defaults), { ok: true, seconds: 3600 });
+  });
+
+  it("a foreground default of 0 means no limit", () => {
+    assert.deepEqual(resolveSpawnTimeout(undefined, false, { ...defaults, foregroundSeconds: 0 }), { ok: true, seconds: undefined });
+  });
+});
+
+describe("depth and roles", () => {
+  it("lets the root spawn, orchestrators below the limit, never leaves", () => {
+    assert.equal(canSpawn({ role: "root", depth: 0 }, 1), true);
+    assert.equal(canSpawn({ role: "leaf", depth: 1 }, 3), false);
+    assert.equal(canSpawn({ role: "orchestrator", depth: 1 }, 2), true);
+    assert.equal(canSpawn({ role: "orchestrator", depth: 2 }, 2), false);
+  });
+
+  it("refuses an orchestrator child that could not spawn anyway", () => {
+    assert.match(childRoleProblem("orchestrator", 1, 1) ?? "", /maxSpawnDepth is 1/);
+    assert.equal(childRoleProblem("orchestrator", 1, 2), undefined);
+    assert.equal(childRoleProblem("leaf", 2, 2), undefined);
+    assert.match(childRoleProblem("leaf", 3, 2) ?? "", /cannot spawn/);
+  });
+});
+
+describe("queue admission", () => {
+  it("queues up to maxQueued waiting agents, then refuses with advice", () => {
+    assert.equal(queueAdmissionProblem({ waiting: 0, held: 4, globalCap: 4, maxQueued: 1 }), undefined);
+    assert.match(queueAdmissionProblem({ waiting: 1, held: 4, globalCap: 4, maxQueued: 1 }) ?? "", /wait_agents/);
+    // Free slots absorb waiting agents: maxQueued 0 still admits while a slot is free.
+    assert.equal(queueAdmissionProblem({ waiting: 0, held: 3, globalCap: 4, maxQueued: 0 }), undefined);
+    assert.ok(queueAdmissionProblem({ waiting: 0, held: 4, globalCap: 4, maxQueued: 0 }));
+  });
+});
+
+describe("AgentTimeouts", () => {
+  it("fires once, can be re-armed or removed, and leaves no timer behind", async () => {
+    const clock = new TrackingClock();
+    const timeouts = new AgentTimeouts(clock);
+    const fired: string[] = [];
+    timeouts.set("a", clock.now() + 20, () => fired.push("a"));
+    timeouts.set("b", clock.now() + 10_000, () => fired.push("b"));
+    timeouts.set("b", clock.now() + 15, () => fired.push("b2"));
+    timeouts.set("c", clock.now() + 10, () => fired.push("c"));
+    timeouts.set("c", undefined, () => fired.push("c2"));
+    assert.equal(timeouts.pendingCount, 2);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(fired.sort(), ["a", "b2"]);
+    assert.equal(timeouts.pendingCount, 0);
+    assert.equal(clock.pending, 0);
+    timeouts.dispose();
+  });
+});
+
+describe("StaleMonitor", () => {
+  it("flags no progress past the threshold (a larger one in a tool) and clears on progress", () => {
+    const clock = new TrackingClock();
+    const changes: Array<[string, boolean]> = [];
+    const monitor = new StaleMonitor(clock, () => ({ idleMs: 1000, inToolMs: 5000 }), (id, s) => changes.push([id, s]), 60_000);
+    monitor.touch("idle", false);
+    monitor.touch("tool", true);
+    clock.offsetMs = 2000;
+    monitor.check();
+    assert.deepEqual(changes, [["idle", true]]);
+    clock.offsetMs = 6000;
+    monitor.check();
+    assert.deepEqual(changes, [["idle", true], ["tool", true]]);
+    monitor.touch("idle", false);
+    assert.deepEqual(changes.at(-1), ["idle", false]);
+    monitor.forget("idle");
+    monitor.forget("tool");
+    assert.deepEqual(changes.at(-1), ["tool", false]);
+    assert.equal(monitor.timerPending, false, "no agent tracked, no timer");
+    assert.equal(clock.pending, 0);
+    monitor.dispose();
+  });
+});
