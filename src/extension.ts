@@ -1,15 +1,126 @@
+import * as nodePath from "node:path";
 import * as vscode from "vscode";
+import { createAgentService } from "./core/agents/agentSupervisor";
+import { Disposable } from "./core/common/disposable";
+import type { Event } from "./core/common/emitter";
+import { KeyPools } from "./core/keys/keyPools";
+import { redactSecrets } from "./core/keys/redact";
+import { ChatClient } from "./core/llm/chatClient";
+import { agentCommandHandlers } from "./host/agents/agentCommands";
+import { ApprovalNotifications } from "./host/agents/approvalNotifications";
+import { runTask } from "./host/agents/runTask";
+import { TreeIndicators } from "./host/agents/treeIndicators";
 import { AgentTreeViewProvider } from "./host/agentTreeView";
-import { AGENT_TREE_VIEW_ID } from "./host/commandIds";
+import { AGENT_TREE_VIEW_ID, COMMAND_IDS, type CommandId } from "./host/commandIds";
 import { registerCommands } from "./host/commands";
+import { keyCommandHandlers } from "./host/keys/keyCommands";
+import { SecretKeyStore } from "./host/keys/secretKeyStore";
+import { OutputLogger } from "./host/outputLogger";
+import { FileTreeStore } from "./host/persistence/fileTreeStore";
+import { JsonlTranscriptStore } from "./host/persistence/jsonlTranscriptStore";
+import { SettingsReader } from "./host/settings/settingsReader";
+import { findRipgrep } from "./host/tools/ripgrep";
+import { VscodeWorkspaceTools } from "./host/tools/vscodeWorkspaceTools";
+import { TranscriptDocuments } from "./host/transcripts/transcriptDocuments";
+
+/**
+ * The object graph of one window. Everything is registered with this owner in
+ * creation order and disposed in reverse, so the service stops before the
+ * transcript and tree stores write their last lines.
+ */
+class SubagentsExtension extends Disposable {
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    const activatedAt = Date.now();
+    const channel = this.register(vscode.window.createOutputChannel("Subagents", { log: true }));
+    let pools: KeyPools | undefined;
+    const logger = new OutputLogger(channel, (text) => redactSecrets(text, pools?.secretsForRedaction() ?? []));
+    const settings = this.register(new SettingsReader(logger));
+    const keyStore = this.register(new SecretKeyStore(context.secrets));
+    const keyPools = (pools = this.register(
+      new KeyPools({ store: keyStore, cooldownSeconds: settings.current["keyPool.cooldownSeconds"], logger }),
+    ));
+    const providerIds = () => settings.current.providers.map((p) => p.id);
+    void keyPools.load(providerIds());
+    const onDidChangeKeys: Event<void> = (listener) => keyPools.onDidChange(() => listener());
+
+    const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+    const transcripts = this.register(new JsonlTranscriptStore(nodePath.join(storage, "transcripts"), logger));
+    const modelClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger }));
+    const ripgrepPath = findRipgrep(vscode.env.appRoot);
+    const service = this.register(
+      createAgentService({
+        settings: () => settings.current,
+        modelClient,
+        workspace: new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }),
+        transcripts,
+        treeStore: new FileTreeStore(storage, logger),
+        usableKeyCount: (providerId) => keyPools.usableKeyCount(providerId),
+        logger,
+      }),
+    );
+    logger.info(`activated; search uses ${ripgrepPath ? "VS Code's ripgrep" : "findFiles (ripgrep not found)"}`);
+    void service.ready.then(async () => {
+      const removed = await transcripts.prune(new Set(service.snapshot().map((a) => a.id)), activatedAt);
+      if (removed > 0) logger.info(`removed ${removed} transcript(s) of agents no longer in the tree`);
+    });
+
+    this.register(
+      settings.onDidChange((next) => {
+        keyPools.setCooldownLadder(next["keyPool.cooldownSeconds"]);
+        void keyPools.load(providerIds());
+        service.refreshCaps();
+      }),
+    );
+    this.register(keyPools.onDidChange(() => service.refreshCaps()));
+
+    const documents = this.register(new TranscriptDocuments(service, transcripts));
+    this.register(new TreeIndicators(service, () => keyPools.summaries(), onDidChangeKeys));
+    this.register(new ApprovalNotifications(service, logger));
+    const treeView = this.register(
+      new AgentTreeViewProvider(context.extensionUri, {
+        service,
+        keySummary: () => keyPools.summaries(),
+        onDidChangeKeys,
+        runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
+        copyToClipboard: (text) => vscode.env.clipboard.writeText(text),
+        logger,
+      }),
+    );
+    this.register(vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, treeView));
+
+    const keys = keyCommandHandlers({ store: keyStore, pools: keyPools, settings: () => settings.current, env: process.env, logger });
+    const agents = agentCommandHandlers({ service, openTranscript: (id) => documents.open(id) });
+    const runTaskDeps = {
+      service,
+      settings: () => settings.current,
+      storedKeyCount: async (providerId: string) => (await keyStore.list(providerId)).length,
+      openDocument: (id: string, view: "transcript" | "result") => documents.open(id, view),
+      logger,
+    };
+    for (const registration of registerCommands(
+      {
+        [COMMAND_IDS.runTask]: (arg) => runTask(runTaskDeps, arg),
+        [COMMAND_IDS.addApiKey]: keys.addApiKey,
+        [COMMAND_IDS.removeApiKey]: keys.removeApiKey,
+        [COMMAND_IDS.importApiKeys]: keys.importApiKeys,
+        [COMMAND_IDS.showKeyPool]: keys.showKeyPool,
+        [COMMAND_IDS.interruptAgent]: agents.interruptAgent,
+        [COMMAND_IDS.interruptAll]: agents.interruptAll,
+        [COMMAND_IDS.setAgentTimeout]: agents.setAgentTimeout,
+        [COMMAND_IDS.togglePauseSpawning]: agents.togglePauseSpawning,
+        [COMMAND_IDS.openTranscript]: agents.openTranscript,
+        [COMMAND_IDS.clearFinished]: agents.clearFinished,
+      },
+      logger,
+    )) {
+      this.register(registration);
+    }
+  }
+}
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, new AgentTreeViewProvider(context.extensionUri), {
-      webviewOptions: { retainContextWhenHidden: false },
-    }),
-    ...registerCommands({}),
-  );
+  context.subscriptions.push(new SubagentsExtension(context));
 }
 
 export function deactivate(): void {}

@@ -1,35 +1,31 @@
 import * as vscode from "vscode";
+import type { Logger } from "../core/common/logger";
 import { COMMAND_IDS, type CommandId } from "./commandIds";
 
-/**
- * Registers every contract command. Commands whose capability has not landed
- * yet say so plainly instead of failing silently; each such entry is removed
- * by the change that implements the command.
- */
-const NOT_YET_AVAILABLE: Partial<Record<CommandId, string>> = {
-  [COMMAND_IDS.runTask]: "running tasks",
-  [COMMAND_IDS.addApiKey]: "adding API keys",
-  [COMMAND_IDS.removeApiKey]: "removing API keys",
-  [COMMAND_IDS.importApiKeys]: "importing API keys",
-  [COMMAND_IDS.showKeyPool]: "the key pool view",
-  [COMMAND_IDS.interruptAgent]: "interrupting agents",
-  [COMMAND_IDS.interruptAll]: "interrupting agents",
-  [COMMAND_IDS.setAgentTimeout]: "agent timeouts",
-  [COMMAND_IDS.togglePauseSpawning]: "pausing spawns",
-  [COMMAND_IDS.openTranscript]: "transcripts",
-  [COMMAND_IDS.clearFinished]: "clearing finished agents",
-};
+export type CommandHandlers = Record<CommandId, (...args: unknown[]) => unknown>;
 
-export function registerCommands(
-  handlers: Partial<Record<CommandId, (...args: unknown[]) => unknown>>,
-): vscode.Disposable[] {
-  return Object.values(COMMAND_IDS).map((id) => {
-    const handler =
-      handlers[id] ??
-      (() =>
-        void vscode.window.showInformationMessage(
-          `Subagents: ${NOT_YET_AVAILABLE[id] ?? id} is not available in this version yet.`,
-        ));
-    return vscode.commands.registerCommand(id, handler);
-  });
+/** What the user reads when a command fails unexpectedly: the command's title and what went wrong. */
+export function commandFailureMessage(id: CommandId, error: unknown): string {
+  const what = error instanceof Error ? error.message : String(error);
+  return `Subagents: ${id.replace(/^subagents\./, "")} failed: ${what}`;
+}
+
+/**
+ * Registers every contract command (the Record type makes a missing one a
+ * compile error). A handler that throws or rejects is reported once, to the
+ * user and to the log, instead of as an unhandled rejection.
+ */
+export function registerCommands(handlers: CommandHandlers, logger: Logger): vscode.Disposable[] {
+  return (Object.values(COMMAND_IDS) as CommandId[]).map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handlers[id](...args);
+      } catch (error) {
+        const message = commandFailureMessage(id, error);
+        logger.error(message);
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+    }),
+  );
 }

@@ -1,0 +1,177 @@
+import * as vscode from "vscode";
+import type { AgentService } from "../../core/agents/agentService";
+import { isFinal } from "../../core/agents/status";
+import type { Logger } from "../../core/common/logger";
+import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
+import { rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
+import { AGENT_TREE_VIEW_ID, COMMAND_IDS } from "../commandIds";
+import { formatElapsed } from "./agentPicks";
+
+export interface RunTaskDeps {
+  service: AgentService;
+  settings: () => Settings;
+  /** Keys stored for a provider (0 = probably a mistake, unless it is a local server). */
+  storedKeyCount: (providerId: string) => Promise<number>;
+  openDocument: (agentId: string, view: "transcript" | "result") => Promise<void>;
+  logger: Logger;
+}
+
+/** `runTask("text")` or `runTask({ task, model })` from another extension, a keybinding or a test. */
+export function parseRunTaskArgument(arg: unknown): { task?: string; modelRef?: string } {
+  if (typeof arg === "string") return { task: arg };
+  if (typeof arg !== "object" || arg === null) return {};
+  const { task, model } = arg as { task?: unknown; model?: unknown };
+  return {
+    ...(typeof task === "string" ? { task } : {}),
+    ...(typeof model === "string" && splitModelRef(model) ? { modelRef: model } : {}),
+  };
+}
+
+export function validateTask(text: string): string | undefined {
+  return text.trim() === "" ? "Describe the task for the root agent (it cannot be empty)." : undefined;
+}
+
+/** Every `provider:model` of the settings, the root default first. */
+export function modelChoices(settings: Settings): string[] {
+  const first = rootModelRef(settings);
+  const all = settings.providers.flatMap((p) => p.models.map((m) => `${p.id}:${m}`));
+  return [first, ...all.filter((ref) => ref !== first)].filter((ref) => ref !== "");
+}
+
+/** One line of progress for the notification. */
+export function progressLine(root: AgentSnapshot, agents: readonly AgentSnapshot[]): string {
+  const subagents = agents.filter((a) => a.rootId === root.id && a.id !== root.id);
+  const live = subagents.filter((a) => !isFinal(a.status)).length;
+  const parts = [root.status.replace("_", " "), formatElapsed(root.elapsedMs)];
+  if (subagents.length > 0) parts.push(`${live}/${subagents.length} subagents running`);
+  if (root.pendingApproval) parts.push("waiting for your approval");
+  else if (root.currentTool) parts.push(root.currentTool);
+  return parts.join(" · ");
+}
+
+export function outcomeMessage(agent: AgentSnapshot): string {
+  const took = formatElapsed(agent.elapsedMs);
+  switch (agent.status) {
+    case "completed":
+      return `Subagents: "${agent.name}" finished in ${took}.`;
+    case "timed_out":
+      return `Subagents: "${agent.name}" timed out after ${took}; its partial answer is open.`;
+    case "interrupted":
+      return `Subagents: "${agent.name}" was interrupted after ${took}${agent.statusReason ? ` (${agent.statusReason})` : ""}.`;
+    default:
+      return `Subagents: "${agent.name}" failed after ${took}: ${agent.error ?? agent.statusReason ?? "no reason given"}`;
+  }
+}
+
+async function explainRestrictedMode(): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(
+    "Subagents: running a task needs a trusted workspace, because agents read, edit and run commands in it. " +
+      "The agent tree, API keys and transcripts work in Restricted Mode.",
+    "Manage Workspace Trust",
+  );
+  if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
+}
+
+/** Asks for what is missing, then returns the task and model, or undefined when the user backed out. */
+async function collectInput(deps: RunTaskDeps, arg: unknown): Promise<{ task: string; modelRef: string } | undefined> {
+  const given = parseRunTaskArgument(arg);
+  let task = given.task;
+  if (task !== undefined && validateTask(task)) {
+    void vscode.window.showWarningMessage(`Subagents: ${validateTask(task)}`);
+    return undefined;
+  }
+  task ??= await vscode.window.showInputBox({
+    title: "Subagents: Run Task",
+    prompt: "What should the root agent do? It can fan the work out to subagents.",
+    placeHolder: "e.g. Find every TODO in src/, group them by area and propose fixes",
+    ignoreFocusOut: true,
+    validateInput: validateTask,
+  });
+  if (task === undefined || validateTask(task)) return undefined;
+
+  let modelRef = given.modelRef;
+  if (modelRef === undefined) {
+    const choices = modelChoices(deps.settings());
+    if (choices.length > 1) {
+      const picked = await vscode.window.showQuickPick(
+        choices.map((ref, i) => ({ label: ref, ...(i === 0 ? { description: "default (subagents.model)" } : {}) })),
+        { title: "Subagents: model for the root agent", placeHolder: "Enter keeps the default" },
+      );
+      if (!picked) return undefined;
+      modelRef = picked.label;
+    } else {
+      modelRef = choices[0] ?? "";
+    }
+  }
+  return { task: task.trim(), modelRef };
+}
+
+/** A provider without stored keys is fine for a local server, so this asks rather than refuses. */
+async function confirmKeys(deps: RunTaskDeps, modelRef: string): Promise<boolean> {
+  const providerId = splitModelRef(modelRef)?.providerId;
+  if (!providerId || (await deps.storedKeyCount(providerId)) > 0) return true;
+  const choice = await vscode.window.showWarningMessage(
+    `Subagents: there is no API key for "${providerId}". Add one, or run anyway if the server needs none (e.g. a local server).`,
+    "Add API Key…",
+    "Run Anyway",
+  );
+  if (choice === "Run Anyway") return true;
+  if (choice !== "Add API Key…") return false;
+  await vscode.commands.executeCommand(COMMAND_IDS.addApiKey, providerId);
+  return (await deps.storedKeyCount(providerId)) > 0;
+}
+
+/** Subagents: Run Task… — several may run at once; each has its own progress notification. */
+export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
+  if (!vscode.workspace.isTrusted) return explainRestrictedMode();
+  if (!vscode.workspace.workspaceFolders?.length) {
+    void vscode.window.showWarningMessage("Subagents: open a folder first; agents work inside a workspace folder.");
+    return;
+  }
+  const input = await collectInput(deps, arg);
+  if (!input || !(await confirmKeys(deps, input.modelRef))) return;
+
+  let started: ReturnType<AgentService["runRoot"]>;
+  try {
+    started = deps.service.runRoot({ task: input.task, ...(input.modelRef ? { modelRef: input.modelRef } : {}) });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Subagents: ${(error as Error).message}`);
+    return;
+  }
+  const { agentId, done } = started;
+  deps.logger.info(`run task: root ${agentId} on ${input.modelRef}`);
+  void vscode.commands.executeCommand(`${AGENT_TREE_VIEW_ID}.focus`);
+
+  const final = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Subagents: ${deps.service.get(agentId)?.name ?? "task"}`, cancellable: true },
+    async (progress, token) => {
+      const cancel = token.onCancellationRequested(() => deps.service.interrupt(agentId, "cancelled by the user"));
+      let last = "";
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const report = () => {
+        timer = undefined;
+        const root = deps.service.get(agentId);
+        const line = root ? progressLine(root, deps.service.snapshot()) : "";
+        if (line !== last) progress.report({ message: (last = line) });
+      };
+      const watch = deps.service.onDidChange(() => (timer ??= setTimeout(report, 300)));
+      report();
+      try {
+        return await done;
+      } finally {
+        clearTimeout(timer);
+        watch.dispose();
+        cancel.dispose();
+      }
+    },
+  );
+
+  // The window is closing (the service stopped the run without a final status), or the agent is gone.
+  if (!isFinal(final.status) || !deps.service.get(agentId)) return;
+  await deps.openDocument(agentId, "result").catch((error: unknown) => deps.logger.warn(`could not open the result: ${String(error)}`));
+  const choice =
+    final.status === "completed"
+      ? await vscode.window.showInformationMessage(outcomeMessage(final), "Open Transcript")
+      : await vscode.window.showWarningMessage(outcomeMessage(final), "Open Transcript");
+  if (choice) await deps.openDocument(agentId, "transcript");
+}

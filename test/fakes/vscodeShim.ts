@@ -1,0 +1,194 @@
+import { readdirSync } from "node:fs";
+import * as nodePath from "node:path";
+import type * as vscode from "vscode";
+import {
+  ShimCancellationTokenSource,
+  ShimDisposable,
+  ShimEventEmitter,
+  ShimPosition,
+  ShimRange,
+  ShimRelativePattern,
+  ShimThemeColor,
+  ShimUri,
+  ShimWorkspaceEdit,
+} from "./vscodeShimClasses";
+import { ShimDocuments } from "./vscodeShimDocuments";
+import { shimUi, type ShimUi } from "./vscodeShimUi";
+
+/**
+ * A stand-in for the `vscode` module in plain-Node host tests, loaded in its
+ * place by `vscodeModule.ts`. Each namespace `satisfies` a Partial of the real
+ * one, so every member here exists in VS Code with the same type. Tests drive
+ * it through `shimState` (workspace, settings, trust, diagnostics) and
+ * `shimUi` (answers to input boxes, picks and messages; what was shown).
+ */
+type Api = typeof vscode;
+
+export const shimState = {
+  folders: [] as vscode.WorkspaceFolder[],
+  trusted: true,
+  appRoot: "",
+  config: new Map<string, unknown>(),
+  documents: new ShimDocuments(),
+  contentProviders: new Map<string, vscode.TextDocumentContentProvider>(),
+  diagnostics: new Map<string, vscode.Diagnostic[]>(),
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  configEvents: new ShimEventEmitter<vscode.ConfigurationChangeEvent>(),
+  trustEvents: new ShimEventEmitter<void>(),
+  ui: shimUi as ShimUi,
+};
+
+/** Fresh state for one test: a workspace folder (if given), no settings, trusted. */
+export function resetShim(options: { root?: string; appRoot?: string } = {}): void {
+  shimState.folders = options.root ? [{ uri: ShimUri.file(options.root), name: nodePath.basename(options.root), index: 0 }] : [];
+  shimState.trusted = true;
+  shimState.appRoot = options.appRoot ?? "";
+  shimState.config.clear();
+  shimState.documents = new ShimDocuments();
+  shimState.contentProviders.clear();
+  shimState.diagnostics.clear();
+  shimState.commands.clear();
+  shimUi.reset();
+}
+
+/** Sets `section.key` and fires onDidChangeConfiguration like the settings editor does. */
+export function setConfig(fullKey: string, value: unknown): void {
+  if (value === undefined) shimState.config.delete(fullKey);
+  else shimState.config.set(fullKey, value);
+  shimState.configEvents.fire({ affectsConfiguration: (section: string) => fullKey === section || fullKey.startsWith(`${section}.`) });
+}
+
+function configuration(section?: string): vscode.WorkspaceConfiguration {
+  const full = (key: string) => (section ? `${section}.${key}` : key);
+  const config: Pick<vscode.WorkspaceConfiguration, "get" | "has"> = {
+    get: <T>(key: string, fallback?: T): T | undefined => (shimState.config.get(full(key)) as T | undefined) ?? fallback,
+    has: (key: string) => shimState.config.has(full(key)),
+  };
+  return config as vscode.WorkspaceConfiguration;
+}
+
+function walk(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => nodePath.join(d.parentPath, d.name));
+}
+
+async function findFiles(include: vscode.GlobPattern, exclude?: vscode.GlobPattern | null, maxResults?: number): Promise<vscode.Uri[]> {
+  const base = typeof include === "string" ? (shimState.folders[0]?.uri.fsPath ?? "") : include.baseUri.fsPath;
+  const pattern = typeof include === "string" ? include : include.pattern;
+  const excludes =
+    exclude === null
+      ? []
+      : exclude !== undefined
+        ? [typeof exclude === "string" ? exclude : exclude.pattern]
+        : Object.entries(configuration("files").get<Record<string, boolean>>("exclude") ?? {})
+            .filter(([, on]) => on)
+            .map(([p]) => p);
+  const out: vscode.Uri[] = [];
+  for (const file of walk(base)) {
+    const rel = nodePath.relative(base, file).split(nodePath.sep).join("/");
+    const parts = rel.split("/");
+    const excluded = excludes.some((ex) => parts.some((_, i) => nodePath.matchesGlob(parts.slice(0, i + 1).join("/"), ex)));
+    if (!excluded && nodePath.matchesGlob(rel, pattern)) out.push(ShimUri.file(file));
+    if (maxResults !== undefined && out.length >= maxResults) break;
+  }
+  return out;
+}
+
+async function openTextDocument(arg?: vscode.Uri | string | { language?: string; content?: string }): Promise<vscode.TextDocument> {
+  let doc;
+  if (arg === undefined || (typeof arg === "object" && !("scheme" in arg))) {
+    doc = shimState.documents.openUntitled(arg?.content ?? "", arg?.language ?? "plaintext");
+  } else {
+    const uri = typeof arg === "string" ? ShimUri.file(arg) : arg;
+    const provider = shimState.contentProviders.get(uri.scheme);
+    if (provider) {
+      const text = await provider.provideTextDocumentContent(uri, new ShimCancellationTokenSource().token);
+      doc = shimState.documents.openVirtual(uri, text ?? "");
+    } else {
+      doc = shimState.documents.openFile(uri);
+    }
+  }
+  return doc as unknown as vscode.TextDocument;
+}
+
+export const workspace = {
+  get workspaceFolders() {
+    return shimState.folders.length > 0 ? shimState.folders : undefined;
+  },
+  get isTrusted() {
+    return shimState.trusted;
+  },
+  get textDocuments() {
+    return shimState.documents.open as unknown as readonly vscode.TextDocument[];
+  },
+  onDidChangeConfiguration: shimState.configEvents.event,
+  onDidGrantWorkspaceTrust: shimState.trustEvents.event,
+  getConfiguration: configuration,
+  findFiles,
+  openTextDocument: openTextDocument as Api["workspace"]["openTextDocument"],
+  applyEdit: async (edit: vscode.WorkspaceEdit) => shimState.documents.apply(edit as unknown as ShimWorkspaceEdit),
+  save: async (uri: vscode.Uri) => ((await shimState.documents.get(uri)?.save()) ? uri : undefined),
+  registerTextDocumentContentProvider(scheme: string, provider: vscode.TextDocumentContentProvider) {
+    shimState.contentProviders.set(scheme, provider);
+    return new ShimDisposable(() => shimState.contentProviders.delete(scheme));
+  },
+} satisfies Partial<Api["workspace"]>;
+
+function getDiagnostics(resource?: vscode.Uri): unknown {
+  if (resource) return shimState.diagnostics.get(resource.fsPath) ?? [];
+  return [...shimState.diagnostics.entries()].map(([p, d]) => [ShimUri.file(p), d]);
+}
+
+export const languages = {
+  getDiagnostics: getDiagnostics as Api["languages"]["getDiagnostics"],
+} satisfies Partial<Api["languages"]>;
+
+export const commands = {
+  registerCommand(id: string, handler: (...args: unknown[]) => unknown) {
+    if (shimState.commands.has(id)) throw new Error(`command '${id}' already exists`);
+    shimState.commands.set(id, handler);
+    return new ShimDisposable(() => shimState.commands.delete(id));
+  },
+  async executeCommand<T>(id: string, ...args: unknown[]): Promise<T> {
+    shimUi.executed.push({ id, args });
+    const handler = shimState.commands.get(id);
+    return (handler ? await handler(...args) : undefined) as T;
+  },
+} satisfies Partial<Api["commands"]>;
+
+let clipboardText = "";
+
+export const env = {
+  get appRoot() {
+    return shimState.appRoot;
+  },
+  clipboard: {
+    readText: async () => clipboardText,
+    writeText: async (text: string) => void (clipboardText = text),
+  },
+} satisfies Partial<Api["env"]>;
+
+export const window = shimUi.window;
+
+export const Uri = ShimUri;
+export const Position = ShimPosition;
+export const Range = ShimRange;
+export const WorkspaceEdit = ShimWorkspaceEdit;
+export const EventEmitter = ShimEventEmitter;
+export const Disposable = ShimDisposable;
+export const RelativePattern = ShimRelativePattern;
+export const ThemeColor = ShimThemeColor;
+export const CancellationTokenSource = ShimCancellationTokenSource;
+export const StatusBarAlignment = { Left: 1, Right: 2 } satisfies typeof vscode.StatusBarAlignment;
+export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } satisfies typeof vscode.ProgressLocation;
+export const QuickPickItemKind = { Separator: -1, Default: 0 } satisfies typeof vscode.QuickPickItemKind;
+export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 } satisfies typeof vscode.DiagnosticSeverity;
+export const LogLevel = { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 } satisfies typeof vscode.LogLevel;
+
+/** Compile-time check that every export above is a real `vscode` member name. */
+export const exportedNames = [
+  "workspace", "languages", "commands", "env", "window", "Uri", "Position", "Range", "WorkspaceEdit", "EventEmitter",
+  "Disposable", "RelativePattern", "ThemeColor", "CancellationTokenSource", "StatusBarAlignment", "ProgressLocation",
+  "QuickPickItemKind", "DiagnosticSeverity", "LogLevel",
+] as const satisfies ReadonlyArray<keyof Api>;

@@ -1,0 +1,111 @@
+import "../../fakes/vscodeModule";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import * as nodePath from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { DEFAULT_SETTINGS, type Settings } from "../../../src/core/settings/schema";
+import { OutputCapture, effectiveTimeoutSeconds } from "../../../src/host/tools/commandRunner";
+import { VscodeWorkspaceTools } from "../../../src/host/tools/vscodeWorkspaceTools";
+import { resetShim, shimState } from "../../fakes/vscodeShim";
+import { makeWorkspace, processAlive, waitFor } from "./hostTestSupport";
+
+const posix = process.platform !== "win32";
+
+describe("workspace tools: run_command", { skip: posix ? false : "process groups are POSIX" }, () => {
+  let ws: ReturnType<typeof makeWorkspace>;
+  let settings: Settings;
+  let tools: VscodeWorkspaceTools;
+  const run = (command: string, extra: { cwd?: string; timeoutSeconds?: number; signal?: AbortSignal } = {}) =>
+    tools.runCommand({ command, signal: extra.signal ?? new AbortController().signal, ...extra });
+
+  beforeEach(() => {
+    ws = makeWorkspace({ "sub/file.txt": "hello\n" });
+    resetShim({ root: ws.root });
+    settings = { ...DEFAULT_SETTINGS, "approval.deniedCommands": ["rm -rf", "git push"] };
+    tools = new VscodeWorkspaceTools({ settings: () => settings, ripgrepPath: undefined });
+  });
+  afterEach(() => ws.cleanup());
+
+  it("runs in the workspace (or a cwd inside it) and captures stdout, stderr and the exit code", async () => {
+    const result = await run("cat file.txt; echo oops >&2; exit 3", { cwd: "sub" });
+    assert.equal(result.exitCode, 3);
+    assert.match(result.output, /hello/);
+    assert.match(result.output, /oops/);
+    assert.equal(result.truncated, false);
+    assert.equal(result.timedOut, false);
+    assert.equal((await run("pwd")).output.trim(), ws.root);
+  });
+
+  it("truncates long output keeping its head and tail", async () => {
+    const result = await run("seq 1 20000");
+    assert.equal(result.truncated, true);
+    assert.match(result.output, /^1\n2\n/);
+    assert.match(result.output, /20000\n?$/);
+    assert.match(result.output, /characters of output omitted/);
+    assert.ok(result.output.length < 31_000);
+  });
+
+  it("refuses denied commands, also hidden in a chain, and does not run them", async () => {
+    await assert.rejects(run("rm -rf sub"), /matches "rm -rf" in subagents\.approval\.deniedCommands/);
+    await assert.rejects(run("ls && git push origin main"), /git push/);
+    assert.ok(existsSync(nodePath.join(ws.root, "sub/file.txt")));
+  });
+
+  it("refuses a cwd outside the workspace and any command in an untrusted workspace", async () => {
+    await assert.rejects(run("ls", { cwd: "../.." }), /outside the workspace/);
+    shimState.trusted = false;
+    await assert.rejects(run("ls"), /not trusted \(Restricted Mode\), so agents cannot run commands/);
+  });
+
+  it("kills the whole process tree on interrupt", async () => {
+    const controller = new AbortController();
+    const pending = run("sh -c 'sleep 30 & echo $! > bg.pid; sleep 30 & echo $! > fg.pid; wait'", { signal: controller.signal });
+    const pidOf = (name: string) => {
+      const file = nodePath.join(ws.root, name);
+      const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+      return text ? Number(text) : undefined;
+    };
+    const bg = await waitFor(() => pidOf("bg.pid"), 5000, "the background sleep");
+    const fg = await waitFor(() => pidOf("fg.pid"), 5000, "the foreground sleep");
+    assert.ok(processAlive(bg) && processAlive(fg));
+    const started = Date.now();
+    controller.abort();
+    await assert.rejects(pending, { name: "AbortError" });
+    await waitFor(() => !processAlive(bg) && !processAlive(fg), 5000, "both sleeps to die");
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it("kills the tree on timeout and says so", async () => {
+    const result = await run("sleep 20 & sleep 21; echo never", { timeoutSeconds: 1 });
+    assert.equal(result.timedOut, true);
+    assert.equal(result.exitCode, null);
+    assert.match(result.output, /killed after 1 s timeout/);
+    assert.doesNotMatch(result.output, /never/);
+  });
+
+  it("returns when the shell exits even if a background child keeps the pipe open", async () => {
+    const started = Date.now();
+    const result = await run("sleep 25 & echo started");
+    assert.equal(result.exitCode, 0);
+    assert.match(result.output, /started/);
+    assert.ok(Date.now() - started < 5000);
+  });
+});
+
+describe("command output and timeouts", () => {
+  it("keeps head and tail within the budget", () => {
+    const capture = new OutputCapture(30);
+    capture.append("0123456789");
+    capture.append("abcdefghijklmnopqrstuvwxyz");
+    capture.append("ABCDEFGHIJ");
+    assert.equal(capture.truncated, true);
+    assert.match(capture.text(), /^0123456789\n\[… 16 characters of output omitted …\]\nqrstuvwxyzABCDEFGHIJ$/);
+  });
+
+  it("uses the default for absent or non-positive timeouts and caps at an hour", () => {
+    assert.equal(effectiveTimeoutSeconds(undefined), 120);
+    assert.equal(effectiveTimeoutSeconds(0), 120);
+    assert.equal(effectiveTimeoutSeconds(5), 5);
+    assert.equal(effectiveTimeoutSeconds(99_999), 3600);
+  });
+});
