@@ -28,8 +28,11 @@ export interface CompletionRequest {
   signal: AbortSignal;
   /** Sent as headers so traffic is attributable; never contains secrets. */
   agent: { id: string; role: "root" | "subagent" };
-  /** Streaming progress: text deltas and "a chunk arrived" heartbeats. */
-  onProgress?: (progress: { textDelta?: string; keyFingerprint: string }) => void;
+  /**
+   * Streaming progress: text deltas and "a chunk arrived" heartbeats.
+   * `restarted` says a retry began: text streamed so far belonged to a failed attempt.
+   */
+  onProgress?: (progress: { textDelta?: string; keyFingerprint: string; restarted?: boolean }) => void;
 }
 
 export interface CompletionResult {
@@ -38,6 +41,8 @@ export interface CompletionResult {
   finishReason: string | null;
   usage: Usage;
   keyFingerprint: string;
+  /** Attempts this call took (1 = no retry). */
+  attempts?: number;
 }
 
 /** One streamed completion with retries and key rotation (implemented by ChatClient). */

@@ -1,0 +1,324 @@
+import { OpenAI, type ClientOptions } from "openai";
+import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import { systemClock, type Clock } from "../common/clock";
+import { Disposable, type IDisposable } from "../common/disposable";
+import { silentLogger, type Logger } from "../common/logger";
+import type { KeyLease, RateLimitInfo } from "../keys/keyLease";
+import type { KeyPool } from "../keys/keyPool";
+import type { KeyPools } from "../keys/keyPools";
+import { redactingLogger, redactSecrets } from "../keys/redact";
+import type { ProviderConfig } from "../settings/schema";
+import { classifyFailure, IncompleteStreamError, StallError, type AttemptFailure } from "./failure";
+import { ModelCallError } from "./modelCallError";
+import type { CompletionRequest, CompletionResult, ModelClient } from "./modelClient";
+import * as messages from "./modelCallMessages";
+import { ProgressRelay } from "./progressRelay";
+import { parseRateLimitHeaders } from "./rateLimitHeaders";
+import { sleepUnlessAborted } from "./sleep";
+import { malformedToolCalls, StreamAssembler } from "./streamAssembler";
+
+/** Headers that make traffic attributable to an agent (never secrets). */
+export const AGENT_ID_HEADER = "x-subagents-agent-id";
+export const AGENT_ROLE_HEADER = "x-subagents-agent-role";
+
+export interface RetryOptions {
+  /** Attempts per call, the first included. Rejected keys (401/403) do not use up attempts. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8000 };
+/** Generous, because reasoning models may think for a long time before the first token. */
+export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+
+export interface ChatClientOptions {
+  pools: KeyPools;
+  /** Read on every call, so settings changes apply without a restart. */
+  providers: () => readonly ProviderConfig[];
+  logger?: Logger;
+  clock?: Clock;
+  retry?: Partial<RetryOptions>;
+  /** An attempt that receives nothing (headers or chunks) for this long is aborted and retried. */
+  stallTimeoutMs?: number;
+  /** Handed to the SDK (proxies, tests). */
+  fetch?: ClientOptions["fetch"];
+  /** Jitter source for backoff; injectable for deterministic tests. */
+  random?: () => number;
+}
+
+interface AttemptResult extends Omit<CompletionResult, "keyFingerprint"> {
+  rateLimit: RateLimitInfo | undefined;
+}
+
+interface CallContext {
+  provider: ProviderConfig;
+  request: CompletionRequest;
+  /** Redacts with the keys held at the time of use. */
+  redact: (text: string) => string;
+  /** Prefix of log lines: who calls which model. */
+  who: string;
+}
+
+type LastFailure = { failure: Exclude<AttemptFailure, { kind: "aborted" }>; fingerprint: string };
+
+/** Waits longer than this are logged, so a quiet agent is explained. */
+const LONG_WAIT_MS = 5000;
+
+/**
+ * ModelClient over the `openai` SDK's streamed Chat Completions. The SDK's
+ * own retries are off: this class retries itself so that every retry goes to
+ * another healthy key of the same provider's pool (BRIEF §4 lessons 1, 6, 7)
+ * and so that errors raised while iterating the stream are retried too.
+ * Nothing it logs or throws contains a key (lesson 8).
+ */
+export class ChatClient extends Disposable implements ModelClient {
+  private readonly pools: KeyPools;
+  private readonly providers: () => readonly ProviderConfig[];
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly retry: RetryOptions;
+  private readonly stallTimeoutMs: number;
+  private readonly fetchImpl: ClientOptions["fetch"];
+  private readonly random: () => number;
+  /** One SDK client per provider settings and key; rebuilt when settings change. */
+  private readonly sdkClients = new Map<string, OpenAI>();
+
+  constructor(options: ChatClientOptions) {
+    super();
+    this.pools = options.pools;
+    this.providers = options.providers;
+    this.clock = options.clock ?? systemClock;
+    this.log = redactingLogger(options.logger ?? silentLogger, () => this.pools.secretsForRedaction());
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    this.fetchImpl = options.fetch;
+    this.random = options.random ?? Math.random;
+    this.register({ dispose: () => this.sdkClients.clear() });
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const provider = this.providers().find((p) => p.id === request.providerId);
+    if (!provider) throw new ModelCallError("unknown_provider", messages.unknownProvider(request.providerId), request.providerId);
+    const pool = await this.pools.ready(provider.id);
+    const call: CallContext = {
+      provider,
+      request,
+      redact: (text) => redactSecrets(text, this.pools.secretsForRedaction()),
+      who: `${request.agent.role} ${request.agent.id} → ${provider.id}:${request.model}`,
+    };
+    let last: LastFailure | undefined;
+    let emptyReplies = 0;
+    let retriedMalformed = false;
+    const progress = new ProgressRelay(request.onProgress);
+
+    for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
+      const lease = await this.leaseFor(pool, call, attempt);
+      progress.beginAttempt();
+      let result: AttemptResult;
+      try {
+        result = await this.attempt(provider, lease, request, progress);
+      } catch (error) {
+        const failure = classifyFailure(error, request.signal.aborted);
+        last = this.settleFailure(failure, lease, call, attempt);
+        // Each rejected key is excluded for good, so not counting it cannot loop forever.
+        if (failure.kind === "auth") attempt--;
+        continue;
+      }
+      lease.release({ kind: "success", ...(result.rateLimit ? { rateLimit: result.rateLimit } : {}) });
+      if (result.content.trim() === "" && result.toolCalls.length === 0) {
+        emptyReplies++;
+        this.log.info(`${call.who}: empty reply on attempt ${attempt}/${this.retry.maxAttempts}.`);
+        continue;
+      }
+      // A cut-off tool call is a sampling accident: one more try is cheap; after
+      // that the caller gets the raw arguments and reports them to the model.
+      if (!retriedMalformed && attempt < this.retry.maxAttempts && malformedToolCalls(result.toolCalls).length > 0) {
+        retriedMalformed = true;
+        this.log.info(`${call.who}: tool call arguments are not valid JSON; asking again.`);
+        continue;
+      }
+      return {
+        content: result.content,
+        toolCalls: result.toolCalls,
+        finishReason: result.finishReason,
+        usage: result.usage,
+        keyFingerprint: lease.fingerprint,
+        attempts: attempt,
+      };
+    }
+    if (!last && emptyReplies > 0) {
+      throw new ModelCallError("empty_reply", messages.emptyReply(provider.id, request.model, emptyReplies), provider.id);
+    }
+    throw messages.exhausted(provider.id, request.model, this.retry.maxAttempts, last, call.redact);
+  }
+
+  /** The key for one attempt, after backoff; throws when aborted or when no key is usable. */
+  private async leaseFor(pool: KeyPool, call: CallContext, attempt: number): Promise<KeyLease> {
+    const { provider, request } = call;
+    const lease = await this.leaseKey(pool, call, attempt === 1 ? 0 : this.backoffMs(attempt));
+    if (request.signal.aborted) {
+      lease?.release({ kind: "unused" });
+      throw this.aborted(provider);
+    }
+    if (!lease) throw this.noUsableKey(pool);
+    if (lease.providerId !== provider.id) {
+      // Unreachable by construction; a key must never cross providers (lesson 1).
+      lease.release({ kind: "unused" });
+      throw new Error(`internal error: a key of "${lease.providerId}" was offered for "${provider.id}"`);
+    }
+    return lease;
+  }
+
+  /**
+   * Gives the key its verdict for a failed attempt. Throws when the call
+   * must end now (aborted, or a request retrying cannot fix).
+   */
+  private settleFailure(failure: AttemptFailure, lease: KeyLease, call: CallContext, attempt: number): LastFailure {
+    if (failure.kind === "aborted") {
+      lease.release({ kind: "unused" });
+      throw this.aborted(call.provider);
+    }
+    if (failure.kind === "fatal") {
+      lease.release({ kind: "unused" });
+      throw messages.fatal(failure, call.provider.id, call.request.model, call.redact);
+    }
+    if (failure.kind === "auth") {
+      const reason = `HTTP ${failure.status}: ${call.redact(failure.detail)}`;
+      lease.release({ kind: "invalid", reason });
+      this.log.warn(`${call.who}: key ${lease.fingerprint} was rejected (${reason}); it is excluded until re-enabled.`);
+      return { failure, fingerprint: lease.fingerprint };
+    }
+    lease.release({
+      kind: "failure",
+      errorClass: failure.errorClass,
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      ...(failure.rateLimit ? { rateLimit: failure.rateLimit } : {}),
+    });
+    const more = attempt < this.retry.maxAttempts;
+    this.log.info(
+      `${call.who}: attempt ${attempt}/${this.retry.maxAttempts} on key ${lease.fingerprint} failed: ` +
+        `${messages.describe(failure, call.redact)}${more ? "; retrying on another key." : "."}`,
+    );
+    return { failure, fingerprint: lease.fingerprint };
+  }
+
+  /**
+   * A key to send now. A pointer lease (budget spent, Retry-After) says when
+   * to ask again: hand it back, wait, ask again, since another key may free
+   * up first and waiters must not pile onto one key.
+   */
+  private async leaseKey(pool: KeyPool, call: CallContext, delayMs: number): Promise<KeyLease | undefined> {
+    const { signal } = call.request;
+    await sleepUnlessAborted(this.clock, delayMs, signal);
+    let toldWait = false;
+    for (;;) {
+      if (signal.aborted) return undefined;
+      const lease = pool.acquire();
+      if (!lease) return undefined;
+      const wait = lease.notBefore - this.clock.now();
+      if (!lease.pointer && wait <= 0) return lease;
+      lease.release({ kind: "unused" });
+      if (wait >= LONG_WAIT_MS && !toldWait) {
+        toldWait = true;
+        this.log.info(`${call.who}: every key of "${call.provider.id}" is rate-limited; waiting ${Math.ceil(wait / 1000)} s as the provider asked.`);
+      }
+      await sleepUnlessAborted(this.clock, Math.max(1, wait), signal);
+    }
+  }
+
+  private async attempt(provider: ProviderConfig, lease: KeyLease, request: CompletionRequest, progress: ProgressRelay): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    request.signal.addEventListener("abort", onAbort, { once: true });
+    let stalled: StallError | undefined;
+    let stallTimer: IDisposable | undefined;
+    const armStallTimer = () => {
+      stallTimer?.dispose();
+      stallTimer = this.clock.setTimeout(() => {
+        stalled = new StallError(this.stallTimeoutMs);
+        controller.abort();
+      }, this.stallTimeoutMs);
+    };
+    armStallTimer();
+    try {
+      const params: ChatCompletionCreateParamsStreaming = {
+        model: request.model,
+        messages: [...request.messages],
+        stream: true,
+        stream_options: { include_usage: true },
+      };
+      if (request.tools && request.tools.length > 0) params.tools = [...request.tools];
+      const { data: stream, response } = await this.sdkClient(provider, lease)
+        .chat.completions.create(params, {
+          signal: controller.signal,
+          headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },
+        })
+        .withResponse();
+      const rateLimit = parseRateLimitHeaders(response.headers);
+      // Share the budget now: a stream may run for minutes.
+      lease.observe(rateLimit);
+      const assembler = new StreamAssembler();
+      for await (const chunk of stream) {
+        armStallTimer();
+        progress.chunk(assembler.add(chunk), lease.fingerprint);
+      }
+      // The SDK ends iteration quietly when its signal aborts: find out why here.
+      if (stalled) throw stalled;
+      if (request.signal.aborted) throw new Error("aborted");
+      if (!assembler.finished) throw new IncompleteStreamError();
+      return { ...assembler.result(), rateLimit };
+    } catch (error) {
+      if (stalled && !request.signal.aborted) throw stalled;
+      throw error;
+    } finally {
+      stallTimer?.dispose();
+      request.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private sdkClient(provider: ProviderConfig, lease: KeyLease): OpenAI {
+    const key = lease.revealKey();
+    const headers = withoutAuthHeaders(provider.headers);
+    const cacheKey = `${provider.id}\n${provider.baseUrl}\n${JSON.stringify(headers)}\n${key}`;
+    let client = this.sdkClients.get(cacheKey);
+    if (!client) {
+      if (this.sdkClients.size >= 256) this.sdkClients.clear();
+      client = new OpenAI({
+        baseURL: provider.baseUrl,
+        apiKey: key,
+        maxRetries: 0,
+        defaultHeaders: headers,
+        // The SDK would log to the console; our own log lines are redacted instead.
+        logLevel: "off",
+        ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+      });
+      this.sdkClients.set(cacheKey, client);
+    }
+    return client;
+  }
+
+  private backoffMs(attempt: number): number {
+    const exponential = this.retry.baseDelayMs * 2 ** Math.max(0, attempt - 2);
+    return Math.min(this.retry.maxDelayMs, exponential) * (0.5 + this.random() * 0.5);
+  }
+
+  private noUsableKey(pool: KeyPool): ModelCallError {
+    if (pool.size === 0) return new ModelCallError("no_keys", messages.noKeys(pool.providerId), pool.providerId);
+    const reasons = pool.snapshot().map((k) => `${k.fingerprint}: ${k.invalidReason ?? k.state}`);
+    return new ModelCallError("keys_invalid", messages.keysInvalid(pool.providerId, reasons), pool.providerId);
+  }
+
+  private aborted(provider: ProviderConfig): ModelCallError {
+    return new ModelCallError("aborted", `The model call to provider "${provider.id}" was stopped.`, provider.id);
+  }
+}
+
+/** Keys belong in the pool, not in `headers` settings: drop auth headers so ours always win. */
+function withoutAuthHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!/^(authorization|api-key|x-api-key)$/i.test(name)) out[name] = value;
+  }
+  return out;
+}

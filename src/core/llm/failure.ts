@@ -1,0 +1,97 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type { KeyFailureClass, RateLimitInfo } from "../keys/keyLease";
+import { parseRateLimitHeaders, parseRetryAfterMs } from "./rateLimitHeaders";
+
+/**
+ * One failed attempt, classified for the retry loop. `detail` is the
+ * provider's text and is NOT redacted yet: redact before it goes anywhere.
+ */
+export type AttemptFailure =
+  | { kind: "aborted" }
+  /** Retry on another key; the key goes into cooldown. */
+  | { kind: "key_fault"; errorClass: KeyFailureClass; status?: number; retryAfterMs?: number; rateLimit?: RateLimitInfo; detail: string }
+  /** 401/403: mark the key invalid, retry on another key. */
+  | { kind: "auth"; status: number; detail: string }
+  /** Fails at once: retrying cannot help. */
+  | { kind: "fatal"; reason: "context_length" | "model_not_found" | "bad_request"; status: number; detail: string };
+
+/** Thrown by an attempt whose stream sent nothing for too long. */
+export class StallError extends Error {
+  override readonly name = "StallError";
+  constructor(readonly afterMs: number) {
+    super(`no data from the provider for ${afterMs < 1000 ? `${afterMs} ms` : `${Math.round(afterMs / 1000)} s`}`);
+  }
+}
+
+/** Thrown when a stream ended without a finish reason (cut short without a transport error). */
+export class IncompleteStreamError extends Error {
+  override readonly name = "IncompleteStreamError";
+  constructor() {
+    super("the stream ended before the reply was complete");
+  }
+}
+
+const CONTEXT_LENGTH = /context[_ ]length|maximum context|context window|too many tokens|prompt is too long/i;
+
+export function classifyFailure(error: unknown, aborted: boolean): AttemptFailure {
+  if (aborted) return { kind: "aborted" };
+  if (error instanceof StallError) return { kind: "key_fault", errorClass: "stall", detail: error.message };
+  if (error instanceof IncompleteStreamError) return { kind: "key_fault", errorClass: "connection", detail: error.message };
+  if (error instanceof APIUserAbortError) return { kind: "key_fault", errorClass: "connection", detail: "request aborted" };
+  if (error instanceof APIConnectionTimeoutError) return { kind: "key_fault", errorClass: "timeout", detail: "request timed out" };
+  if (error instanceof APIConnectionError) return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
+  if (error instanceof APIError) return classifyStatus(error);
+  // Anything else was raised while reading the stream (socket closed, bad chunk): retryable.
+  return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
+}
+
+function classifyStatus(error: APIError): AttemptFailure {
+  const status = error.status;
+  const detail = providerMessage(error);
+  if (status === undefined) {
+    // An error event inside a 200 stream (e.g. "overloaded"): the provider's side.
+    return { kind: "key_fault", errorClass: "server", detail };
+  }
+  const headers = error.headers;
+  const withLimits = (errorClass: KeyFailureClass): AttemptFailure => {
+    const failure: AttemptFailure = { kind: "key_fault", errorClass, status, detail };
+    const retryAfterMs = parseRetryAfterMs(headers);
+    const rateLimit = parseRateLimitHeaders(headers);
+    if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+    if (rateLimit) failure.rateLimit = rateLimit;
+    return failure;
+  };
+  if (status === 401 || status === 403) return { kind: "auth", status, detail };
+  if (status === 408) return withLimits("timeout");
+  if (status === 409) return withLimits("conflict");
+  if (status === 429) return withLimits("rate_limit");
+  if (status >= 500) return withLimits("server");
+  const code = errorCode(error);
+  if (code === "context_length_exceeded" || CONTEXT_LENGTH.test(detail)) return { kind: "fatal", reason: "context_length", status, detail };
+  if (status === 404) return { kind: "fatal", reason: "model_not_found", status, detail };
+  return { kind: "fatal", reason: "bad_request", status, detail };
+}
+
+function providerMessage(error: APIError): string {
+  const body = error.error as { message?: unknown } | undefined;
+  const text = typeof body?.message === "string" ? body.message : error.message;
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function errorCode(error: APIError): string | undefined {
+  if (typeof error.code === "string") return error.code;
+  const body = error.error as { code?: unknown } | undefined;
+  return typeof body?.code === "string" ? body.code : undefined;
+}
+
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    const message = current.message.replace(/\.$/, "");
+    parts.push(typeof code === "string" ? `${message} (${code})` : message);
+    current = current.cause;
+  }
+  return parts.length > 0 ? parts.join(": ") : String(error);
+}

@@ -1,0 +1,78 @@
+import type { Logger } from "../../../src/core/common/logger";
+import { KeyPools } from "../../../src/core/keys/keyPools";
+import { ChatClient, type ChatClientOptions } from "../../../src/core/llm/chatClient";
+import type { CompletionRequest } from "../../../src/core/llm/modelClient";
+import type { ProviderConfig } from "../../../src/core/settings/schema";
+import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeOpenAiServerOptions } from "../../fixtures/fakeOpenAiServer";
+import { MemoryKeyStore, testKeys } from "../keys/testDoubles";
+
+/** Every line any logger level received, to search for leaks. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
+  return { logger: { trace: sink("trace"), debug: sink("debug"), info: sink("info"), warn: sink("warn"), error: sink("error") }, lines };
+}
+
+export interface Harness {
+  server: FakeOpenAiServer;
+  keys: string[];
+  store: MemoryKeyStore;
+  pools: KeyPools;
+  client: ChatClient;
+  providers: ProviderConfig[];
+  lines: string[];
+  close(): Promise<void>;
+}
+
+export async function harness(
+  options: { keyCount?: number; keys?: string[]; server?: FakeOpenAiServerOptions; client?: Partial<ChatClientOptions> } = {},
+): Promise<Harness> {
+  const server = await startFakeOpenAiServer(options.server);
+  const keys = options.keys ?? testKeys("llm", options.keyCount ?? 3);
+  const store = new MemoryKeyStore({ p: keys });
+  const pools = new KeyPools({ store });
+  const providers: ProviderConfig[] = [{ id: "p", baseUrl: server.baseUrl, models: ["m"] }];
+  const { logger, lines } = capturingLogger();
+  const client = new ChatClient({
+    pools,
+    providers: () => providers,
+    logger,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    stallTimeoutMs: 10_000,
+    ...options.client,
+  });
+  return {
+    server,
+    keys,
+    store,
+    pools,
+    client,
+    providers,
+    lines,
+    async close() {
+      client.dispose();
+      pools.dispose();
+      await server.close();
+    },
+  };
+}
+
+export function request(overrides: Partial<CompletionRequest> = {}): CompletionRequest {
+  return {
+    providerId: "p",
+    model: "m",
+    messages: [{ role: "user", content: "hello" }],
+    signal: new AbortController().signal,
+    agent: { id: "agent-1", role: "root" },
+    ...overrides,
+  };
+}
+
+/** Polls until `check` holds; fails after a generous bound so a loaded machine does not flake. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
