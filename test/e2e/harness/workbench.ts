@@ -1,0 +1,495 @@
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import type { Frame, Locator, Page } from "playwright-core";
+import { OUTPUT_DIR } from "./paths";
+
+/** Polls `probe` until it returns a value other than undefined/false, or throws `what` after `timeoutMs`. */
+export async function waitUntil<T>(
+  what: string | (() => string | Promise<string>),
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const text = typeof what === "string" ? what : await Promise.resolve(what()).catch((e: unknown) => `(description failed: ${String(e)})`);
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${text}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * The few browser globals the page functions use. The project compiles
+ * without the DOM lib (core must not touch it), so they are typed here; the
+ * casts vanish when Playwright serialises the functions into the page.
+ */
+interface BrowserElement {
+  readonly value?: string;
+  getAttribute(name: string): string | null;
+  blur?(): void;
+  closest?(selector: string): BrowserElement | null;
+}
+interface BrowserGlobals {
+  document: {
+    readonly activeElement: BrowserElement | null;
+    readonly body: { readonly innerText: string } | null;
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
+  };
+  navigator: { clipboard: { readText(): Promise<string>; writeText(text: string): Promise<void> } };
+}
+
+function exactText(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+}
+
+/**
+ * The VS Code workbench in the page, driven only the way a user drives it:
+ * F1 and the command palette, input boxes, quick picks, notifications, the
+ * activity bar, the Output panel.
+ */
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  get quickInput(): Locator {
+    return this.page.locator(".quick-input-widget");
+  }
+
+  private get quickInputBox(): Locator {
+    return this.quickInput.locator(".quick-input-box input");
+  }
+
+  async waitForReady(): Promise<void> {
+    await this.page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
+    // The status bar and activity bar render once the workbench has restored.
+    await this.page.waitForSelector(".part.statusbar", { timeout: 60_000 });
+    await this.page.waitForSelector(".part.activitybar .action-item", { timeout: 60_000 });
+  }
+
+  async isQuickInputVisible(): Promise<boolean> {
+    return this.quickInput.isVisible();
+  }
+
+  async closeQuickInput(): Promise<void> {
+    for (let i = 0; i < 3 && (await this.isQuickInputVisible()); i++) {
+      await this.page.keyboard.press("Escape");
+      await this.page.waitForTimeout(150);
+    }
+  }
+
+  /**
+   * F1, type the command's title, run the entry whose label is exactly
+   * `title`. Throws when the palette has no such entry (e.g. its `when`
+   * clause hides it).
+   */
+  async runCommand(title: string, options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.closeQuickInput();
+    // Give the key to the workbench, not to a focused webview iframe.
+    await this.page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.blur?.()).catch(() => undefined);
+    await this.page.keyboard.press("F1");
+    await this.quickInputBox.waitFor({ state: "visible", timeout: 10_000 });
+    await this.quickInputBox.fill(`>${title}`);
+    const row = this.quickInput.locator(".monaco-list-row").filter({ has: this.page.locator(".label-name", { hasText: exactText(title) }) });
+    try {
+      await row.first().waitFor({ state: "visible", timeout: options.timeoutMs ?? 10_000 });
+    } catch {
+      const offered = await this.quickPickLabels();
+      await this.closeQuickInput();
+      throw new Error(`the command palette has no command "${title}" (it offered: ${offered.slice(0, 8).join(" | ") || "nothing"})`);
+    }
+    await row.first().click();
+  }
+
+  /** Waits for an input box (optionally with this title, optionally a password box), types `text`, presses Enter. */
+  async typeIntoInputBox(text: string, options: { title?: string | RegExp; password?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    await this.waitForInputBox(options);
+    if (options.password !== undefined) {
+      const type = await this.quickInputBox.getAttribute("type");
+      if ((type === "password") !== options.password) {
+        throw new Error(`expected ${options.password ? "a password" : "a plain"} input box, found input type="${String(type)}"`);
+      }
+    }
+    await this.quickInputBox.fill(text);
+    await this.page.keyboard.press("Enter");
+  }
+
+  async waitForInputBox(options: { title?: string | RegExp; password?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    await waitUntil(
+      () => `an input box${options.title ? ` titled ${String(options.title)}` : ""}${options.password ? " (password)" : ""}`,
+      async () => {
+        if (!(await this.quickInputBox.isVisible())) return false;
+        if (options.title !== undefined) {
+          const title = (await this.quickInput.locator(".quick-input-title").textContent()) ?? "";
+          const ok = typeof options.title === "string" ? title.includes(options.title) : options.title.test(title);
+          if (!ok) return false;
+        }
+        if (options.password) return (await this.quickInputBox.getAttribute("type")) === "password";
+        return true;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The validation message under the input box, if any. */
+  async inputBoxMessage(): Promise<string> {
+    const message = this.quickInput.locator(".quick-input-message");
+    return (await message.isVisible()) ? ((await message.textContent()) ?? "") : "";
+  }
+
+  /** Labels (aria-labels) of the rows of the open quick pick, separators included as rendered. */
+  async quickPickLabels(): Promise<string[]> {
+    if (!(await this.isQuickInputVisible())) return [];
+    return this.quickInput.locator(".monaco-list-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? (r.textContent ?? "").trim()));
+  }
+
+  /** The full visible text of the open quick pick (title, rows, separators, descriptions). */
+  async quickPickText(): Promise<string> {
+    if (!(await this.isQuickInputVisible())) return "";
+    return this.quickInput.innerText();
+  }
+
+  async waitForQuickPick(options: { title?: string | RegExp; minRows?: number; timeoutMs?: number } = {}): Promise<string[]> {
+    return waitUntil(
+      () => `a quick pick${options.title ? ` titled ${String(options.title)}` : ""}`,
+      async () => {
+        if (!(await this.isQuickInputVisible())) return false;
+        if (options.title !== undefined) {
+          const title = (await this.quickInput.locator(".quick-input-title").textContent()) ?? "";
+          const ok = typeof options.title === "string" ? title.includes(options.title) : options.title.test(title);
+          if (!ok) return false;
+        }
+        const labels = await this.quickPickLabels();
+        return labels.length >= (options.minRows ?? 1) ? labels : false;
+      },
+      options.timeoutMs ?? 15_000,
+    );
+  }
+
+  async pickQuickPickItem(label: string | RegExp): Promise<void> {
+    const rows = this.quickInput.locator(".monaco-list-row");
+    const row = rows.filter({ has: this.page.locator(".label-name", { hasText: typeof label === "string" ? exactText(label) : label }) });
+    try {
+      await row.first().waitFor({ state: "visible", timeout: 10_000 });
+    } catch {
+      throw new Error(`the quick pick has no item ${String(label)} (it offered: ${(await this.quickPickLabels()).join(" | ")})`);
+    }
+    await row.first().click();
+  }
+
+  /** Texts of the notifications currently shown (toasts and the notification center). */
+  async notifications(): Promise<string[]> {
+    return this.page.locator(".notification-list-item-message").evaluateAll((items) => items.map((i) => (i.textContent ?? "").trim()));
+  }
+
+  async waitForNotification(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    return waitUntil(
+      `a notification matching ${String(pattern)}`,
+      async () => (await this.notifications()).find((text) => pattern.test(text)),
+      timeoutMs,
+    );
+  }
+
+  /** Clicks a button of the notification toast whose message matches. */
+  async clickNotificationButton(pattern: RegExp, button: string): Promise<void> {
+    const toast = this.page.locator(".notification-list-item").filter({ has: this.page.locator(".notification-list-item-message", { hasText: pattern }) });
+    await toast.first().locator(".monaco-button", { hasText: exactText(button) }).first().click();
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand("Notifications: Clear All Notifications").catch(() => undefined);
+  }
+
+  /** Opens the "Subagents" container from the activity bar and returns the agent tree webview. */
+  async openSubagentsView(timeoutMs = 30_000): Promise<AgentTreeView> {
+    const item = this.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Subagents"]');
+    await item.first().waitFor({ state: "visible", timeout: timeoutMs });
+    const checked = await item.first().evaluate((a) => a.closest(".action-item")?.classList.contains("checked") ?? false);
+    if (!checked) await item.first().click();
+    const frame = await waitUntil("the Subagents agent-tree webview frame", () => this.findTreeFrame(), timeoutMs, 250);
+    const view = new AgentTreeView(frame);
+    await view.waitForConnected(timeoutMs);
+    return view;
+  }
+
+  /** The frame that holds the agent tree's toolbar (webviews are nested iframes). */
+  async findTreeFrame(): Promise<Frame | undefined> {
+    for (const frame of this.page.frames()) {
+      if (frame.isDetached()) continue;
+      try {
+        if (await frame.$('[role="group"][aria-label="Agent tree actions"]')) return frame;
+      } catch {
+        /* frame navigated away meanwhile */
+      }
+    }
+    return undefined;
+  }
+
+  /** Opens the Output panel on `channel` and returns the text it shows (all of it, via select-all in its editor). */
+  async readOutputChannel(channel: string): Promise<string> {
+    await this.runCommand("Output: Show Output Channels...");
+    await this.waitForQuickPick();
+    await this.pickQuickPickItem(channel);
+    const editor = this.page.locator(".part.panel .output-view .monaco-editor").first();
+    await editor.waitFor({ state: "visible", timeout: 10_000 });
+    await waitUntil(`the "${channel}" output channel to show text`, async () => ((await editor.locator(".view-lines").innerText()).trim().length > 0 ? true : false), 15_000);
+    // The editor renders only visible lines; select all + copy yields the whole channel.
+    await editor.locator(".view-lines").click();
+    await this.page.keyboard.press("Control+A");
+    await this.page.keyboard.press("Control+C");
+    const copied = await this.page.evaluate(async () => {
+      try {
+        return await (globalThis as unknown as BrowserGlobals).navigator.clipboard.readText();
+      } catch {
+        return "";
+      }
+    });
+    const visible = await editor.locator(".view-lines").innerText();
+    await this.runCommand("View: Hide Panel").catch(() => undefined);
+    return copied.trim().length > 0 ? copied : visible;
+  }
+
+  /**
+   * Replaces the user settings through "Preferences: Open User Settings
+   * (JSON)" (a modal editor in this VS Code): select all, paste, save,
+   * Escape. `saved` tells when the file on disk holds the new text.
+   */
+  async replaceUserSettings(text: string, saved: () => boolean): Promise<void> {
+    await this.runCommand("Preferences: Open User Settings (JSON)");
+    await waitUntil(
+      "the settings.json editor to take focus",
+      () => this.page.evaluate(() => {
+        const { document } = globalThis as unknown as BrowserGlobals;
+        const editor = document.activeElement?.closest?.(".editor-instance");
+        return (editor?.getAttribute("aria-label") ?? "").startsWith("settings.json");
+      }),
+      15_000,
+    );
+    await this.page.evaluate((value) => (globalThis as unknown as BrowserGlobals).navigator.clipboard.writeText(value), text);
+    await this.page.keyboard.press("Control+A");
+    await this.page.keyboard.press("Control+V");
+    await this.page.keyboard.press("Control+S");
+    await waitUntil("settings.json to be saved with the new settings", saved, 10_000);
+    await this.page.keyboard.press("Escape");
+  }
+
+  /** Every piece of text the page shows, the main document and every frame (webviews). */
+  async allText(): Promise<string> {
+    const parts: string[] = [];
+    for (const frame of this.page.frames()) {
+      if (frame.isDetached()) continue;
+      try {
+        parts.push(
+          await frame.evaluate(() => {
+            const { document } = globalThis as unknown as BrowserGlobals;
+            const values = [...document.querySelectorAll("input, textarea")].map((e) => e.value ?? "");
+            const labels = [...document.querySelectorAll("[aria-label], [title]")].map((e) => `${e.getAttribute("aria-label") ?? ""} ${e.getAttribute("title") ?? ""}`);
+            return [document.body?.innerText ?? "", ...values, ...labels].join("\n");
+          }),
+        );
+      } catch {
+        /* detached meanwhile */
+      }
+    }
+    return parts.join("\n");
+  }
+
+  /** Text of the active editor (visible lines). */
+  async activeEditorText(): Promise<string> {
+    const editor = this.page.locator(".part.editor .editor-instance .monaco-editor .view-lines").first();
+    // Monaco renders spaces as U+00A0.
+    return (await editor.isVisible()) ? (await editor.innerText()).replace(/\u00a0/g, " ") : "";
+  }
+
+  async activeTabTitle(): Promise<string> {
+    const tab = this.page.locator(".part.editor .tab.active .label-name").first();
+    return (await tab.isVisible()) ? ((await tab.textContent()) ?? "") : "";
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    const file = path.join(OUTPUT_DIR, `${name}.png`);
+    await this.page.screenshot({ path: file, timeout: 15_000 });
+    return file;
+  }
+}
+
+export interface TreeRow {
+  name: string;
+  status: string;
+  label: string;
+  level: number;
+}
+
+/** The agent tree webview, found by its toolbar; rows are role="treeitem" named "<name>, <status>". */
+export class AgentTreeView {
+  constructor(readonly frame: Frame) {}
+
+  async waitForConnected(timeoutMs = 30_000): Promise<void> {
+    await waitUntil(
+      "the agent tree to finish loading",
+      async () => !(await this.frame.locator(".connecting").isVisible().catch(() => true)),
+      timeoutMs,
+    );
+  }
+
+  async rows(): Promise<TreeRow[]> {
+    return this.frame.locator('[role="treeitem"]').evaluateAll((items) =>
+      items.map((item) => {
+        const label = item.getAttribute("aria-label") ?? "";
+        const cut = label.lastIndexOf(", ");
+        return {
+          label,
+          name: cut >= 0 ? label.slice(0, cut) : label,
+          status: cut >= 0 ? label.slice(cut + 2) : "",
+          level: Number(item.getAttribute("aria-level") ?? "0"),
+        };
+      }),
+    );
+  }
+
+  async row(name: string): Promise<TreeRow | undefined> {
+    return (await this.rows()).find((r) => r.name === name);
+  }
+
+  async waitForRow(name: string, status?: string | RegExp, timeoutMs = 30_000): Promise<TreeRow> {
+    let last: TreeRow | undefined;
+    return waitUntil(
+      () => `tree row "${name}"${status ? ` with status ${String(status)}` : ""} (last seen: ${last ? last.label : "no such row"})`,
+      async () => {
+        last = await this.row(name);
+        if (!last) return undefined;
+        if (status === undefined) return last;
+        const ok = typeof status === "string" ? last.status === status : status.test(last.status);
+        return ok ? last : undefined;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+
+  rowLocator(name: string): Locator {
+    return this.frame.locator(`[role="treeitem"][aria-label^="${cssString(name)}, "]`);
+  }
+
+  /** Clicks the first button with this accessible name (row controls come before the detail pane's). */
+  async clickButton(ariaLabel: string, timeoutMs = 10_000): Promise<void> {
+    const button = this.frame.locator(`button[aria-label="${cssString(ariaLabel)}"]`).first();
+    try {
+      await button.waitFor({ state: "attached", timeout: timeoutMs });
+    } catch {
+      const labels = await this.buttonLabels();
+      throw new Error(`the agent tree has no button "${ariaLabel}" (buttons: ${labels.join(" | ")})`);
+    }
+    await button.click({ timeout: timeoutMs });
+  }
+
+  /** Time left before the agent's timeout, as its row shows it ("" = no limit shown). */
+  async remainingText(name: string): Promise<string> {
+    const value = this.rowLocator(name).first().locator(".remaining .value");
+    return (await value.count()) > 0 ? ((await value.textContent()) ?? "").trim() : "";
+  }
+
+  /**
+   * How many pixels of `selector` (inside the row of `name`) are actually
+   * visible: its box clipped by every ancestor that hides overflow, up to the
+   * row. 0 when it is missing or squeezed away.
+   */
+  async visibleWidth(name: string, selector: string): Promise<number> {
+    const target = this.rowLocator(name).first().locator(selector).first();
+    if ((await target.count()) === 0) return 0;
+    return target.evaluate((element) => {
+      interface Box {
+        left: number;
+        right: number;
+      }
+      interface Node {
+        getBoundingClientRect(): Box;
+        readonly parentElement: Node | null;
+        matches(selector: string): boolean;
+      }
+      const { getComputedStyle } = globalThis as unknown as { getComputedStyle(e: Node): { overflow: string; overflowX: string; visibility: string; display: string } };
+      const start = element as unknown as Node;
+      const style = getComputedStyle(start);
+      if (style.display === "none" || style.visibility === "hidden") return 0;
+      const box = start.getBoundingClientRect();
+      let left = box.left;
+      let right = box.right;
+      for (let node = start.parentElement; node; node = node.parentElement) {
+        const overflow = getComputedStyle(node).overflowX;
+        if (overflow !== "visible") {
+          const clip = node.getBoundingClientRect();
+          left = Math.max(left, clip.left);
+          right = Math.min(right, clip.right);
+        }
+        if (node.matches('[role="treeitem"]')) break;
+      }
+      return Math.max(0, right - left);
+    });
+  }
+
+  async hasButton(ariaLabel: string): Promise<boolean> {
+    return (await this.frame.locator(`button[aria-label="${cssString(ariaLabel)}"]`).count()) > 0;
+  }
+
+  async buttonLabels(): Promise<string[]> {
+    return this.frame.locator("button[aria-label]").evaluateAll((buttons) => buttons.map((b) => b.getAttribute("aria-label") ?? ""));
+  }
+
+  /** Selects a row (opens its detail pane). */
+  async select(name: string): Promise<void> {
+    await this.rowLocator(name).first().locator(".name").click();
+    await waitUntil(`the detail pane of "${name}"`, async () => (await this.detailName()) === name, 10_000);
+  }
+
+  async detailName(): Promise<string> {
+    const heading = this.frame.locator(".detail .detail-name");
+    return (await heading.isVisible()) ? ((await heading.textContent()) ?? "") : "";
+  }
+
+  async detailText(): Promise<string> {
+    const pane = this.frame.locator(".detail");
+    return (await pane.isVisible()) ? pane.innerText() : "";
+  }
+
+  /** Text of one section of the detail pane (e.g. "detail-result"), scrolled into view for screenshots. */
+  async detailSectionText(className: string): Promise<string> {
+    const section = this.frame.locator(`.detail .${className}`).first();
+    if ((await section.count()) === 0) return "";
+    await section.scrollIntoViewIfNeeded().catch(() => undefined);
+    return section.innerText();
+  }
+
+  async rowText(name: string): Promise<string> {
+    const row = this.rowLocator(name).first();
+    return (await row.count()) > 0 ? row.innerText() : "";
+  }
+
+  /** Types into the view's inline prompt (Send message… / Set timeout…) and submits it. */
+  async answerPrompt(text: string): Promise<void> {
+    const form = this.frame.locator("form.prompt");
+    await form.waitFor({ state: "visible", timeout: 10_000 });
+    const field = form.locator("#prompt-field textarea, #prompt-field input").first();
+    await field.waitFor({ state: "visible", timeout: 10_000 });
+    await field.fill(text);
+    await form.locator('button[type="submit"]').click();
+    await form.waitFor({ state: "hidden", timeout: 10_000 });
+  }
+
+  async clearFinished(): Promise<void> {
+    const button = this.frame.locator('button[aria-label="Clear Finished Agents"]');
+    if ((await button.count()) > 0 && (await button.isEnabled())) await button.click();
+  }
+}
+
+function cssString(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
