@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import { createAgentService } from "./core/agents/agentSupervisor";
 import { Disposable } from "./core/common/disposable";
 import type { Event } from "./core/common/emitter";
+import { createAgentTypeResolver } from "./core/definitions/agentTypeResolver";
 import { KeyPools } from "./core/keys/keyPools";
 import { redactSecrets } from "./core/keys/redact";
 import { ChatClient } from "./core/llm/chatClient";
@@ -10,6 +11,9 @@ import { agentCommandHandlers } from "./host/agents/agentCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
 import { TreeIndicators } from "./host/agents/treeIndicators";
+import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatcher";
+import { AgentDefinitionLanguageClient } from "./host/definitions/definitionLanguageClient";
+import { registerNewAgentDefinitionCommand } from "./host/definitions/newAgentDefinition";
 import { AgentTreeViewProvider } from "./host/agentTreeView";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS, type CommandId } from "./host/commandIds";
 import { registerCommands } from "./host/commands";
@@ -29,6 +33,9 @@ import { TranscriptDocuments } from "./host/transcripts/transcriptDocuments";
  * transcript and tree stores write their last lines.
  */
 class SubagentsExtension extends Disposable {
+  /** The agent-definition language server's client; `deactivate()` stops it (VS Code awaits that). */
+  readonly definitionClient: AgentDefinitionLanguageClient;
+
   constructor(context: vscode.ExtensionContext) {
     super();
     const activatedAt = Date.now();
@@ -48,6 +55,17 @@ class SubagentsExtension extends Disposable {
     const transcripts = this.register(new JsonlTranscriptStore(nodePath.join(storage, "transcripts"), logger));
     const modelClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger }));
     const ripgrepPath = findRipgrep(vscode.env.appRoot);
+    const providers = () => settings.current.providers;
+    const definitions = this.register(
+      new AgentDefinitionWatcher({ providers, onDidChangeSettings: settings.onDidChange, logger }),
+    );
+    this.definitionClient = this.register(
+      new AgentDefinitionLanguageClient({
+        serverModule: vscode.Uri.joinPath(context.extensionUri, "dist", "server.js").fsPath,
+        providers,
+        logger,
+      }),
+    );
     const service = this.register(
       createAgentService({
         settings: () => settings.current,
@@ -56,6 +74,7 @@ class SubagentsExtension extends Disposable {
         transcripts,
         treeStore: new FileTreeStore(storage, logger),
         usableKeyCount: (providerId) => keyPools.usableKeyCount(providerId),
+        agentTypes: createAgentTypeResolver(() => definitions.current),
         logger,
       }),
     );
@@ -116,11 +135,21 @@ class SubagentsExtension extends Disposable {
     )) {
       this.register(registration);
     }
+    this.register(registerNewAgentDefinitionCommand());
   }
 }
 
+let current: SubagentsExtension | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(new SubagentsExtension(context));
+  const extension = new SubagentsExtension(context);
+  current = extension;
+  context.subscriptions.push(extension);
 }
 
-export function deactivate(): void {}
+/** Stops the language server before the window goes (its subscriptions are disposed after this). */
+export async function deactivate(): Promise<void> {
+  const extension = current;
+  current = undefined;
+  await extension?.definitionClient.stop();
+}

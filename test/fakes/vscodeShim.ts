@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import type * as vscode from "vscode";
 import {
@@ -35,6 +36,10 @@ export const shimState = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   configEvents: new ShimEventEmitter<vscode.ConfigurationChangeEvent>(),
   trustEvents: new ShimEventEmitter<void>(),
+  /** Fire to simulate a file change seen by file system watchers (filtered by each watcher's glob). */
+  fileEvents: new ShimEventEmitter<{ kind: "create" | "change" | "delete"; uri: vscode.Uri }>(),
+  openDocumentEvents: new ShimEventEmitter<vscode.TextDocument>(),
+  folderEvents: new ShimEventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
   ui: shimUi as ShimUi,
 };
 
@@ -112,6 +117,64 @@ async function openTextDocument(arg?: vscode.Uri | string | { language?: string;
   return doc as unknown as vscode.TextDocument;
 }
 
+const FILE_TYPE = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } satisfies typeof vscode.FileType;
+
+function fsError(error: unknown, uri: vscode.Uri): Error {
+  const code = (error as { code?: string }).code ?? "Unknown";
+  return Object.assign(new Error(`${code}: ${uri.toString()}`), { code: code === "ENOENT" ? "FileNotFound" : code });
+}
+
+/** `workspace.fs` over the real disk (file URIs only). */
+const fileSystem = {
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    try {
+      const st = await fsp.stat(uri.fsPath);
+      return { type: st.isDirectory() ? FILE_TYPE.Directory : FILE_TYPE.File, ctime: st.ctimeMs, mtime: st.mtimeMs, size: st.size };
+    } catch (error) {
+      throw fsError(error, uri);
+    }
+  },
+  async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
+    try {
+      const entries = await fsp.readdir(uri.fsPath, { withFileTypes: true });
+      return entries.map((e) => [e.name, e.isDirectory() ? FILE_TYPE.Directory : e.isFile() ? FILE_TYPE.File : FILE_TYPE.Unknown]);
+    } catch (error) {
+      throw fsError(error, uri);
+    }
+  },
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await fsp.readFile(uri.fsPath));
+    } catch (error) {
+      throw fsError(error, uri);
+    }
+  },
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    await fsp.writeFile(uri.fsPath, content);
+  },
+  async createDirectory(uri: vscode.Uri): Promise<void> {
+    await fsp.mkdir(uri.fsPath, { recursive: true });
+  },
+};
+
+function createFileSystemWatcher(glob: vscode.GlobPattern): vscode.FileSystemWatcher {
+  const pattern = typeof glob === "string" ? glob : `${glob.baseUri.path}/${glob.pattern}`;
+  const on = (kind: "create" | "change" | "delete"): vscode.Event<vscode.Uri> => (listener) =>
+    shimState.fileEvents.event((e) => {
+      if (e.kind === kind && nodePath.matchesGlob(e.uri.path, pattern)) listener(e.uri);
+    });
+  const watcher: Partial<vscode.FileSystemWatcher> = {
+    ignoreCreateEvents: false,
+    ignoreChangeEvents: false,
+    ignoreDeleteEvents: false,
+    onDidCreate: on("create"),
+    onDidChange: on("change"),
+    onDidDelete: on("delete"),
+    dispose: () => undefined,
+  };
+  return watcher as vscode.FileSystemWatcher;
+}
+
 export const workspace = {
   get workspaceFolders() {
     return shimState.folders.length > 0 ? shimState.folders : undefined;
@@ -123,6 +186,10 @@ export const workspace = {
     return shimState.documents.open as unknown as readonly vscode.TextDocument[];
   },
   onDidChangeConfiguration: shimState.configEvents.event,
+  onDidOpenTextDocument: shimState.openDocumentEvents.event,
+  onDidChangeWorkspaceFolders: shimState.folderEvents.event,
+  fs: fileSystem as unknown as vscode.FileSystem,
+  createFileSystemWatcher: createFileSystemWatcher as Api["workspace"]["createFileSystemWatcher"],
   onDidGrantWorkspaceTrust: shimState.trustEvents.event,
   getConfiguration: configuration,
   findFiles,
@@ -184,11 +251,12 @@ export const StatusBarAlignment = { Left: 1, Right: 2 } satisfies typeof vscode.
 export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } satisfies typeof vscode.ProgressLocation;
 export const QuickPickItemKind = { Separator: -1, Default: 0 } satisfies typeof vscode.QuickPickItemKind;
 export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 } satisfies typeof vscode.DiagnosticSeverity;
+export const FileType = FILE_TYPE;
 export const LogLevel = { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 } satisfies typeof vscode.LogLevel;
 
 /** Compile-time check that every export above is a real `vscode` member name. */
 export const exportedNames = [
   "workspace", "languages", "commands", "env", "window", "Uri", "Position", "Range", "WorkspaceEdit", "EventEmitter",
   "Disposable", "RelativePattern", "ThemeColor", "CancellationTokenSource", "StatusBarAlignment", "ProgressLocation",
-  "QuickPickItemKind", "DiagnosticSeverity", "LogLevel",
+  "QuickPickItemKind", "DiagnosticSeverity", "LogLevel", "FileType",
 ] as const satisfies ReadonlyArray<keyof Api>;

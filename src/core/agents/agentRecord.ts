@@ -21,6 +21,8 @@ export interface AgentRecord {
   readonly depth: number;
   readonly role: AgentRole;
   agentType?: string;
+  /** Tool allow-list from the agent type or an ancestor's; undefined = every tool its role allows. */
+  allowedTools?: readonly string[];
   readonly task: string;
   context?: string;
   providerId: string;
@@ -83,6 +85,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: { in: numb
     stale: record.stale,
   };
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
+  if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
   if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
   if (record.endedAt !== undefined) snapshot.endedAt = record.endedAt;
@@ -130,6 +133,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
     childIds: [],
   };
   if (snapshot.agentType !== undefined) record.agentType = snapshot.agentType;
+  if (snapshot.allowedTools !== undefined) record.allowedTools = [...snapshot.allowedTools];
   if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
   if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;
   if (snapshot.endedAt !== undefined) record.endedAt = snapshot.endedAt;

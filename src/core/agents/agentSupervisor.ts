@@ -69,6 +69,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
       clock: deps.clock ?? systemClock,
       logger: deps.logger ?? silentLogger,
       maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
+      agentTypes: deps.agentTypes,
     };
     this.registry = new AgentRegistry(this.ctx.clock);
     this.onDidChange = this.registry.onDidChange;

@@ -22,26 +22,30 @@ export class RunSetupFactory {
     private readonly gate: CommandGate,
   ) {}
 
+  /**
+   * The agent's tools: by role and depth (a leaf gets no agent tools), then
+   * narrowed by the record's allow-list (its agent type's) and `allowed`.
+   */
   tools(record: AgentRecord, allowed?: readonly string[]): AgentTool[] {
-    const tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate);
+    let tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
-    if (allowed === undefined) return tools;
-    const names = new Set(allowed);
-    return tools.filter((t) => names.has(t.name));
+    for (const list of [record.allowedTools, allowed]) {
+      if (list === undefined) continue;
+      const names = new Set(list);
+      tools = tools.filter((t) => names.has(t.name));
+    }
+    return tools;
+  }
+
+  /** Names of the tools the agent has now (what a child of it may at most get). */
+  toolNames(record: AgentRecord): string[] {
+    return this.tools(record).map((t) => t.name);
   }
 
   fresh(record: AgentRecord, run: ActiveRun, overrides?: AgentStartupOverrides): RunSetup {
     const tools = this.tools(record, overrides?.toolNames);
     const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock);
-    const prompt =
-      overrides?.systemPrompt ??
-      systemPromptFor({
-        role: record.role,
-        depth: record.depth,
-        maxSpawnDepth: this.ctx.settings().maxSpawnDepth,
-        canSpawn: tools.some((t) => t.name === "spawn_agent"),
-        name: record.name,
-      });
+    const prompt = overrides?.systemPrompt ?? this.generatedPrompt(record, tools);
     conversation.system(prompt);
     conversation.user(taskMessage(record.task, record.context));
     return this.setup(record, run, conversation, tools);
@@ -53,6 +57,20 @@ export class RunSetupFactory {
     if (messages.length === 0) return this.fresh(record, run);
     const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock, messages);
     return this.setup(record, run, conversation, this.tools(record));
+  }
+
+  /** The built-in prompt; an agent that may spawn also gets the list of agent types current when it starts. */
+  private generatedPrompt(record: AgentRecord, tools: readonly AgentTool[]): string {
+    const spawns = tools.some((t) => t.name === "spawn_agent");
+    const prompt = systemPromptFor({
+      role: record.role,
+      depth: record.depth,
+      maxSpawnDepth: this.ctx.settings().maxSpawnDepth,
+      canSpawn: spawns,
+      name: record.name,
+    });
+    const types = spawns ? this.ctx.agentTypes?.describe() ?? "" : "";
+    return types === "" ? prompt : `${prompt}\n\n${types}`;
   }
 
   private setup(record: AgentRecord, run: ActiveRun, conversation: Conversation, tools: AgentTool[]): RunSetup {

@@ -28,6 +28,39 @@ export interface AgentStartupOverrides {
 /** Runs during every subagent's startup (status `pending_init`); may be slow, may throw. */
 export type AgentStartupHook = (request: AgentStartupRequest) => Promise<AgentStartupOverrides | undefined>;
 
+/** What a `spawn_agent` call set explicitly; explicit values win over an agent type's defaults. */
+export interface AgentTypeRequest {
+  role?: "leaf" | "orchestrator";
+  model?: string;
+  timeoutSeconds?: number;
+  background?: boolean;
+}
+
+/** A known agent type applied to one spawn (see applyAgentDefinition in core/definitions). */
+export interface ResolvedAgentType extends AgentTypeRequest {
+  /** The type's name as defined (its canonical spelling). */
+  agentType: string;
+  /** Replaces the generated system prompt when not empty. */
+  systemPrompt: string;
+  /** The parent's tools narrowed by the type's allow-list. */
+  tools: string[];
+  /** Tools the type asked for that the parent lacks (not granted). */
+  notGranted: string[];
+}
+
+/**
+ * The agent types (definition files) as the service sees them. Consulted
+ * synchronously when `spawn_agent` names an `agent_type`, because the type's
+ * role, timeout and background defaults decide how the child is registered;
+ * an unknown type still registers the child, whose startup then fails with
+ * `error` (so the parent gets the reason like any other startup failure).
+ */
+export interface AgentTypeResolver {
+  resolve(agentType: string, request: AgentTypeRequest, parentTools: readonly string[]): ResolvedAgentType | { error: string };
+  /** The paragraph of a spawning agent's system prompt that lists the types ("" = none), read when the agent starts. */
+  describe(): string;
+}
+
 export interface AgentServiceDeps {
   /** Read on every use, so settings changes apply to running agents at their next step. */
   settings: () => Settings;
@@ -41,6 +74,8 @@ export interface AgentServiceDeps {
   clock?: Clock;
   logger?: Logger;
   resolveAgentType?: AgentStartupHook;
+  /** Agent types for `spawn_agent`'s `agent_type` (core/definitions/agentTypeResolver.ts adapts definition files). */
+  agentTypes?: AgentTypeResolver;
   /** Turn budget of one run (default 50). */
   maxTurns?: number;
   /** Factor of the per-provider cap formula (default 2, see providerCap). */
@@ -60,4 +95,5 @@ export interface ServiceContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxTurns: number;
+  readonly agentTypes: AgentTypeResolver | undefined;
 }

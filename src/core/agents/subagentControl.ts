@@ -14,7 +14,13 @@ import type { RunSetup } from "./agentRunner";
 import { resolveChildModel, resolveResumeModel } from "./modelResolution";
 import { formatAgentReport, reportText } from "./resultFormat";
 import { RunSetupFactory } from "./runSetup";
-import type { AgentStartupHook, AgentStartupOverrides, ServiceContext } from "./serviceContext";
+import type {
+  AgentStartupHook,
+  AgentStartupOverrides,
+  AgentTypeRequest,
+  ResolvedAgentType,
+  ServiceContext,
+} from "./serviceContext";
 
 /**
  * The agent tools' side of the supervisor: spawning, waiting, messaging and
@@ -46,9 +52,10 @@ export class SubagentControl implements AgentToolHost {
     if (!canSpawn(caller, settings.maxSpawnDepth)) {
       throw new ToolError(`you cannot spawn agents (subagents.maxSpawnDepth is ${settings.maxSpawnDepth}); do the work yourself`);
     }
-    const roleProblem = childRoleProblem(request.role, caller.depth + 1, settings.maxSpawnDepth);
+    const plan = this.planSpawn(caller, request);
+    const roleProblem = childRoleProblem(plan.role, caller.depth + 1, settings.maxSpawnDepth);
     if (roleProblem) throw new ToolError(roleProblem);
-    const timeout = resolveSpawnTimeout(request.timeoutSeconds, request.background, {
+    const timeout = resolveSpawnTimeout(plan.timeoutSeconds, plan.background, {
       foregroundSeconds: settings["timeouts.foregroundSeconds"],
       backgroundSeconds: settings["timeouts.backgroundSeconds"],
     });
@@ -62,11 +69,11 @@ export class SubagentControl implements AgentToolHost {
       parentId: caller.id,
       rootId: caller.rootId,
       depth: caller.depth + 1,
-      role: request.role,
+      role: plan.role,
       task: request.task,
       providerId: caller.providerId,
       model: caller.model,
-      background: request.background,
+      background: plan.background,
       status: "pending_init",
       createdAt: now,
       elapsedBeforeRunMs: 0,
@@ -79,8 +86,14 @@ export class SubagentControl implements AgentToolHost {
       childIds: [],
     };
     if (request.context !== undefined) record.context = request.context;
-    if (request.agentType !== undefined) record.agentType = request.agentType;
+    if (plan.agentType !== undefined) record.agentType = plan.agentType;
+    if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
     this.registry.add(record);
+    if (plan.notGranted.length > 0) {
+      this.ctx.logger.info(
+        `agent ${record.id} (type ${plan.agentType}) does not get ${plan.notGranted.join(", ")}: its parent ${caller.id} lacks them`,
+      );
+    }
     this.ctx.transcripts.append(record.id, {
       type: "spawned",
       at: now,
@@ -91,8 +104,47 @@ export class SubagentControl implements AgentToolHost {
       role: record.role,
     });
     const run = this.runs.begin(record.id, "pending_init");
-    void this.runs.execute(record.id, () => this.startup(record, request, run));
+    void this.runs.execute(record.id, () => this.startup(record, plan, run));
     return record;
+  }
+
+  /**
+   * What the child will be: the call's explicit values over its agent type's
+   * defaults over the built-in defaults. Tools only narrow: a child never gets
+   * a tool its parent lacks (a typed child gets the type's allow-list within
+   * the parent's tools; an untyped child of a narrowed parent inherits its list).
+   */
+  private planSpawn(caller: AgentRecord, request: SpawnRequest): SpawnPlan {
+    const explicit: AgentTypeRequest = {};
+    if (request.role !== undefined) explicit.role = request.role;
+    if (request.model !== undefined) explicit.model = request.model;
+    if (request.timeoutSeconds !== undefined) explicit.timeoutSeconds = request.timeoutSeconds;
+    if (request.background !== undefined) explicit.background = request.background;
+    let resolved: ResolvedAgentType | undefined;
+    let typeError: string | undefined;
+    if (request.agentType !== undefined) {
+      const resolution = this.ctx.agentTypes
+        ? this.ctx.agentTypes.resolve(request.agentType, explicit, this.setups.toolNames(caller))
+        : { error: `Unknown agent_type "${request.agentType}". No agent types are available. Omit agent_type to spawn a general agent.` };
+      if ("error" in resolution) typeError = resolution.error;
+      else resolved = resolution;
+    }
+    const chosen: AgentTypeRequest = resolved ?? explicit;
+    let role = chosen.role ?? "leaf";
+    // A type's orchestrator default yields to the depth limit (only an explicit role is refused).
+    if (explicit.role === undefined && role === "orchestrator" && caller.depth + 1 >= this.ctx.settings().maxSpawnDepth) role = "leaf";
+    const plan: SpawnPlan = {
+      role,
+      background: chosen.background ?? false,
+      timeoutSeconds: chosen.timeoutSeconds,
+      model: chosen.model,
+      agentType: resolved?.agentType ?? request.agentType,
+      allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.setups.toolNames(caller) : undefined,
+      notGranted: resolved?.notGranted ?? [],
+    };
+    if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
+    if (typeError !== undefined) plan.typeError = typeError;
+    return plan;
   }
 
   /** Throws when one more waiting agent would exceed `maxQueuedAgents` (worded for a model or a user). */
@@ -112,7 +164,7 @@ export class SubagentControl implements AgentToolHost {
 
   async spawnAgent(callerId: string, request: SpawnRequest, context: ToolContext): Promise<string> {
     const child = this.registerChild(callerId, request);
-    if (request.background) {
+    if (child.background) {
       return reportText({ agent_id: child.id, name: child.name, status: child.status });
     }
     await context.waitWithoutSlot(`waiting for ${child.name}`, () => this.runs.whenRunEnds(child.id));
@@ -185,14 +237,15 @@ export class SubagentControl implements AgentToolHost {
     void this.runs.execute(agentId, () => this.setups.resumed(record, run));
   }
 
-  private async startup(record: AgentRecord, request: SpawnRequest, run: ActiveRun): Promise<RunSetup | undefined> {
+  private async startup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<RunSetup | undefined> {
+    if (plan.typeError !== undefined) throw new StartupError(plan.typeError);
     let overrides: AgentStartupOverrides | undefined;
     try {
       const agent = this.registry.snapshot(record.id);
       if (agent && this.startupHook) {
         overrides = await this.startupHook({
           agent,
-          ...(request.agentType !== undefined ? { agentType: request.agentType } : {}),
+          ...(plan.agentType !== undefined ? { agentType: plan.agentType } : {}),
           signal: run.abort.signal,
         });
       }
@@ -203,7 +256,7 @@ export class SubagentControl implements AgentToolHost {
     const parent = record.parentId !== null ? this.registry.get(record.parentId) : undefined;
     let choice;
     try {
-      choice = resolveChildModel(overrides?.modelRef ?? request.model, parent ?? record, this.ctx.settings());
+      choice = resolveChildModel(overrides?.modelRef ?? plan.model, parent ?? record, this.ctx.settings());
     } catch (error) {
       throw new StartupError(errorMessage(error));
     }
@@ -212,7 +265,11 @@ export class SubagentControl implements AgentToolHost {
       r.model = choice.model;
       if (overrides?.agentType !== undefined) r.agentType = overrides.agentType;
     });
-    return this.setups.fresh(record, run, overrides);
+    const systemPrompt = overrides?.systemPrompt ?? plan.systemPrompt;
+    return this.setups.fresh(record, run, {
+      ...overrides,
+      ...(systemPrompt !== undefined ? { systemPrompt } : {}),
+    });
   }
 
   private requireSubtree(callerId: string, ids: readonly string[]): void {
@@ -252,6 +309,20 @@ export class SubagentControl implements AgentToolHost {
   private newId(): string {
     return newAgentId(this.registry);
   }
+}
+
+/** A spawn after its agent type (if any) was applied. */
+interface SpawnPlan {
+  role: "leaf" | "orchestrator";
+  background: boolean;
+  timeoutSeconds: number | undefined;
+  model: string | undefined;
+  agentType: string | undefined;
+  allowedTools: readonly string[] | undefined;
+  notGranted: string[];
+  systemPrompt?: string;
+  /** Set for an unknown agent type: the child's startup fails with it. */
+  typeError?: string;
 }
 
 /** Eight hex characters: short for the model to repeat, unique within the tree. */

@@ -13,6 +13,8 @@ export const agentSnapshotSchema = z.object({
   depth: z.number().int().min(0),
   role: z.enum(["root", "orchestrator", "leaf"]),
   agentType: z.string().optional(),
+  /** Tools the agent may use when its type (or an ancestor's) narrowed them; absent = all its role allows. */
+  allowedTools: z.array(z.string()).optional(),
   task: z.string(),
   providerId: z.string(),
   model: z.string(),

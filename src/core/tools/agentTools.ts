@@ -6,12 +6,14 @@ export interface SpawnRequest {
   task: string;
   name?: string;
   context?: string;
-  role: "leaf" | "orchestrator";
+  /** Undefined = not given: the agent type's default, else `leaf`. */
+  role?: "leaf" | "orchestrator";
   /** `"<provider>:<model>"` or a model of the parent's provider. */
   model?: string;
   timeoutSeconds?: number;
-  background: boolean;
-  /** Reserved for agent-definition files; resolved by the startup hook. */
+  /** Undefined = not given: the agent type's default, else foreground. */
+  background?: boolean;
+  /** Name of an agent type (definition file): supplies prompt, tools and defaults; explicit values win. */
   agentType?: string;
 }
 
@@ -37,7 +39,9 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
     description:
       "Start a subagent on a self-contained task. Foreground (default): waits and returns the subagent's result. " +
       "background=true: returns {agent_id, name, status} at once; collect the result later with wait_agents. " +
-      "Several spawn_agent calls in one turn run in parallel.",
+      "Several spawn_agent calls in one turn run in parallel. " +
+      "agent_type picks one of the agent types listed in your system prompt (if any): the type supplies the subagent's " +
+      "instructions, tools (never more than yours) and defaults for role, model, timeout and background; parameters you set explicitly win.",
     parameters: z.object({
       task: z.string().min(1).describe("What the subagent must do and what it must return"),
       name: z.string().min(1).max(60).optional().describe("Short label shown in the agent tree"),
@@ -53,10 +57,18 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
         .max(3600)
         .optional()
         .describe("Foreground: 0 = no limit. Background: must be > 0"),
-      background: z.boolean().optional(),
+      background: z.boolean().optional().describe("Default false (or the agent type's default)"),
+      agent_type: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Name of an agent type from your system prompt; omit for a general subagent"),
     }),
     execute(args, context) {
-      const request: SpawnRequest = { task: args.task, role: args.role ?? "leaf", background: args.background ?? false };
+      const request: SpawnRequest = { task: args.task };
+      if (args.role !== undefined) request.role = args.role;
+      if (args.background !== undefined) request.background = args.background;
+      if (args.agent_type !== undefined) request.agentType = args.agent_type;
       if (args.name !== undefined) request.name = args.name;
       if (args.context !== undefined) request.context = args.context;
       if (args.model !== undefined) request.model = args.model;

@@ -155,10 +155,13 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
         if (line !== last) progress.report({ message: (last = line) });
       };
       const watch = deps.service.onDidChange(() => (timer ??= setTimeout(report, 300)));
+      // Elapsed time advances without tree events (a root waiting on its children), so tick too.
+      const ticker = setInterval(report, 1000);
       report();
       try {
         return await done;
       } finally {
+        clearInterval(ticker);
         clearTimeout(timer);
         watch.dispose();
         cancel.dispose();

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 import { Disposable } from "../../core/common/disposable";
 import type { Logger } from "../../core/common/logger";
 import { DEFINITION_DOCUMENT_PATTERNS, DEFINITION_FILE_GLOB, definitionDialectOf } from "../../core/definitions/definitionFiles";
@@ -22,7 +22,8 @@ export interface DefinitionClientOptions {
  * Starts the agent-definition language server (dist/server.js) over Node IPC
  * for `.subagents/agents/*.md` and `.claude/agents/*.md`. The server starts
  * lazily, when such a document is first open (or `ensureStarted()` is called),
- * so workspaces without definitions pay for no extra process.
+ * so workspaces without definitions pay for no extra process (and the client
+ * library itself is imported only then).
  */
 export class AgentDefinitionLanguageClient extends Disposable {
   private client: LanguageClient | undefined;
@@ -70,6 +71,9 @@ export class AgentDefinitionLanguageClient extends Disposable {
   }
 
   private async start(): Promise<void> {
+    // Loaded on first use: activation (and host tests under the vscode shim) never pay for the client library.
+    const { LanguageClient, TransportKind } = await import("vscode-languageclient/node");
+    if (this.isDisposed) return;
     const run = { module: this.options.serverModule, transport: TransportKind.ipc };
     const serverOptions: ServerOptions = { run, debug: run };
     this.watcher = vscode.workspace.createFileSystemWatcher(`**/${DEFINITION_FILE_GLOB}`);
