@@ -1,9 +1,10 @@
+import "./zodConfig";
+import "@vscode/codicons/dist/codicon.css";
 import "./style.css";
+import "./tree.css";
+import "./panels.css";
+import { AgentTreeApp } from "./app";
+import { connectToHost } from "./vscodeApi";
 
-const app = document.getElementById("app");
-if (app) {
-  const empty = document.createElement("p");
-  empty.className = "empty";
-  empty.textContent = "No agents yet. Add an API key, then run a task from the command palette (Subagents: Run Task…).";
-  app.append(empty);
-}
+const root = document.getElementById("app");
+if (root) new AgentTreeApp(root, connectToHost()).start();

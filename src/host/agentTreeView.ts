@@ -1,15 +1,54 @@
 import * as vscode from "vscode";
+import type { AgentTreeDeps } from "./agentTreeHandlers";
+import { AgentTreeSession } from "./agentTreeSession";
 import { renderWebviewHtml } from "./webviewHtml";
 
-/** The sidebar webview view `subagents.agentTree`. */
-export class AgentTreeViewProvider implements vscode.WebviewViewProvider {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+/**
+ * The sidebar webview view `subagents.agentTree`. The page itself lives in
+ * `media/`; the conversation with it (ready → snapshot → coalesced patches,
+ * parsed actions) lives in `AgentTreeSession`, which does not need `vscode`.
+ */
+export class AgentTreeViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private session: AgentTreeSession | undefined;
+  private viewSubscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: AgentTreeDeps,
+  ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.releaseView();
     view.webview.options = {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, "dist")],
     };
+    const session = new AgentTreeSession(this.deps, {
+      postMessage: (message) => {
+        view.webview.postMessage(message).then(undefined, (error: unknown) => {
+          this.deps.logger.debug(`agent tree: post failed: ${String(error)}`);
+        });
+      },
+    });
+    this.session = session;
+    this.viewSubscriptions = [
+      view.webview.onDidReceiveMessage((message: unknown) => session.handleMessage(message)),
+      view.onDidChangeVisibility(() => session.setVisible(view.visible)),
+      view.onDidDispose(() => {
+        if (this.session === session) this.releaseView();
+      }),
+    ];
+    // Set last: the page may answer `ready` as soon as it has loaded.
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri);
+  }
+
+  dispose(): void {
+    this.releaseView();
+  }
+
+  private releaseView(): void {
+    for (const subscription of this.viewSubscriptions.splice(0)) subscription.dispose();
+    this.session?.dispose();
+    this.session = undefined;
   }
 }

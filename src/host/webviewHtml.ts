@@ -6,7 +6,12 @@ export function createNonce(): string {
   return randomBytes(18).toString("base64");
 }
 
-/** The webview page: strict CSP, scripts only from the bundle with this load's nonce. */
+/**
+ * The webview page: strict CSP (`default-src 'none'`, no inline code, no eval),
+ * scripts only from the bundle with this load's nonce, styles and the codicon
+ * font only from the extension's `dist/`. The body opts out of VS Code's
+ * default Cut/Copy/Paste menu: rows have their own context menu.
+ */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = createNonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
@@ -27,7 +32,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <link rel="stylesheet" href="${style.toString()}">
 <title>Subagents</title>
 </head>
-<body>
+<body data-vscode-context='{"preventDefaultContextMenuItems": true}'>
 <div id="app"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

@@ -1,0 +1,78 @@
+import type { AgentStatus } from "../../src/core/agents/status";
+
+/** How each status looks: an icon (codicon), a theme colour, and a word that works without colour. */
+export interface StatusLook {
+  readonly label: string;
+  readonly icon: string;
+  /** Only running agents animate. */
+  readonly spin: boolean;
+}
+
+export const STATUS_LOOK: Readonly<Record<AgentStatus, StatusLook>> = {
+  pending_init: { label: "Starting", icon: "circle-large-outline", spin: false },
+  queued: { label: "Queued", icon: "clock", spin: false },
+  running: { label: "Running", icon: "loading", spin: true },
+  waiting: { label: "Waiting", icon: "debug-pause", spin: false },
+  completed: { label: "Completed", icon: "pass", spin: false },
+  failed: { label: "Failed", icon: "error", spin: false },
+  timed_out: { label: "Timed out", icon: "watch", spin: false },
+  interrupted: { label: "Interrupted", icon: "circle-slash", spin: false },
+};
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** `42s`, `3m 07s`, `1h 05m`: short enough for a sidebar row, exact enough to see it move. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  if (hours > 0) return `${hours}h ${pad2(minutes)}m`;
+  if (minutes > 0) return `${minutes}m ${pad2(seconds)}s`;
+  return `${seconds}s`;
+}
+
+/** Time left before a timeout fires; `0s` once it is due. */
+export function formatRemaining(ms: number): string {
+  return formatElapsed(Math.max(0, ms) + 999);
+}
+
+/** `950`, `1.2k`, `34k`, `1.5M`. */
+export function formatTokens(n: number): string {
+  const value = Math.max(0, Math.round(n));
+  if (value < 1000) return String(value);
+  if (value < 10_000) return `${(value / 1000).toFixed(1).replace(/\.0$/, "")}k`;
+  if (value < 1_000_000) return `${Math.round(value / 1000)}k`;
+  if (value < 10_000_000) return `${(value / 1_000_000).toFixed(1).replace(/\.0$/, "")}M`;
+  return `${Math.round(value / 1_000_000)}M`;
+}
+
+/** `↑1.2k ↓300` in the row; spelled out for screen readers. */
+export function formatTokenPair(tokensIn: number, tokensOut: number): { text: string; spoken: string } {
+  return {
+    text: `↑${formatTokens(tokensIn)} ↓${formatTokens(tokensOut)}`,
+    spoken: `${tokensIn} tokens in, ${tokensOut} tokens out`,
+  };
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/**
+ * Parses what a user types as a timeout: `90`, `90s`, `10m`, `1h`, `1h 30m`,
+ * `2m30s`. Returns whole seconds, or undefined if it is not a positive duration.
+ */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (/^\d+$/.test(trimmed)) {
+    const seconds = Number(trimmed);
+    return seconds > 0 ? seconds : undefined;
+  }
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)\s*([hms])/g)];
+  const rest = trimmed.replace(/(\d+(?:\.\d+)?)\s*([hms])/g, "").trim();
+  if (parts.length === 0 || rest !== "") return undefined;
+  let seconds = 0;
+  for (const [, amount, unit] of parts) seconds += Number(amount) * (UNIT_SECONDS[unit ?? "s"] ?? 1);
+  const rounded = Math.round(seconds);
+  return rounded > 0 ? rounded : undefined;
+}
+

@@ -1,0 +1,160 @@
+import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
+import { AGENT_ACTION_LOOK, availableActions, type AgentActionId } from "../model/agentActions";
+import type { AgentStore } from "../model/agentStore";
+import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokens } from "../model/format";
+import { codicon, el, iconButton } from "./dom";
+import { renderMarkdown } from "./markdown";
+
+export interface DetailPaneCallbacks {
+  readonly onAction: (action: AgentActionId, id: string, button: HTMLElement) => void;
+  readonly onClose: () => void;
+}
+
+/**
+ * Everything about the selected agent: task, status reason, result or error
+ * (sanitised Markdown), recent tool calls, tokens, and every control as a
+ * labelled button. Rebuilt only when the agent's copy changes; the clock
+ * fields tick in place.
+ */
+export class DetailPane {
+  readonly element: HTMLElement;
+  private shown: AgentSnapshot | undefined;
+
+  constructor(
+    private readonly store: AgentStore,
+    private readonly callbacks: DetailPaneCallbacks,
+  ) {
+    this.element = el("section", { className: "detail", attrs: { "aria-label": "Agent details" } });
+    this.element.hidden = true;
+    this.element.addEventListener("click", (event) => {
+      const button = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-action]") : null;
+      const action = button?.dataset["action"];
+      if (!button || !this.shown) return;
+      if (action === "close") this.callbacks.onClose();
+      else if (action) this.callbacks.onAction(action as AgentActionId, this.shown.id, button);
+    });
+  }
+
+  /** Shows the agent (or hides the pane); cheap when nothing changed. */
+  update(agent: AgentSnapshot | undefined, now: number): void {
+    if (agent === this.shown) return;
+    const focusedAction = this.element.contains(document.activeElement)
+      ? (document.activeElement as HTMLElement).dataset["action"]
+      : undefined;
+    this.shown = agent;
+    this.element.hidden = agent === undefined;
+    if (!agent) {
+      this.element.replaceChildren();
+      return;
+    }
+    this.element.replaceChildren(...this.build(agent, now));
+    if (focusedAction) this.element.querySelector<HTMLElement>(`button[data-action="${focusedAction}"]`)?.focus();
+  }
+
+  tick(now: number): void {
+    const agent = this.shown;
+    if (!agent) return;
+    const elapsed = this.element.querySelector(".detail-elapsed");
+    if (elapsed) elapsed.textContent = formatElapsed(this.store.elapsedAt(agent, now));
+    const remaining = this.store.remainingAt(agent, now);
+    const timeout = this.element.querySelector(".detail-timeout");
+    if (timeout && remaining !== undefined) timeout.textContent = `${formatRemaining(remaining)} left`;
+  }
+
+  private build(agent: AgentSnapshot, now: number): Node[] {
+    const look = STATUS_LOOK[agent.status];
+    const header = el(
+      "div",
+      { className: "detail-header" },
+      codicon(look.icon, `status-icon status-${agent.status}${look.spin ? " codicon-modifier-spin" : ""}`),
+      el("h2", { className: "detail-name" }, agent.name),
+      el("span", { className: `detail-status status-${agent.status}` }, look.label),
+      iconButton({ icon: "close", ariaLabel: "Hide details", dataset: { action: "close" } }),
+    );
+    const actions = el("div", { className: "detail-actions", attrs: { role: "group", "aria-label": `Actions for ${agent.name}` } });
+    for (const action of availableActions(agent)) {
+      const actionLook = AGENT_ACTION_LOOK[action];
+      actions.append(
+        iconButton({
+          icon: actionLook.icon,
+          ariaLabel: actionLook.ariaLabel(agent.name),
+          text: actionLook.label,
+          className: `action-${action}`,
+          dataset: { action },
+        }),
+      );
+    }
+    const nodes: Node[] = [header];
+    if (agent.statusReason) nodes.push(el("p", { className: "detail-reason" }, agent.statusReason));
+    if (agent.pendingApproval) {
+      nodes.push(
+        el(
+          "div",
+          { className: "detail-approval", attrs: { role: "note" } },
+          el("strong", {}, "Command awaiting approval"),
+          el("pre", {}, el("code", {}, agent.pendingApproval.command)),
+          agent.pendingApproval.cwd ? el("div", { className: "muted" }, `in ${agent.pendingApproval.cwd}`) : null,
+        ),
+      );
+    }
+    nodes.push(actions, this.facts(agent, now));
+    nodes.push(this.markdownSection("Task", agent.task, "detail-task"));
+    if (agent.error !== undefined) nodes.push(this.markdownSection("Error", agent.error, "detail-error"));
+    if (agent.result !== undefined) nodes.push(this.markdownSection("Result", agent.result, "detail-result"));
+    if (agent.recentTools && agent.recentTools.length > 0) nodes.push(this.recentTools(agent.recentTools));
+    return nodes;
+  }
+
+  private facts(agent: AgentSnapshot, now: number): HTMLElement {
+    const remaining = this.store.remainingAt(agent, now);
+    const rows: Array<[string, Node | string]> = [
+      ["Model", `${agent.providerId}:${agent.model}`],
+      ["Role", `${agent.role}${agent.background ? " · background" : ""}${agent.agentType ? ` · ${agent.agentType}` : ""}`],
+      ["Elapsed", el("span", { className: "detail-elapsed" }, formatElapsed(this.store.elapsedAt(agent, now)))],
+      [
+        "Timeout",
+        remaining === undefined
+          ? "no limit"
+          : el("span", { className: "detail-timeout" }, `${formatRemaining(remaining)} left`),
+      ],
+      ["Tokens", `${formatTokens(agent.tokensIn)} in · ${formatTokens(agent.tokensOut)} out`],
+      ["Subtree", `${formatTokens(agent.subtreeTokensIn)} in · ${formatTokens(agent.subtreeTokensOut)} out`],
+      ["Tool calls", String(agent.toolCount)],
+    ];
+    if (agent.currentTool) rows.push(["Current tool", agent.currentTool]);
+    else if (agent.lastEvent) rows.push(["Last event", agent.lastEvent]);
+    if (agent.keyFingerprint) rows.push(["API key", agent.keyFingerprint]);
+    if (agent.stale) rows.push(["Progress", "stale: no progress for a while"]);
+    const list = el("dl", { className: "detail-facts" });
+    for (const [term, value] of rows) list.append(el("dt", {}, term), el("dd", {}, value));
+    return list;
+  }
+
+  private markdownSection(title: string, source: string, className: string): HTMLElement {
+    return el(
+      "section",
+      { className: `detail-section ${className}` },
+      el("h3", {}, title),
+      el("div", { className: "markdown" }, renderMarkdown(source)),
+    );
+  }
+
+  private recentTools(tools: NonNullable<AgentSnapshot["recentTools"]>): HTMLElement {
+    const list = el("ul", { className: "detail-tools" });
+    for (const tool of tools) {
+      const state = tool.ok === undefined ? "running" : tool.ok ? "ok" : "failed";
+      const icon = state === "running" ? "loading" : state === "ok" ? "pass" : "error";
+      list.append(
+        el(
+          "li",
+          { className: `tool tool-${state}` },
+          codicon(icon, state === "running" ? "codicon-modifier-spin" : ""),
+          el("span", { className: "tool-name" }, tool.name),
+          el("span", { className: "visually-hidden" }, state === "failed" ? " failed" : state === "running" ? " running" : " ok"),
+          el("span", { className: "tool-preview" }, tool.preview),
+        ),
+      );
+    }
+    return el("section", { className: "detail-section" }, el("h3", {}, "Recent tool calls"), list);
+  }
+}

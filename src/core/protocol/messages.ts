@@ -1,0 +1,160 @@
+import * as z from "zod";
+import { agentSnapshotSchema, keyPoolSummarySchema } from "./agentSnapshot";
+
+/**
+ * Every message between the extension host and the agent-tree webview, one
+ * zod schema per message type. Both sides import this file: the host parses
+ * everything the webview sends (and drops what does not parse), the webview
+ * parses everything the host sends.
+ */
+
+/** "Extend timeout" adds this much; the toolbar and context menu say "5 minutes". */
+export const EXTEND_TIMEOUT_SECONDS = 300;
+/** Upper bound of a timeout the user can type into the view (one day). */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+/** Upper bound of a follow-up message typed into the view. */
+export const MAX_MESSAGE_CHARS = 20_000;
+
+// ---------------------------------------------------------------- host → webview
+
+const updateHeader = {
+  /** Increases by one per message of a webview session; a gap means a lost message. */
+  seq: z.number().int().min(0),
+  /** Host clock (epoch ms) when the message was built; the webview derives its clock offset from it. */
+  hostNow: z.number(),
+};
+
+/** The whole tree; sent after every `ready` and whenever the host restarts the stream. */
+export const snapshotMessageSchema = z.object({
+  type: z.literal("snapshot"),
+  ...updateHeader,
+  agents: z.array(agentSnapshotSchema),
+  keys: z.array(keyPoolSummarySchema),
+  spawningPaused: z.boolean(),
+});
+
+/** What changed since the previous message: replaced agents, removed ids, and changed toolbar state. */
+export const patchMessageSchema = z.object({
+  type: z.literal("patch"),
+  ...updateHeader,
+  upserts: z.array(agentSnapshotSchema),
+  removed: z.array(z.string()),
+  keys: z.array(keyPoolSummarySchema).optional(),
+  spawningPaused: z.boolean().optional(),
+});
+
+/** A short line for the user, e.g. why an action was refused. */
+export const noticeMessageSchema = z.object({
+  type: z.literal("notice"),
+  level: z.enum(["info", "warning", "error"]),
+  message: z.string(),
+});
+
+export const hostToWebviewMessageSchema = z.discriminatedUnion("type", [
+  snapshotMessageSchema,
+  patchMessageSchema,
+  noticeMessageSchema,
+]);
+
+export type SnapshotMessage = z.infer<typeof snapshotMessageSchema>;
+export type PatchMessage = z.infer<typeof patchMessageSchema>;
+export type NoticeMessage = z.infer<typeof noticeMessageSchema>;
+export type HostToWebviewMessage = z.infer<typeof hostToWebviewMessageSchema>;
+
+// ---------------------------------------------------------------- webview → host
+// Strict objects: a message with unknown keys is malformed, not "mostly fine".
+
+const agentId = z.string().min(1).max(256);
+const timeoutSeconds = z.number().int().min(1).max(MAX_TIMEOUT_SECONDS);
+
+/** The webview's script has loaded and listens; the host answers with a snapshot. */
+export const readyMessageSchema = z.strictObject({ type: z.literal("ready") });
+
+/** Stop the agent and its subtree. */
+export const interruptMessageSchema = z.strictObject({ type: z.literal("interrupt"), agentId });
+
+/** Add time to a running limit. */
+export const extendTimeoutMessageSchema = z.strictObject({
+  type: z.literal("extendTimeout"),
+  agentId,
+  seconds: timeoutSeconds,
+});
+
+/** Set a new limit from now; `null` removes it (foreground agents only). */
+export const setTimeoutMessageSchema = z.strictObject({
+  type: z.literal("setTimeout"),
+  agentId,
+  seconds: timeoutSeconds.nullable(),
+});
+
+/** Queue a follow-up; an idle or finished agent wakes and runs again. */
+export const sendMessageMessageSchema = z.strictObject({
+  type: z.literal("sendMessage"),
+  agentId,
+  message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+});
+
+/** Answer the agent's pending `run_command` approval; `requestId` guards against a stale answer. */
+export const resolveApprovalMessageSchema = z.strictObject({
+  type: z.literal("resolveApproval"),
+  agentId,
+  requestId: z.string().min(1).max(256),
+  decision: z.enum(["approved", "denied"]),
+});
+
+export const openTranscriptMessageSchema = z.strictObject({ type: z.literal("openTranscript"), agentId });
+
+/** Copy the agent's result (or error) to the clipboard; the host does it, the webview has no clipboard rights. */
+export const copyResultMessageSchema = z.strictObject({ type: z.literal("copyResult"), agentId });
+
+/** Carries the wanted state rather than "toggle", so a view that lags behind cannot invert the user's intent. */
+export const setSpawningPausedMessageSchema = z.strictObject({
+  type: z.literal("setSpawningPaused"),
+  paused: z.boolean(),
+});
+
+/** Toolbar and empty-state buttons that run a contributed command. */
+export const TOOLBAR_COMMANDS = ["runTask", "interruptAll", "clearFinished", "showKeyPool", "addApiKey"] as const;
+export type ToolbarCommand = (typeof TOOLBAR_COMMANDS)[number];
+export const runCommandMessageSchema = z.strictObject({
+  type: z.literal("runCommand"),
+  command: z.enum(TOOLBAR_COMMANDS),
+});
+
+export const webviewToHostMessageSchema = z.discriminatedUnion("type", [
+  readyMessageSchema,
+  interruptMessageSchema,
+  extendTimeoutMessageSchema,
+  setTimeoutMessageSchema,
+  sendMessageMessageSchema,
+  resolveApprovalMessageSchema,
+  openTranscriptMessageSchema,
+  copyResultMessageSchema,
+  setSpawningPausedMessageSchema,
+  runCommandMessageSchema,
+]);
+
+export type WebviewToHostMessage = z.infer<typeof webviewToHostMessageSchema>;
+export type WebviewMessageType = WebviewToHostMessage["type"];
+export type WebviewMessageOf<K extends WebviewMessageType> = Extract<WebviewToHostMessage, { type: K }>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(message)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Parses a message from the webview. Never throws; the error names the first few bad fields. */
+export function parseWebviewMessage(raw: unknown): ParseResult<WebviewToHostMessage> {
+  const result = webviewToHostMessageSchema.safeParse(raw);
+  return result.success ? { ok: true, message: result.data } : { ok: false, error: describe(result.error) };
+}
+
+/** Parses a message from the host. Never throws. */
+export function parseHostMessage(raw: unknown): ParseResult<HostToWebviewMessage> {
+  const result = hostToWebviewMessageSchema.safeParse(raw);
+  return result.success ? { ok: true, message: result.data } : { ok: false, error: describe(result.error) };
+}

@@ -1,0 +1,182 @@
+import type { AgentService } from "../../../src/core/agents/agentService";
+import type { Clock } from "../../../src/core/common/clock";
+import type { IDisposable } from "../../../src/core/common/disposable";
+import { Emitter } from "../../../src/core/common/emitter";
+import type { Logger } from "../../../src/core/common/logger";
+import type { AgentSnapshot, KeyPoolSummary } from "../../../src/core/protocol/agentSnapshot";
+import type { HostToWebviewMessage } from "../../../src/core/protocol/messages";
+import type { AgentTreeDeps } from "../../../src/host/agentTreeHandlers";
+import type { CommandId } from "../../../src/host/commandIds";
+
+/** A clock whose timers run only when the test advances it. */
+export class ManualClock implements Clock {
+  private time = 0;
+  private nextId = 0;
+  private readonly timers = new Map<number, { at: number; fn: () => void }>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): IDisposable {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), fn });
+    return { dispose: () => void this.timers.delete(id) };
+  }
+
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      let next: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.time = next[1].at;
+      next[1].fn();
+    }
+    this.time = end;
+  }
+}
+
+/** An AgentService over a plain map that records every call that could change something. */
+export class FakeAgentService implements AgentService {
+  readonly agents = new Map<string, AgentSnapshot>();
+  readonly calls: string[] = [];
+  readonly changes = new Emitter<void>();
+  readonly onDidChange = this.changes.event;
+  spawningPaused = false;
+  /** When set, mutating calls throw this message (a refusal). */
+  refuseWith: string | undefined;
+
+  constructor(agents: readonly AgentSnapshot[] = []) {
+    for (const agent of agents) this.agents.set(agent.id, agent);
+  }
+
+  /** Replaces an agent and fires a change, as the registry would. */
+  update(agent: AgentSnapshot): void {
+    this.agents.set(agent.id, agent);
+    this.changes.fire();
+  }
+
+  remove(id: string): void {
+    this.agents.delete(id);
+    this.changes.fire();
+  }
+
+  snapshot(): AgentSnapshot[] {
+    return [...this.agents.values()];
+  }
+
+  get(agentId: string): AgentSnapshot | undefined {
+    return this.agents.get(agentId);
+  }
+
+  runRoot(): never {
+    throw new Error("not used by the tree");
+  }
+
+  interrupt(agentId: string, reason?: string): void {
+    this.record(`interrupt ${agentId} ${reason ?? ""}`.trim());
+  }
+
+  interruptAll(): void {
+    this.record("interruptAll");
+  }
+
+  setTimeout(agentId: string, seconds: number | null): void {
+    this.record(`setTimeout ${agentId} ${String(seconds)}`);
+  }
+
+  extendTimeout(agentId: string, seconds: number): void {
+    this.record(`extendTimeout ${agentId} ${seconds}`);
+  }
+
+  sendMessage(agentId: string, message: string): void {
+    this.record(`sendMessage ${agentId} ${message}`);
+  }
+
+  resolveApproval(requestId: string, decision: "approved" | "denied"): void {
+    this.record(`resolveApproval ${requestId} ${decision}`);
+  }
+
+  setSpawningPaused(paused: boolean): void {
+    this.record(`setSpawningPaused ${paused}`);
+    this.spawningPaused = paused;
+  }
+
+  clearFinished(): number {
+    this.record("clearFinished");
+    return 0;
+  }
+
+  private record(call: string): void {
+    if (this.refuseWith) throw new Error(this.refuseWith);
+    this.calls.push(call);
+  }
+}
+
+export class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  trace(message: string): void {
+    this.lines.push(`trace ${message}`);
+  }
+  debug(message: string): void {
+    this.lines.push(`debug ${message}`);
+  }
+  info(message: string): void {
+    this.lines.push(`info ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`warn ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`error ${message}`);
+  }
+}
+
+export interface TreeTestRig {
+  readonly service: FakeAgentService;
+  readonly deps: AgentTreeDeps;
+  readonly logger: RecordingLogger;
+  readonly commands: Array<[CommandId, ...unknown[]]>;
+  readonly clipboard: string[];
+  readonly keyChanges: Emitter<void>;
+  keys: KeyPoolSummary[];
+  readonly posted: HostToWebviewMessage[];
+}
+
+export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig {
+  const service = new FakeAgentService(agents);
+  const logger = new RecordingLogger();
+  const commands: Array<[CommandId, ...unknown[]]> = [];
+  const clipboard: string[] = [];
+  const keyChanges = new Emitter<void>();
+  const rig: TreeTestRig = {
+    service,
+    logger,
+    commands,
+    clipboard,
+    keyChanges,
+    keys: [{ providerId: "openai", healthy: 2, cooling: 0, invalid: 0 }],
+    posted: [],
+    deps: {
+      service,
+      keySummary: () => rig.keys,
+      onDidChangeKeys: keyChanges.event,
+      runCommand: (id, ...args) => {
+        commands.push([id, ...args]);
+        return Promise.resolve();
+      },
+      copyToClipboard: (text) => {
+        clipboard.push(text);
+        return Promise.resolve();
+      },
+      logger,
+    },
+  };
+  return rig;
+}

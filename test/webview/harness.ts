@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import * as esbuild from "esbuild";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/protocol/messages";
+
+/**
+ * Runs the real webview bundle in headless Chromium: builds `media/main.ts`
+ * with the options of the `webview` config in esbuild.mjs (that script builds
+ * on import, so the options are repeated here), serves it behind the same
+ * CSP as the extension's page, and stands in for `acquireVsCodeApi` with a
+ * stub that records posted messages (test/webview/page/stub.js).
+ */
+export const ROOT = join(__dirname, "..", "..");
+const PAGE_DIR = join(__dirname, "page");
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".ttf": "font/ttf",
+  ".html": "text/html",
+};
+
+export interface WebviewHarness {
+  readonly browser: Browser;
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function buildWebviewBundle(outdir: string): Promise<void> {
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { webview: "media/main.ts" },
+    outdir,
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    platform: "browser",
+    target: "es2022",
+    format: "iife",
+    loader: { ".ttf": "file" },
+    logLevel: "silent",
+  });
+}
+
+function pageHtml(theme: string): string {
+  const nonce = randomBytes(18).toString("base64");
+  const csp = [
+    "default-src 'none'",
+    "img-src 'self' data:",
+    "style-src 'self'",
+    "font-src 'self'",
+    `script-src 'nonce-${nonce}'`,
+  ].join("; ");
+  const themeFile = theme === "light" ? "theme-light.css" : "theme-dark.css";
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" href="/page/${themeFile}">
+<link rel="stylesheet" href="/bundle/webview.css">
+<title>Subagents</title>
+</head>
+<body class="vscode-${theme === "light" ? "light" : "dark"}">
+<div id="app"></div>
+<script nonce="${nonce}" src="/page/stub.js"></script>
+<script nonce="${nonce}" src="/bundle/webview.js"></script>
+<script nonce="${nonce}" src="/page/probe.js"></script>
+</body>
+</html>`;
+}
+
+function serve(bundleDir: string): Server {
+  return createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    void (async () => {
+      if (url.pathname === "/favicon.ico") {
+        response.writeHead(204);
+        response.end();
+        return;
+      }
+      if (url.pathname === "/index.html") {
+        response.writeHead(200, { "content-type": "text/html" });
+        response.end(pageHtml(url.searchParams.get("theme") ?? "dark"));
+        return;
+      }
+      const [, area, ...rest] = url.pathname.split("/");
+      const base = area === "bundle" ? bundleDir : area === "page" ? PAGE_DIR : undefined;
+      const relative = normalize(rest.join("/"));
+      if (!base || relative.startsWith("..")) throw new Error("not found");
+      const body = await readFile(join(base, relative));
+      response.writeHead(200, { "content-type": CONTENT_TYPES[extname(relative)] ?? "application/octet-stream" });
+      response.end(body);
+    })().catch(() => {
+      response.writeHead(404);
+      response.end();
+    });
+  });
+}
+
+export async function startHarness(): Promise<WebviewHarness> {
+  const bundleDir = join(ROOT, "test-output", `webview-bundle-${process.pid}`);
+  await buildWebviewBundle(bundleDir);
+  const server = serve(bundleDir);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  return {
+    browser,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(bundleDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ViewOptions {
+  readonly theme?: "dark" | "light";
+  readonly width?: number;
+  readonly height?: number;
+}
+
+const pageErrorLog = new WeakMap<Page, string[]>();
+
+/** Uncaught errors and console errors of the page so far. */
+export function pageErrors(page: Page): string[] {
+  return [...(pageErrorLog.get(page) ?? [])];
+}
+
+/** Opens the view in a fresh page and waits for its `ready` message. */
+export async function openView(harness: WebviewHarness, options: ViewOptions = {}): Promise<Page> {
+  const page = await harness.browser.newPage({
+    viewport: { width: options.width ?? 380, height: options.height ?? 640 },
+  });
+  const errors: string[] = [];
+  pageErrorLog.set(page, errors);
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto(`${harness.baseUrl}/index.html?theme=${options.theme ?? "dark"}`);
+  await waitForPosted(page, (m) => m.type === "ready");
+  return page;
+}
+
+/** Delivers a host message the way VS Code does: a `message` event on the page's window. */
+export async function postToView(page: Page, message: HostToWebviewMessage | Record<string, unknown>): Promise<void> {
+  await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, "*"), message);
+}
+
+/** Posts a message and waits until the app has painted after it. */
+export async function postAndPaint(page: Page, message: HostToWebviewMessage): Promise<void> {
+  await postToView(page, message);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): void; setTimeout(cb: () => void, ms: number): void };
+        g.requestAnimationFrame(() => g.setTimeout(resolve, 0));
+      }),
+  );
+}
+
+export async function postedMessages(page: Page): Promise<WebviewToHostMessage[]> {
+  return page.evaluate(() => (globalThis as unknown as { __posted: WebviewToHostMessage[] }).__posted.slice());
+}
+
+export async function clearPosted(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as { __posted: unknown[] }).__posted.length = 0;
+  });
+}
+
+export async function waitForPosted(
+  page: Page,
+  predicate: (message: WebviewToHostMessage) => boolean,
+  timeoutMs = 5_000,
+): Promise<WebviewToHostMessage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await postedMessages(page)).find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no matching message; posted: ${JSON.stringify(await postedMessages(page))}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations.slice());
+}
