@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The `subagents.*` settings: one zod schema per key, each with the default of

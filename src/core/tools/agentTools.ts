@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineTool, type AgentTool, type ToolContext } from "./toolDefinition";
 
 /** A `spawn_agent` call after validation, in the core's vocabulary. */

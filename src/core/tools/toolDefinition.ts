@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ToolSpec } from "../llm/modelClient";
 
 /** What a tool may know about the call it serves. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FileLedger, normalizePath, staleReadMessage } from "./fileLedger";
 import { defineTool, ToolError, type AgentTool, type ToolContext } from "./toolDefinition";
 import type { WorkspaceTools } from "./workspaceTools";
