@@ -567,9 +567,12 @@ export async function activeEditorSquiggles(wb: Workbench): Promise<number> {
   return wb.page.locator(".part.editor .editor-instance .monaco-editor .view-overlays [class*='squiggly-error'], .part.editor .editor-instance .monaco-editor .view-overlays [class*='squiggly-warning']").count();
 }
 
-/** Texts of the active editor's breadcrumbs (folders, file, then the symbols a language service reports). */
+/**
+ * Names in the active editor's breadcrumbs (folders, file, then the symbols a
+ * language service reports), without a symbol's detail text.
+ */
 export async function editorBreadcrumbs(wb: Workbench): Promise<string[]> {
   return wb.page
     .locator(".part.editor .editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item")
-    .evaluateAll((items) => items.map((i) => (i.textContent ?? "").trim()));
+    .evaluateAll((items) => items.map((i) => ((i.querySelector(".label-name") ?? i).textContent ?? "").trim()));
 }
