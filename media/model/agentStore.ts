@@ -85,9 +85,9 @@ export class AgentStore {
     return this.childIndex.get(id) ?? [];
   }
 
-  /** Elapsed time as it should read now: frozen unless running. */
+  /** Elapsed time as it should read now: it advances while the host's run clock does. */
   elapsedAt(agent: AgentSnapshot, localNow: number): number {
-    if (agent.status !== "running") return agent.elapsedMs;
+    if (!elapsedAdvances(agent)) return agent.elapsedMs;
     const received = this.receivedAt.get(agent.id) ?? localNow;
     return agent.elapsedMs + Math.max(0, localNow - received);
   }
@@ -165,4 +165,13 @@ export function flattenTree(store: AgentStore, collapsed: ReadonlySet<string>): 
   };
   visit(store.childrenOf(null), 1, null);
   return rows;
+}
+
+/**
+ * The host counts a run's elapsed time from its start to its end, including
+ * time spent queued for a slot or waiting on children, so the view ticks in
+ * all of those states (not before the first start, nor after the end).
+ */
+export function elapsedAdvances(agent: AgentSnapshot): boolean {
+  return agent.startedAt !== undefined && (agent.status === "running" || agent.status === "waiting" || agent.status === "queued");
 }

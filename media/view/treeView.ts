@@ -1,5 +1,5 @@
 import { AGENT_ACTION_IDS, type AgentActionId } from "../model/agentActions";
-import type { AgentStore, FlatRow } from "../model/agentStore";
+import { elapsedAdvances, type AgentStore, type FlatRow } from "../model/agentStore";
 import { treeKeyCommand } from "../model/treeKeys";
 import type { ViewState } from "../model/viewState";
 import { el } from "./dom";
@@ -113,7 +113,7 @@ export class TreeView {
   tick(now: number): void {
     for (const view of this.rendered.values()) {
       const agent = view.agent;
-      if (agent && (agent.status === "running" || agent.timeoutAt !== undefined)) view.tick(this.store, now);
+      if (agent && (elapsedAdvances(agent) || agent.timeoutAt !== undefined)) view.tick(this.store, now);
     }
   }
 

@@ -71,7 +71,8 @@ describe("AgentStore and flattenTree", () => {
     store.applySnapshot(
       [
         makeAgent({ id: "run", status: "running", elapsedMs: 10_000, timeoutAt: hostNow + 60_000 }),
-        makeAgent({ id: "wait", status: "waiting", elapsedMs: 10_000 }),
+        makeAgent({ id: "wait", status: "waiting", elapsedMs: 10_000, startedAt: hostNow - 10_000 }),
+        makeAgent({ id: "done", status: "completed", elapsedMs: 10_000, startedAt: hostNow - 20_000 }),
       ],
       hostNow,
       localNow,
@@ -80,7 +81,11 @@ describe("AgentStore and flattenTree", () => {
     const wait = store.get("wait");
     assert.ok(run && wait);
     assert.equal(store.elapsedAt(run, localNow + 3_000), 13_000);
-    assert.equal(store.elapsedAt(wait, localNow + 3_000), 10_000);
+    // Waiting on children still counts, as the host's elapsed does; a finished agent is frozen.
+    assert.equal(store.elapsedAt(wait, localNow + 3_000), 13_000);
+    const done = store.get("done");
+    assert.ok(done);
+    assert.equal(store.elapsedAt(done, localNow + 3_000), 10_000);
     assert.equal(store.remainingAt(run, localNow + 3_000), 57_000);
     assert.equal(store.remainingAt(wait, localNow), undefined);
   });
