@@ -9,6 +9,9 @@ import { isFinal } from "./status";
 
 export const WINDOW_RELOADED = "window reloaded";
 
+/** How often the tree is saved while agents are live, even without changes. */
+export const HEARTBEAT_MS = 5_000;
+
 /**
  * Saves the tree to the host's TreeStore: changes at most once per
  * `delayMs` (a stream of token updates must not turn into a stream of
@@ -28,12 +31,12 @@ export class TreePersistence implements IDisposable {
     private readonly logger: Logger,
   ) {}
 
-  saveSoon(): void {
+  saveSoon(delayMs = this.delayMs): void {
     if (!this.store || this.disposed || this.timer || this.microtaskQueued) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.write();
-    }, this.delayMs);
+    }, delayMs);
   }
 
   saveNow(): void {
@@ -96,10 +99,14 @@ export class TreePersistence implements IDisposable {
 
   private write(): void {
     if (!this.store || this.disposed) return;
+    const agents = this.snapshotAll();
     try {
-      this.store.save(this.snapshotAll());
+      this.store.save(agents);
     } catch (error) {
       this.logger.warn(`could not save the agent tree: ${errorMessage(error)}`);
     }
+    // A stalled agent changes nothing, yet its elapsed time grows; a window that
+    // dies without deactivating would otherwise restore it with a stale time.
+    if (agents.some((agent) => !isFinal(agent.status))) this.saveSoon(HEARTBEAT_MS);
   }
 }
