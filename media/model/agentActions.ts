@@ -58,9 +58,17 @@ export function availableActions(agent: AgentSnapshot): AgentActionId[] {
   return AGENT_ACTION_IDS.filter((id) => available[id]);
 }
 
-/** The few controls shown on the row itself; the rest are in the context menu and detail pane. */
+/**
+ * The few controls shown on the row itself; the rest are in the context menu and detail pane.
+ * While a command waits for approval the row offers only the decision: those buttons stay
+ * on screen beside the name, and a narrow sidebar has no room for more.
+ */
 export function rowActions(agent: AgentSnapshot): AgentActionId[] {
-  const inline = new Set<AgentActionId>(["approve", "deny", "interrupt", "extendTimeout", "sendMessage", "openTranscript"]);
+  const inline = new Set<AgentActionId>(
+    agent.pendingApproval !== undefined
+      ? ["approve", "deny"]
+      : ["approve", "deny", "interrupt", "extendTimeout", "sendMessage", "openTranscript"],
+  );
   return availableActions(agent).filter((id) => inline.has(id));
 }
 

@@ -98,7 +98,9 @@ export class RowView {
     setText(this.statusText, look.label);
 
     const approval = agent.pendingApproval;
-    // A pending approval needs the room more than the model name does (the detail pane has both).
+    // A pending approval lays the row out differently (tree.css): its buttons take part in line 1,
+    // and line 2 gives the command the room, dropping what does not fit (the detail pane has it all).
+    row.classList.toggle("awaiting-approval", approval !== undefined);
     this.model.hidden = approval !== undefined;
     setText(this.model, agent.model);
     setAttr(this.model, "title", `${agent.providerId}:${agent.model}`);
@@ -165,7 +167,6 @@ export class RowView {
   private updateControls(agent: AgentSnapshot): void {
     const actions = rowActions(agent);
     const key = `${agent.name}\u0000${actions.join(",")}`;
-    this.controls.classList.toggle("pinned", agent.pendingApproval !== undefined);
     if (key === this.controlsKey) return;
     this.controlsKey = key;
     const active = document.activeElement;

@@ -63,17 +63,17 @@ function pageHtml(theme: string): string {
     "font-src 'self'",
     `script-src 'nonce-${nonce}'`,
   ].join("; ");
-  const themeFile = theme === "light" ? "theme-light.css" : "theme-dark.css";
+  const known = theme === "light" || theme === "high-contrast" ? theme : "dark";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="/page/${themeFile}">
+<link rel="stylesheet" href="/page/theme-${known}.css">
 <link rel="stylesheet" href="/bundle/webview.css">
 <title>Subagents</title>
 </head>
-<body class="vscode-${theme === "light" ? "light" : "dark"}">
+<body class="vscode-${known}">
 <div id="app"></div>
 <script nonce="${nonce}" src="/page/stub.js"></script>
 <script nonce="${nonce}" src="/bundle/webview.js"></script>
@@ -129,7 +129,7 @@ export async function startHarness(): Promise<WebviewHarness> {
 }
 
 export interface ViewOptions {
-  readonly theme?: "dark" | "light";
+  readonly theme?: "dark" | "light" | "high-contrast";
   readonly width?: number;
   readonly height?: number;
 }
