@@ -55,6 +55,27 @@ export interface AgentRecord {
 
 export const RECENT_TOOLS_KEPT = 5;
 
+/** The identity of a new agent; everything else starts from zero. */
+export type NewAgentFields = Pick<
+  AgentRecord,
+  "id" | "name" | "parentId" | "rootId" | "depth" | "role" | "task" | "providerId" | "model" | "background" | "createdAt" | "timeoutSeconds"
+>;
+
+/** A just-registered agent: `pending_init`, no time, tokens or tools yet. */
+export function newAgentRecord(fields: NewAgentFields): AgentRecord {
+  return {
+    ...fields,
+    status: "pending_init",
+    elapsedBeforeRunMs: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    toolCount: 0,
+    stale: false,
+    recentTools: [],
+    childIds: [],
+  };
+}
+
 export function elapsedMs(record: AgentRecord, now: number): number {
   const current = record.runStartedAt !== undefined ? now - record.runStartedAt : 0;
   return record.elapsedBeforeRunMs + Math.max(0, current);

@@ -7,7 +7,7 @@ import { MAX_TIMEOUT_SECONDS } from "../scheduler/agentTimeouts";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
 import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
-import { toSnapshot, type AgentRecord } from "./agentRecord";
+import { newAgentRecord, toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
 import { DEFAULT_MAX_TURNS } from "./agentRunner";
 import { AgentRuns } from "./agentRuns";
@@ -128,7 +128,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
     const choice = resolveRootModel(options.modelRef, this.ctx.settings());
     const now = this.ctx.clock.now();
     const id = newAgentId(this.registry);
-    const record: AgentRecord = {
+    const record = newAgentRecord({
       id,
       name: nameFromTask(options.task),
       parentId: null,
@@ -139,17 +139,9 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
       providerId: choice.providerId,
       model: choice.model,
       background: false,
-      status: "pending_init",
       createdAt: now,
-      elapsedBeforeRunMs: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-      toolCount: 0,
       timeoutSeconds: undefined,
-      stale: false,
-      recentTools: [],
-      childIds: [],
-    };
+    });
     this.registry.add(record);
     this.ctx.transcripts.append(id, {
       type: "spawned",

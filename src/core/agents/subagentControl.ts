@@ -7,7 +7,7 @@ import type { AgentToolHost, SpawnRequest } from "../tools/agentTools";
 import { ToolError, type ToolContext } from "../tools/toolDefinition";
 import type { CommandGate } from "../tools/workspaceToolAdapters";
 import { errorMessage } from "./abort";
-import type { AgentRecord } from "./agentRecord";
+import { newAgentRecord, type AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
 import { StartupError, type ActiveRun, type AgentRuns } from "./agentRuns";
 import type { RunSetup } from "./agentRunner";
@@ -63,7 +63,7 @@ export class SubagentControl implements AgentToolHost {
     this.admitToQueue();
 
     const now = this.ctx.clock.now();
-    const record: AgentRecord = {
+    const record = newAgentRecord({
       id: this.newId(),
       name: request.name?.trim() || nameFromTask(request.task),
       parentId: caller.id,
@@ -74,17 +74,9 @@ export class SubagentControl implements AgentToolHost {
       providerId: caller.providerId,
       model: caller.model,
       background: plan.background,
-      status: "pending_init",
       createdAt: now,
-      elapsedBeforeRunMs: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-      toolCount: 0,
       timeoutSeconds: timeout.seconds,
-      stale: false,
-      recentTools: [],
-      childIds: [],
-    };
+    });
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
