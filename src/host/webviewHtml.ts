@@ -1,10 +1,5 @@
-import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-
-/** A fresh, cryptographically random nonce for each webview load. */
-export function createNonce(): string {
-  return randomBytes(18).toString("base64");
-}
+import { createNonce, webviewContentSecurityPolicy } from "./webviewCsp";
 
 /**
  * The webview page: strict CSP (`default-src 'none'`, no inline code, no eval),
@@ -16,13 +11,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   const nonce = createNonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.css"));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join("; ");
+  const csp = webviewContentSecurityPolicy(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createNonce, webviewContentSecurityPolicy } from "../../src/host/webviewCsp";
 import { readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,14 +55,8 @@ export async function buildWebviewBundle(outdir: string): Promise<void> {
 }
 
 function pageHtml(theme: string): string {
-  const nonce = randomBytes(18).toString("base64");
-  const csp = [
-    "default-src 'none'",
-    "img-src 'self' data:",
-    "style-src 'self'",
-    "font-src 'self'",
-    `script-src 'nonce-${nonce}'`,
-  ].join("; ");
+  const nonce = createNonce();
+  const csp = webviewContentSecurityPolicy("'self'", nonce);
   const known = theme === "light" || theme === "high-contrast" ? theme : "dark";
   return `<!DOCTYPE html>
 <html lang="en">
