@@ -55,6 +55,31 @@ export function formatTokenPair(tokensIn: number, tokensOut: number): { text: st
   };
 }
 
+/**
+ * US dollars at a precision that suits the amount: `$0.0123` below a dollar,
+ * `$12.35` below a thousand, `$1,234` above; `<$0.0001` for a cost too small
+ * to show (but not nothing).
+ */
+export function formatCost(usd: number): string {
+  const value = Number.isFinite(usd) ? Math.max(0, usd) : 0;
+  if (value === 0) return "$0.00";
+  if (value < 0.0001) return "<$0.0001";
+  if (value < 1) return `$${value.toFixed(4)}`;
+  if (value < 1000) return `$${value.toFixed(2)}`;
+  return `$${Math.round(value).toLocaleString("en-US")}`;
+}
+
+/**
+ * The detail pane's cost line, `$0.0123 (subtree $0.0456)`, or undefined when
+ * no price applies. The subtree part shows only when it differs from the own cost.
+ */
+export function formatCostLine(costUsd: number | undefined, subtreeCostUsd: number | undefined): string | undefined {
+  if (costUsd === undefined && subtreeCostUsd === undefined) return undefined;
+  const own = costUsd === undefined ? "no price" : formatCost(costUsd);
+  if (subtreeCostUsd === undefined || subtreeCostUsd === costUsd) return own;
+  return `${own} (subtree ${formatCost(subtreeCostUsd)})`;
+}
+
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
 
 /**

@@ -1,7 +1,7 @@
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 import { AGENT_ACTION_LOOK, availableActions, type AgentActionId } from "../model/agentActions";
 import type { AgentStore } from "../model/agentStore";
-import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokens } from "../model/format";
+import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 import { renderMarkdown } from "./markdown";
 
@@ -12,9 +12,9 @@ export interface DetailPaneCallbacks {
 
 /**
  * Everything about the selected agent: task, status reason, result or error
- * (sanitised Markdown), recent tool calls, tokens, and every control as a
- * labelled button. Rebuilt only when the agent's copy changes; the clock
- * fields tick in place.
+ * (sanitised Markdown), recent tool calls, tokens, their cost when the model
+ * has a configured price, and every control as a labelled button. Rebuilt
+ * only when the agent's copy changes; the clock fields tick in place.
  */
 export class DetailPane {
   readonly element: HTMLElement;
@@ -119,8 +119,10 @@ export class DetailPane {
       ],
       ["Tokens", `${formatTokens(agent.tokensIn)} in · ${formatTokens(agent.tokensOut)} out`],
       ["Subtree", `${formatTokens(agent.subtreeTokensIn)} in · ${formatTokens(agent.subtreeTokensOut)} out`],
-      ["Tool calls", String(agent.toolCount)],
     ];
+    const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
+    if (cost !== undefined) rows.push(["Cost", el("span", { className: "detail-cost" }, cost)]);
+    rows.push(["Tool calls", String(agent.toolCount)]);
     if (agent.currentTool) rows.push(["Current tool", agent.currentTool]);
     else if (agent.lastEvent) rows.push(["Last event", agent.lastEvent]);
     if (agent.keyFingerprint) rows.push(["API key", agent.keyFingerprint]);

@@ -81,8 +81,19 @@ export function elapsedMs(record: AgentRecord, now: number): number {
   return record.elapsedBeforeRunMs + Math.max(0, current);
 }
 
-/** Copies a record into the public snapshot shape (subtree tokens are filled in by the registry). */
-export function toSnapshot(record: AgentRecord, now: number, subtree: { in: number; out: number }): AgentSnapshot {
+/** Totals of an agent and its descendants, summed by the registry. */
+export interface SubtreeTotals {
+  in: number;
+  out: number;
+  /** USD of the priced agents in the subtree; undefined when none is priced. */
+  costUsd?: number | undefined;
+}
+
+/**
+ * Copies a record into the public snapshot shape (subtree totals are filled in
+ * by the registry; `costUsd` is the agent's own cost when its model is priced).
+ */
+export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTotals, costUsd?: number): AgentSnapshot {
   const snapshot: AgentSnapshot = {
     id: record.id,
     name: record.name,
@@ -105,6 +116,8 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: { in: numb
     timeoutRemovable: !record.background,
     stale: record.stale,
   };
+  if (costUsd !== undefined) snapshot.costUsd = costUsd;
+  if (subtree.costUsd !== undefined) snapshot.subtreeCostUsd = subtree.costUsd;
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;

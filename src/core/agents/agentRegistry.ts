@@ -2,7 +2,8 @@ import type { Clock } from "../common/clock";
 import type { IDisposable } from "../common/disposable";
 import { Emitter } from "../common/emitter";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
-import { toSnapshot, type AgentRecord } from "./agentRecord";
+import { toSnapshot, type AgentRecord, type SubtreeTotals } from "./agentRecord";
+import { NO_PRICES, addCosts, agentCostUsd, type PriceLookup } from "./pricing";
 import { isFinal } from "./status";
 
 /**
@@ -15,7 +16,11 @@ export class AgentRegistry implements IDisposable {
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly clock: Clock) {}
+  /** `prices` is read on every snapshot, so a settings change shows at the next one. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly prices: () => PriceLookup = () => NO_PRICES,
+  ) {}
 
   add(record: AgentRecord): void {
     if (this.records.has(record.id)) throw new Error(`an agent with id ${record.id} already exists`);
@@ -88,30 +93,42 @@ export class AgentRegistry implements IDisposable {
   snapshot(agentId: string): AgentSnapshot | undefined {
     const record = this.records.get(agentId);
     if (!record) return undefined;
-    const subtree = { in: record.tokensIn, out: record.tokensOut };
+    const prices = this.prices();
+    const own = agentCostUsd(prices, record);
+    const subtree: SubtreeTotals = { in: record.tokensIn, out: record.tokensOut, costUsd: own };
     for (const d of this.descendants(agentId)) {
       subtree.in += d.tokensIn;
       subtree.out += d.tokensOut;
+      subtree.costUsd = addCosts(subtree.costUsd, agentCostUsd(prices, d));
     }
-    return toSnapshot(record, this.clock.now(), subtree);
+    return toSnapshot(record, this.clock.now(), subtree, own);
   }
 
   snapshotAll(): AgentSnapshot[] {
     const now = this.clock.now();
-    const totals = new Map<string, { in: number; out: number }>();
-    const totalOf = (record: AgentRecord): { in: number; out: number } => {
+    const prices = this.prices();
+    const own = new Map<string, number | undefined>();
+    const ownCost = (record: AgentRecord): number | undefined => {
+      if (own.has(record.id)) return own.get(record.id);
+      const cost = agentCostUsd(prices, record);
+      own.set(record.id, cost);
+      return cost;
+    };
+    const totals = new Map<string, SubtreeTotals>();
+    const totalOf = (record: AgentRecord): SubtreeTotals => {
       const known = totals.get(record.id);
       if (known) return known;
-      const sum = { in: record.tokensIn, out: record.tokensOut };
+      const sum: SubtreeTotals = { in: record.tokensIn, out: record.tokensOut, costUsd: ownCost(record) };
       for (const child of this.children(record.id)) {
         const c = totalOf(child);
         sum.in += c.in;
         sum.out += c.out;
+        sum.costUsd = addCosts(sum.costUsd, c.costUsd);
       }
       totals.set(record.id, sum);
       return sum;
     };
-    return [...this.records.values()].map((record) => toSnapshot(record, now, totalOf(record)));
+    return [...this.records.values()].map((record) => toSnapshot(record, now, totalOf(record), ownCost(record)));
   }
 
   /** Removes whole root trees in which every agent is final; returns how many agents went. */

@@ -14,6 +14,7 @@ import { AgentRuns } from "./agentRuns";
 import type { AgentService } from "./agentService";
 import { createCommandGate } from "./commandApprovals";
 import { resolveRootModel } from "./modelResolution";
+import { priceLookup } from "./pricing";
 import type { AgentServiceDeps, ServiceContext } from "./serviceContext";
 import { nameFromTask, newAgentId, SubagentControl } from "./subagentControl";
 import { TreePersistence } from "./treePersistence";
@@ -71,7 +72,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
       maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
       agentTypes: deps.agentTypes,
     };
-    this.registry = new AgentRegistry(this.ctx.clock);
+    this.registry = new AgentRegistry(this.ctx.clock, () => priceLookup(this.ctx.settings().providers));
     this.onDidChange = this.registry.onDidChange;
     const slotsPerKey = deps.slotsPerKey ?? SLOTS_PER_KEY;
     this.slots = new ExecutionSlots({

@@ -31,6 +31,10 @@ export const agentSnapshotSchema = z.object({
   /** Own tokens plus every descendant's. */
   subtreeTokensIn: z.number(),
   subtreeTokensOut: z.number(),
+  /** USD of the agent's own tokens; absent when its model has no configured price. */
+  costUsd: z.number().min(0).optional(),
+  /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */
+  subtreeCostUsd: z.number().min(0).optional(),
   toolCount: z.number(),
   currentTool: z.string().optional(),
   lastEvent: z.string().optional(),

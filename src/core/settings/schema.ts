@@ -6,6 +6,13 @@ import * as z from "zod";
  * test keeps the two in step).
  */
 
+/** USD per 1M tokens of one model; non-negative, finite (zod 4 numbers reject Infinity and NaN). */
+export const modelPriceSchema = z.object({
+  inputPerMillion: z.number().min(0),
+  outputPerMillion: z.number().min(0),
+});
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
 export const providerSchema = z.object({
   id: z
     .string()
@@ -18,6 +25,8 @@ export const providerSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable prefix is letters, digits and '_'")
     .optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Prices by model name, for the cost shown in the tree; models without one show no cost. */
+  prices: z.record(z.string().min(1), modelPriceSchema).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 

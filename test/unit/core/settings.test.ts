@@ -47,4 +47,26 @@ describe("settings", () => {
     assert.equal(splitModelRef(":x"), undefined);
     assert.equal(rootModelRef(DEFAULT_SETTINGS), "openai:gpt-5-mini");
   });
+
+  it("accepts optional per-model prices on a provider and rejects negative or non-numeric ones", () => {
+    const provider = { id: "a", baseUrl: "http://127.0.0.1:1/v1", models: ["m"] };
+    const prices = { m: { inputPerMillion: 0.25, outputPerMillion: 2 }, free: { inputPerMillion: 0, outputPerMillion: 0 } };
+    const ok = parse({ providers: [{ ...provider, prices }] });
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.settings.providers[0]?.prices, prices);
+    assert.deepEqual(parse({ providers: [provider] }).problems, [], "prices stay optional");
+    for (const bad of [
+      { m: { inputPerMillion: -1, outputPerMillion: 2 } },
+      { m: { inputPerMillion: 1 } },
+      { m: { inputPerMillion: "1", outputPerMillion: 2 } },
+      { m: { inputPerMillion: Number.POSITIVE_INFINITY, outputPerMillion: 2 } },
+      { m: { inputPerMillion: Number.NaN, outputPerMillion: 2 } },
+      { m: 3 },
+    ]) {
+      const result = parse({ providers: [{ ...provider, prices: bad }] });
+      assert.equal(result.problems[0]?.key, "providers", JSON.stringify(bad));
+      assert.match(result.problems[0]?.message ?? "", /prices/);
+      assert.deepEqual(result.settings.providers, DEFAULT_SETTINGS.providers);
+    }
+  });
 });

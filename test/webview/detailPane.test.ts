@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { makeAgent, snapshotOf } from "./fixtures";
+import { openView, pageErrors, postAndPaint, startHarness, type WebviewHarness } from "./harness";
+
+let harness: WebviewHarness;
+before(async () => {
+  harness = await startHarness();
+});
+after(async () => {
+  await harness.close();
+});
+
+describe("agent detail pane", () => {
+  it("shows the cost of an agent and its subtree when prices are configured, and no cost row otherwise", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "priced", name: "Priced root", status: "completed", costUsd: 0.0123, subtreeCostUsd: 0.0456 }),
+        makeAgent({ id: "free", name: "Unpriced root", status: "completed" }),
+      ]),
+    );
+    await page.locator('[data-id="priced"] .name').click();
+    assert.equal(await page.locator(".detail-cost").textContent(), "$0.0123 (subtree $0.0456)");
+    await page.locator('[data-id="free"] .name').click();
+    assert.equal(await page.locator(".detail-cost").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
