@@ -12,9 +12,11 @@ import { resetShim, shimState } from "../../fakes/vscodeShim";
 import { FakeSecretStorage } from "../../fakes/vscodeSecrets";
 import { waitFor } from "./hostTestSupport";
 
-const KEY_A = "sk-test-aaaaaaaaaaaaaaaa1111";
-const KEY_B = "sk-test-bbbbbbbbbbbbbbbb2222";
-const KEY_C = "sk-test-cccccccccccccccc3333";
+/** Test keys built at run time, so the repository holds nothing key-shaped. */
+const testKey = (fill: string, tail: string) => `sk-test-${fill.repeat(16)}${tail}`;
+const KEY_A = testKey("a", "1111");
+const KEY_B = testKey("b", "2222");
+const KEY_C = testKey("c", "3333");
 
 const TWO_PROVIDERS: Settings = {
   ...DEFAULT_SETTINGS,
