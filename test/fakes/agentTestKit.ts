@@ -1,3 +1,4 @@
+import { afterEach } from "node:test";
 import { createAgentService, type AgentServiceHandle } from "../../src/core/agents/agentSupervisor";
 import type { AgentServiceDeps } from "../../src/core/agents/serviceContext";
 import { isFinal } from "../../src/core/agents/status";
@@ -6,6 +7,7 @@ import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings/schema";
 import { FakeWorkspaceTools } from "./fakeWorkspaceTools";
 import { MemoryTranscriptStore, MemoryTreeStore } from "./memoryStores";
+import { ScriptedModelClient, type ModelScript } from "./scriptedModelClient";
 import { TrackingClock } from "./trackingClock";
 
 export const TEST_PROVIDERS: Settings["providers"] = [
@@ -88,3 +90,26 @@ export async function assertQuiet(kit: AgentTestKit, timeoutMs = 3000): Promise<
     );
   }, `a quiet service (stats ${JSON.stringify(kit.service.stats())}, clock timers ${kit.clock.pending})`, timeoutMs);
 }
+
+export type KitOptions = Parameters<typeof createKit>[1];
+
+/**
+ * For a test file whose tests each start one service from a model script:
+ * returns `start(script, options)` and disposes that service after each test.
+ */
+export function scriptedKitPerTest(): (script: ModelScript, options?: KitOptions) => { client: ScriptedModelClient; kit: AgentTestKit } {
+  let current: AgentTestKit | undefined;
+  afterEach(() => {
+    current?.service.dispose();
+    current = undefined;
+  });
+  return (script, options = {}) => {
+    const client = new ScriptedModelClient(script);
+    current = createKit(client, options);
+    return { client, kit: current };
+  };
+}
+
+/** A `spawn_agent` call whose child is named after its task. */
+export const spawnCall = (task: string, extra: Record<string, unknown> = {}) => ({ name: "spawn_agent", arguments: { task, name: task, ...extra } });
+

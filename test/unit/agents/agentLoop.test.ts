@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
-import { ScriptedModelClient, lastToolResult, type ModelScript } from "../../fakes/scriptedModelClient";
-import { assertQuiet, createKit, type AgentTestKit } from "../../fakes/agentTestKit";
+import { describe, it } from "node:test";
+import { lastToolResult } from "../../fakes/scriptedModelClient";
+import { assertQuiet, scriptedKitPerTest } from "../../fakes/agentTestKit";
 
-let kit: AgentTestKit | undefined;
-afterEach(() => {
-  kit?.service.dispose();
-  kit = undefined;
-});
-
-function start(script: ModelScript, options: Parameters<typeof createKit>[1] = {}) {
-  const client = new ScriptedModelClient(script);
-  kit = createKit(client, options);
-  return { client, kit };
-}
+const start = scriptedKitPerTest();
 
 describe("agent loop", () => {
   it("completes with the model's answer and records the transcript", async () => {

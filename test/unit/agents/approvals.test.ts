@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
-import { assertQuiet, byName, createKit, waitFor, type AgentTestKit } from "../../fakes/agentTestKit";
-import { lastToolResult, ScriptedModelClient, type ModelScript } from "../../fakes/scriptedModelClient";
+import { describe, it } from "node:test";
+import { assertQuiet, byName, scriptedKitPerTest, waitFor } from "../../fakes/agentTestKit";
+import { lastToolResult } from "../../fakes/scriptedModelClient";
 
-let kit: AgentTestKit | undefined;
-afterEach(() => {
-  kit?.service.dispose();
-  kit = undefined;
-});
-
-function start(script: ModelScript, options: Parameters<typeof createKit>[1] = {}) {
-  const client = new ScriptedModelClient(script);
-  kit = createKit(client, options);
-  return { client, kit };
-}
+const start = scriptedKitPerTest();
 
 const command = (c: string) => ({ toolCalls: [{ name: "run_command", arguments: { command: c, cwd: "src" } }] });
 const echoLast = (call: { messages: Parameters<typeof lastToolResult>[0] }) => ({ text: `saw: ${lastToolResult(call.messages)}` });

@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { CompletionRequest, CompletionResult, ModelClient } from "../../../src/core/llm/modelClient";
-import { assertQuiet, byName, createKit, waitFor, type AgentTestKit } from "../../fakes/agentTestKit";
-import { ScriptedModelClient, type ModelScript } from "../../fakes/scriptedModelClient";
+import { assertQuiet, byName, createKit, scriptedKitPerTest, spawnCall, waitFor } from "../../fakes/agentTestKit";
 
-let kit: AgentTestKit | undefined;
-afterEach(() => {
-  kit?.service.dispose();
-  kit = undefined;
-});
+const start = scriptedKitPerTest();
 
-function start(script: ModelScript, options: Parameters<typeof createKit>[1] = {}) {
-  const client = new ScriptedModelClient(script);
-  kit = createKit(client, options);
-  return { client, kit };
-}
-
-const spawn = (task: string, extra: Record<string, unknown> = {}) => ({ name: "spawn_agent", arguments: { task, name: task, ...extra } });
+const spawn = spawnCall;
 const slowStartup = (ms: number, fail?: string) => async () => {
   await new Promise((r) => setTimeout(r, ms));
   if (fail) throw new Error(fail);
@@ -42,15 +31,16 @@ describe("timeouts and interrupts", () => {
     await assertQuiet(kit);
   });
 
-  it("a timed-out agent stays timed_out even if the model answers later (lesson 5)", async () => {
+  it("a timed-out agent stays timed_out even if the model answers later (lesson 5)", async (t) => {
     let late!: (r: CompletionResult) => void;
     const stubborn: ModelClient = {
       // Ignores the abort signal on purpose, like a provider that answers anyway.
       complete: (_request: CompletionRequest) => new Promise<CompletionResult>((resolve) => (late = resolve)),
     };
-    kit = createKit(stubborn);
+    const kit = createKit(stubborn);
+    t.after(() => kit.service.dispose());
     const { agentId, done } = kit.service.runRoot({ task: "root" });
-    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    await waitFor(() => kit.service.get(agentId)?.status === "running", "running");
     kit.service.setTimeout(agentId, 0.05);
     const final = await done;
     assert.equal(final.status, "timed_out");

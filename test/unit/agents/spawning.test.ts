@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { isFinal } from "../../../src/core/agents/status";
-import { assertQuiet, byName, createKit, waitFor, type AgentTestKit } from "../../fakes/agentTestKit";
-import { lastToolResult, ScriptedModelClient, type ModelScript } from "../../fakes/scriptedModelClient";
+import { assertQuiet, byName, scriptedKitPerTest, spawnCall, waitFor } from "../../fakes/agentTestKit";
+import { lastToolResult } from "../../fakes/scriptedModelClient";
 
-let kit: AgentTestKit | undefined;
-afterEach(() => {
-  kit?.service.dispose();
-  kit = undefined;
-});
+const start = scriptedKitPerTest();
 
-function start(script: ModelScript, options: Parameters<typeof createKit>[1] = {}) {
-  const client = new ScriptedModelClient(script);
-  kit = createKit(client, options);
-  return { client, kit };
-}
-
-const spawn = (task: string, extra: Record<string, unknown> = {}) => ({ name: "spawn_agent", arguments: { task, name: task, ...extra } });
+const spawn = spawnCall;
 
 describe("spawning", () => {
   it("registers the child at once, before a slow startup finishes", async () => {
