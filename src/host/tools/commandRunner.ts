@@ -93,13 +93,16 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
     let aborted = false;
     let exitCode: number | null = null;
     let settled = false;
+    /** One kill of the group per run; settling waits for it. */
+    let killing: Promise<void> | undefined;
+    const kill = () => (killing ??= killProcessTree(child));
     const timer = setTimeout(() => {
       timedOut = true;
-      void killProcessTree(child);
+      void kill();
     }, effectiveTimeoutSeconds(run.timeoutSeconds) * 1000);
     const onAbort = () => {
       aborted = true;
-      void killProcessTree(child);
+      void kill();
     };
     run.signal.addEventListener("abort", onAbort, { once: true });
 
@@ -108,13 +111,18 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
       settled = true;
       clearTimeout(timer);
       run.signal.removeEventListener("abort", onAbort);
-      if (aborted) {
-        reject(abortError());
-        return;
-      }
-      let output = capture.text();
-      if (timedOut) output += `\n[killed after ${effectiveTimeoutSeconds(run.timeoutSeconds)} s timeout]`;
-      resolve({ exitCode: timedOut ? null : exitCode, output, truncated: capture.truncated, timedOut });
+      // The pipes close as soon as the shell and its piped children die; a
+      // child that ignores SIGTERM and writes elsewhere may still run, so an
+      // abort or timeout is reported only once the kill has finished.
+      void (killing ?? Promise.resolve()).then(() => {
+        if (aborted) {
+          reject(abortError());
+          return;
+        }
+        let output = capture.text();
+        if (timedOut) output += `\n[killed after ${effectiveTimeoutSeconds(run.timeoutSeconds)} s timeout]`;
+        resolve({ exitCode: timedOut ? null : exitCode, output, truncated: capture.truncated, timedOut });
+      });
     };
 
     child.on("error", (error) => {
@@ -127,7 +135,7 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
       // a moment to flush, then take the group down and report.
       setTimeout(() => {
         if (settled) return;
-        void killProcessTree(child).then(finish);
+        void kill().then(finish);
       }, PIPE_DRAIN_MS).unref();
     });
     child.on("close", finish);

@@ -94,8 +94,8 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     return this.withFileLock(options.path, async (absolute) => {
       const uri = vscode.Uri.file(absolute);
       const document = await this.openExisting(uri, options.path);
+      assertFresh(options.path, options.expectedVersion, await this.settledVersion(document, absolute, options.path));
       const text = document.getText();
-      assertFresh(options.path, options.expectedVersion, contentVersion(text));
       const edit = locateUniqueEdit(text, options.oldText, options.newText, options.path);
       const range = new vscode.Range(document.positionAt(edit.offset), document.positionAt(edit.offset + edit.length));
       return this.applyTextEdit(document, range, edit.replacement, options.path);
@@ -115,7 +115,7 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
         return { version: contentVersion(options.content) };
       }
       const document = await this.openExisting(uri, options.path);
-      assertFresh(options.path, options.expectedVersion, contentVersion(document.getText()));
+      assertFresh(options.path, options.expectedVersion, await this.settledVersion(document, absolute, options.path));
       const whole = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
       return this.applyTextEdit(document, whole, options.content, options.path);
     });
@@ -205,10 +205,15 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     return { files: files.slice(0, MAX_LISTED_FILES), limited: files.length > MAX_LISTED_FILES };
   }
 
-  /** The text an agent sees: the editor buffer when the file is open (unsaved changes included), else the disk. */
+  /**
+   * The text an agent sees: the editor buffer when the user has unsaved
+   * changes in it, else the disk. A clean buffer may lag behind the disk
+   * (VS Code reloads it a moment after another process writes), so the disk
+   * is the truth for it.
+   */
   private async currentText(absolute: string, shown: string, strict: boolean): Promise<string | undefined> {
     const open = this.openDocument(absolute);
-    if (open) return open.getText();
+    if (open?.isDirty) return open.getText();
     const info = await stat(absolute).catch(() => undefined);
     if (!info) return undefined;
     if (info.isDirectory()) throw new Error(`${shown} is a folder; use list_files.`);
@@ -238,8 +243,32 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     if (!(await vscode.workspace.applyEdit(edit))) {
       throw new Error(`${shown} changed while the edit was being applied; read it again, then redo the edit.`);
     }
-    if (!userHadUnsavedChanges) await document.save();
+    if (!userHadUnsavedChanges && !(await document.save())) {
+      throw new Error(
+        `The edit to ${shown} is in its editor but could not be saved (the file may have changed on disk); read it again and check the editor before redoing it.`,
+      );
+    }
     return { version: contentVersion(document.getText()) };
+  }
+
+  /**
+   * The version an edit is checked against. For a clean buffer it waits until
+   * VS Code has reloaded what another process wrote, so an edit is never
+   * computed on text the disk no longer holds; if the buffer does not catch
+   * up, the edit is refused rather than risking an overwrite.
+   */
+  private async settledVersion(document: vscode.TextDocument, absolute: string, shown: string): Promise<string> {
+    if (document.isDirty) return contentVersion(document.getText());
+    const deadline = Date.now() + RELOAD_WAIT_MS;
+    for (;;) {
+      const disk = await this.currentText(absolute, shown, true);
+      if (disk === undefined) throw new Error(`${shown} was deleted; read the folder again before editing.`);
+      if (sameText(document.getText(), disk)) return contentVersion(disk);
+      if (document.isDirty || Date.now() >= deadline) {
+        throw new Error(`${shown} changed on disk and its open editor differs; read it again, then redo the edit.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private async withFileLock<T>(path: string, work: (absolute: string) => Promise<T>): Promise<T> {
@@ -254,3 +283,12 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     }
   }
 }
+
+/** How long an edit waits for VS Code to reload a clean buffer after an outside write. */
+const RELOAD_WAIT_MS = 2_000;
+
+/** Equal up to line endings: VS Code may normalise a file's mixed line endings in its buffer. */
+function sameText(buffer: string, disk: string): boolean {
+  return buffer === disk || buffer.replace(/\r\n/g, "\n") === disk.replace(/\r\n/g, "\n");
+}
+

@@ -1,0 +1,118 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildHostTestExtension } from "../../electron/hostTestExtension/build";
+import { HOST_TEST_EXTENSION_ID, RESULT_FILE_NAME } from "../../electron/hostTestConstants";
+import type { HostTestReport } from "../../electron/hostTestExtension/extension";
+import type { CodeServer } from "./codeServer";
+import { REPO_ROOT } from "./paths";
+import { log, provision, tail } from "./provision";
+import { waitUntil } from "./workbench";
+
+/**
+ * The in-host suite (test/electron/suite.ts) in code-server: the test-only
+ * extension in test/electron/hostTestExtension is built, packaged with vsce
+ * and installed next to the product; its activate() runs the suite and
+ * writes `<workspace>/.host-test-result.json`.
+ */
+
+export const HOST_TEST_RESULT_FILE = RESULT_FILE_NAME;
+
+let cached: Promise<string> | undefined;
+
+/** Builds and packages the test extension once per test process; returns the VSIX path. */
+export function hostTestExtensionVsix(): Promise<string> {
+  cached ??= packageHostTestExtension();
+  return cached;
+}
+
+async function packageHostTestExtension(): Promise<string> {
+  const started = Date.now();
+  const outDir = mkdtempSync(path.join(os.tmpdir(), "subagents-host-tests-"));
+  process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
+  const folder = await buildHostTestExtension(path.join(outDir, "extension"));
+  const vsix = path.join(outDir, "subagents-host-tests.vsix");
+  const vsce = path.join(REPO_ROOT, "node_modules", "@vscode", "vsce", "vsce");
+  await runQuiet(process.execPath, [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", vsix], folder, "vsce package (host tests)", 60_000);
+  log(`built the host-test extension in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return vsix;
+}
+
+/**
+ * Installs a VSIX into a code-server that is already running, with code-server's
+ * own CLI on the same user-data/extensions dirs (a copied folder is not enough:
+ * the server lists user extensions from `<extensions-dir>/extensions.json`).
+ * The running server notices the new extension: an open window adds it and,
+ * for `onStartupFinished`, activates it without a reload.
+ */
+export async function installIntoRunningCodeServer(codeServer: CodeServer, vsix: string, extensionId = HOST_TEST_EXTENSION_ID): Promise<void> {
+  const { node24, codeServer: entry } = await provision();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/API_KEY|TOKEN|SECRET|PASSWORD|^npm_|^NODE_OPTIONS$|^VSCODE_/i.test(name)) continue;
+    env[name] = value;
+  }
+  const xdg = path.join(codeServer.root, "xdg");
+  Object.assign(env, {
+    XDG_DATA_HOME: path.join(xdg, "data"),
+    XDG_CONFIG_HOME: path.join(xdg, "config"),
+    XDG_CACHE_HOME: path.join(xdg, "cache"),
+  });
+  const args = [
+    entry,
+    "--config",
+    path.join(codeServer.root, "config.yaml"),
+    "--user-data-dir",
+    codeServer.userDataDir,
+    "--extensions-dir",
+    codeServer.extensionsDir,
+    "--disable-telemetry",
+    "--disable-update-check",
+    "--install-extension",
+    vsix,
+    "--force",
+  ];
+  await runQuiet(node24, args, codeServer.root, `code-server --install-extension ${path.basename(vsix)}`, 120_000, env);
+  const installed = readdirSync(codeServer.extensionsDir).some((name) => name.startsWith(`${extensionId}-`));
+  if (!installed) throw new Error(`${extensionId} did not install into ${codeServer.extensionsDir}`);
+}
+
+/** Waits for the suite's result file; on timeout, says which lines the suite had written so far. */
+export async function waitForHostTestReport(workspace: string, timeoutMs = 120_000): Promise<HostTestReport> {
+  const file = path.join(workspace, HOST_TEST_RESULT_FILE);
+  const partial = `${file}.partial`;
+  const text = await waitUntil(
+    () =>
+      existsSync(partial)
+        ? `${HOST_TEST_RESULT_FILE}; the suite got this far:\n${readFileSync(partial, "utf8")}`
+        : `${HOST_TEST_RESULT_FILE} (the host-test extension never started: no ${HOST_TEST_RESULT_FILE}.partial)`,
+    () => (existsSync(file) ? readFileSync(file, "utf8") : undefined),
+    timeoutMs,
+    250,
+  );
+  return JSON.parse(text) as HostTestReport;
+}
+
+function runQuiet(command: string, args: string[], cwd: string, what: string, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+      reject(new Error(`${what} did not finish in ${timeoutMs / 1000} s:\n${tail(output, 20)}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${what} failed (exit ${String(code)}):\n${tail(output, 30)}`));
+    });
+  });
+}
