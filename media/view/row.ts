@@ -43,6 +43,7 @@ export class RowView {
   private readonly controls = el("span", { className: "controls" });
   private readonly statusText = el("span", { className: "status-text" });
   private readonly model = el("span", { className: "model" });
+  private readonly agentType = el("span", { className: "agent-type" });
   private readonly activity = el("span", { className: "activity" });
   private readonly remainingValue = el("span", { className: "value" });
   private readonly remaining = el("span", { className: "remaining", attrs: { title: "Time left before the timeout" } }, codicon("watch"), this.remainingValue);
@@ -63,6 +64,7 @@ export class RowView {
       "div",
       { className: "line line2" },
       this.statusText,
+      this.agentType,
       this.model,
       this.activity,
       this.remaining,
@@ -102,6 +104,9 @@ export class RowView {
     // and line 2 gives the command the room, dropping what does not fit (the detail pane has it all).
     row.classList.toggle("awaiting-approval", approval !== undefined);
     this.model.hidden = approval !== undefined;
+    this.agentType.hidden = approval !== undefined || agent.agentType === undefined;
+    setText(this.agentType, agent.agentType ?? "");
+    setAttr(this.agentType, "title", agent.agentType === undefined ? null : `Agent type: ${agent.agentType}`);
     setText(this.model, agent.model);
     setAttr(this.model, "title", `${agent.providerId}:${agent.model}`);
     this.updateActivity(agent);

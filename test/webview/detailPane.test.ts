@@ -29,3 +29,23 @@ describe("agent detail pane", () => {
     await page.close();
   });
 });
+
+describe("agent type in the tree", () => {
+  it("shows the type of an agent started from a definition on its row, and nothing for an untyped one", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "typed", name: "Reviewer run", status: "running", agentType: "reviewer" }),
+        makeAgent({ id: "plain", name: "Plain run", status: "running" }),
+      ]),
+    );
+    const typed = page.locator('[data-id="typed"] .agent-type');
+    assert.equal(await typed.isVisible(), true);
+    assert.equal(await typed.textContent(), "reviewer");
+    assert.equal(await page.locator('[data-id="plain"] .agent-type').isVisible(), false);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
+
