@@ -66,6 +66,13 @@ class SubagentsExtension extends Disposable {
         logger,
       }),
     );
+    // The server reports problems of files on disk too, so start it as soon as
+    // any definition file exists, not only when one is opened.
+    const startServerIfDefinitions = (current: { files: readonly unknown[] }) => {
+      if (current.files.length > 0) void this.definitionClient.ensureStarted();
+    };
+    void definitions.ready.then(() => startServerIfDefinitions(definitions.current));
+    this.register(definitions.onDidChange(startServerIfDefinitions));
     const service = this.register(
       createAgentService({
         settings: () => settings.current,
