@@ -10,6 +10,7 @@ import {
   ShimRange,
   ShimRelativePattern,
   ShimThemeColor,
+  ShimThemeIcon,
   ShimUri,
   ShimWorkspaceEdit,
 } from "./vscodeShimClasses";
@@ -246,6 +247,7 @@ export const EventEmitter = ShimEventEmitter;
 export const Disposable = ShimDisposable;
 export const RelativePattern = ShimRelativePattern;
 export const ThemeColor = ShimThemeColor;
+export const ThemeIcon = ShimThemeIcon;
 export const CancellationTokenSource = ShimCancellationTokenSource;
 export const StatusBarAlignment = { Left: 1, Right: 2 } satisfies typeof vscode.StatusBarAlignment;
 export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } satisfies typeof vscode.ProgressLocation;
@@ -257,6 +259,6 @@ export const LogLevel = { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error
 /** Compile-time check that every export above is a real `vscode` member name. */
 export const exportedNames = [
   "workspace", "languages", "commands", "env", "window", "Uri", "Position", "Range", "WorkspaceEdit", "EventEmitter",
-  "Disposable", "RelativePattern", "ThemeColor", "CancellationTokenSource", "StatusBarAlignment", "ProgressLocation",
+  "Disposable", "RelativePattern", "ThemeColor", "ThemeIcon", "CancellationTokenSource", "StatusBarAlignment", "ProgressLocation",
   "QuickPickItemKind", "DiagnosticSeverity", "LogLevel", "FileType",
 ] as const satisfies ReadonlyArray<keyof Api>;

@@ -197,6 +197,15 @@ export class ShimThemeColor implements vscode.ThemeColor {
   constructor(readonly id: string) {}
 }
 
+export class ShimThemeIcon implements vscode.ThemeIcon {
+  static readonly File = new ShimThemeIcon("file");
+  static readonly Folder = new ShimThemeIcon("folder");
+  constructor(
+    readonly id: string,
+    readonly color?: vscode.ThemeColor,
+  ) {}
+}
+
 export class ShimCancellationTokenSource implements vscode.CancellationTokenSource {
   private readonly emitter = new ShimEventEmitter<void>();
   private cancelled = false;

@@ -1,5 +1,6 @@
 import type * as vscode from "vscode";
-import { ShimCancellationTokenSource, ShimDisposable, ShimEventEmitter } from "./vscodeShimClasses";
+import { ShimCancellationTokenSource, ShimDisposable, ShimEventEmitter, ShimRange } from "./vscodeShimClasses";
+import { createShimInputBox, type InputAnswer, type InputBoxRecord } from "./vscodeShimInputBox";
 
 /**
  * The user, as far as host tests need one: scripted answers to input boxes,
@@ -24,15 +25,18 @@ export interface ShownProgress {
 
 /** Answers are consumed in order; when none is queued the user presses Escape. */
 export interface ShimUi {
-  inputAnswers: Array<string | undefined>;
+  /** For showInputBox and createInputBox; see InputAnswer (a button answer is Escape for showInputBox). */
+  inputAnswers: InputAnswer[];
   pickAnswers: Array<(items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined>;
   /** Chooses a message button; default: dismiss. */
   messageAnswer: (message: ShownMessage) => string | undefined;
-  inputBoxes: vscode.InputBoxOptions[];
+  inputBoxes: InputBoxRecord[];
   picks: Array<{ items: readonly vscode.QuickPickItem[]; options: vscode.QuickPickOptions | undefined }>;
   messages: ShownMessage[];
   progress: ShownProgress[];
   shownDocuments: vscode.TextDocument[];
+  /** `window.activeTextEditor`; showTextDocument sets it (selection: the given one, else empty at the start). */
+  activeEditor: vscode.TextEditor | undefined;
   statusBarItems: Array<Pick<vscode.StatusBarItem, "text" | "tooltip" | "command" | "backgroundColor"> & { visible: boolean }>;
   logLines: string[];
   executed: Array<{ id: string; args: unknown[] }>;
@@ -74,7 +78,12 @@ function createLogChannel(name: string): vscode.LogOutputChannel {
 const window = {
   async showInputBox(options?: vscode.InputBoxOptions) {
     shimUi.inputBoxes.push(options ?? {});
-    return shimUi.inputAnswers.shift();
+    const answer = shimUi.inputAnswers.shift();
+    return typeof answer === "string" ? answer : undefined;
+  },
+  createInputBox: (() => createShimInputBox(shimUi)) as Api["window"]["createInputBox"],
+  get activeTextEditor() {
+    return shimUi.activeEditor;
   },
   showQuickPick: (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
     const resolved = await items;
@@ -84,9 +93,12 @@ const window = {
   showInformationMessage: ((message: string, ...rest: unknown[]) => showMessage("info", message, ...rest)) as Api["window"]["showInformationMessage"],
   showWarningMessage: ((message: string, ...rest: unknown[]) => showMessage("warning", message, ...rest)) as Api["window"]["showWarningMessage"],
   showErrorMessage: ((message: string, ...rest: unknown[]) => showMessage("error", message, ...rest)) as Api["window"]["showErrorMessage"],
-  showTextDocument: (async (document: vscode.TextDocument) => {
+  showTextDocument: (async (document: vscode.TextDocument, options?: vscode.TextDocumentShowOptions) => {
     shimUi.shownDocuments.push(document);
-    return { document } as vscode.TextEditor;
+    const at = options?.selection ?? new ShimRange(0, 0, 0, 0);
+    const editor = { document, selection: new ShimRange(at.start, at.end) } as unknown as vscode.TextEditor;
+    shimUi.activeEditor = editor;
+    return editor;
   }) as unknown as Api["window"]["showTextDocument"],
   async withProgress<R>(
     options: vscode.ProgressOptions,
@@ -123,6 +135,7 @@ export const shimUi: ShimUi = {
   messages: [],
   progress: [],
   shownDocuments: [],
+  activeEditor: undefined,
   statusBarItems: [],
   logLines: [],
   executed: [],
@@ -136,6 +149,7 @@ export const shimUi: ShimUi = {
     this.messages = [];
     this.progress = [];
     this.shownDocuments = [];
+    this.activeEditor = undefined;
     this.statusBarItems = [];
     this.logLines = [];
     this.executed = [];

@@ -6,6 +6,9 @@ import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS } from "../commandIds";
 import { formatElapsed } from "./agentPicks";
+import { askForTask, markTaskStarted, validateTask } from "./taskInput";
+
+export { validateTask };
 
 export interface RunTaskDeps {
   service: AgentService;
@@ -25,10 +28,6 @@ export function parseRunTaskArgument(arg: unknown): { task?: string; modelRef?: 
     ...(typeof task === "string" ? { task } : {}),
     ...(typeof model === "string" && splitModelRef(model) ? { modelRef: model } : {}),
   };
-}
-
-export function validateTask(text: string): string | undefined {
-  return text.trim() === "" ? "Describe the task for the root agent (it cannot be empty)." : undefined;
 }
 
 /** Every `provider:model` of the settings, the root default first. */
@@ -73,21 +72,19 @@ async function explainRestrictedMode(): Promise<void> {
 }
 
 /** Asks for what is missing, then returns the task and model, or undefined when the user backed out. */
-async function collectInput(deps: RunTaskDeps, arg: unknown): Promise<{ task: string; modelRef: string } | undefined> {
+async function collectInput(
+  deps: RunTaskDeps,
+  arg: unknown,
+): Promise<{ task: string; modelRef: string; document?: vscode.TextDocument } | undefined> {
   const given = parseRunTaskArgument(arg);
-  let task = given.task;
-  if (task !== undefined && validateTask(task)) {
-    void vscode.window.showWarningMessage(`Subagents: ${validateTask(task)}`);
+  const answer = given.task !== undefined ? { kind: "text" as const, text: given.task } : await askForTask();
+  if (answer?.kind !== "text") return undefined;
+  const task = answer.text;
+  const problem = validateTask(task);
+  if (problem) {
+    void vscode.window.showWarningMessage(`Subagents: ${problem}`);
     return undefined;
   }
-  task ??= await vscode.window.showInputBox({
-    title: "Subagents: Run Task",
-    prompt: "What should the root agent do? It can fan the work out to subagents.",
-    placeHolder: "e.g. Find every TODO in src/, group them by area and propose fixes",
-    ignoreFocusOut: true,
-    validateInput: validateTask,
-  });
-  if (task === undefined || validateTask(task)) return undefined;
 
   let modelRef = given.modelRef;
   if (modelRef === undefined) {
@@ -103,7 +100,7 @@ async function collectInput(deps: RunTaskDeps, arg: unknown): Promise<{ task: st
       modelRef = choices[0] ?? "";
     }
   }
-  return { task: task.trim(), modelRef };
+  return { task: task.trim(), modelRef, ...("document" in answer && answer.document ? { document: answer.document } : {}) };
 }
 
 /** A provider without stored keys is fine for a local server, so this asks rather than refuses. */
@@ -134,6 +131,7 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
   let started: ReturnType<AgentService["runRoot"]>;
   try {
     started = deps.service.runRoot({ task: input.task, ...(input.modelRef ? { modelRef: input.modelRef } : {}) });
+    markTaskStarted(input.document);
   } catch (error) {
     void vscode.window.showErrorMessage(`Subagents: ${(error as Error).message}`);
     return;
