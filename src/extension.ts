@@ -95,7 +95,7 @@ class SubagentsExtension extends Disposable {
       settings.onDidChange((next) => {
         keyPools.setCooldownLadder(next["keyPool.cooldownSeconds"]);
         void keyPools.load(providerIds());
-        service.refreshCaps();
+        service.applySettings();
       }),
     );
     this.register(keyPools.onDidChange(() => service.refreshCaps()));

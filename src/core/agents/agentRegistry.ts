@@ -29,6 +29,11 @@ export class AgentRegistry implements IDisposable {
     this.changed.fire();
   }
 
+  /** Tells listeners that values derived from settings (costs) may read differently now. */
+  settingsChanged(): void {
+    this.changed.fire();
+  }
+
   has(agentId: string): boolean {
     return this.records.has(agentId);
   }

@@ -36,6 +36,8 @@ export interface AgentServiceHandle extends AgentService {
   stats(): SupervisorStats;
   /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
   refreshCaps(): void;
+  /** Settings changed: caps are re-read and snapshots (costs) recomputed for listeners. */
+  applySettings(): void;
   dispose(): void;
 }
 
@@ -225,6 +227,11 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
 
   refreshCaps(): void {
     this.slots.refreshCaps();
+  }
+
+  applySettings(): void {
+    this.slots.refreshCaps();
+    this.registry.settingsChanged();
   }
 
   stats(): SupervisorStats {

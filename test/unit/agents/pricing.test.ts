@@ -120,4 +120,18 @@ describe("pricing in a running service", () => {
     close(root.subtreeCostUsd, (root.subtreeTokensIn * 1 + root.subtreeTokensOut * 2) / 1e6);
     assert.ok((root.subtreeCostUsd ?? 0) > (root.costUsd ?? 0));
   });
+
+  it("tells listeners when prices change, so the tree shows new costs at once", async () => {
+    const client = new ScriptedModelClient(() => ({ text: "done" }));
+    kit = createKit(client, { settings: { providers: TEST_PROVIDERS } });
+    const root = await kit.service.runRoot({ task: "root" }).done;
+    assert.equal(kit.service.get(root.id)?.costUsd, undefined);
+    let changes = 0;
+    const listening = kit.service.onDidChange(() => changes++);
+    kit.settings.providers = PRICED;
+    kit.service.applySettings();
+    listening.dispose();
+    assert.equal(changes, 1);
+    assert.ok((kit.service.get(root.id)?.costUsd ?? 0) > 0);
+  });
 });
