@@ -576,3 +576,44 @@ export async function editorBreadcrumbs(wb: Workbench): Promise<string[]> {
     .locator(".part.editor .editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item")
     .evaluateAll((items) => items.map((i) => ((i.querySelector(".label-name") ?? i).textContent ?? "").trim()));
 }
+
+/**
+ * Clicks a button of the open input box or quick pick (title-bar or inline)
+ * by its tooltip, which VS Code also gives it as its accessible name.
+ */
+export async function clickQuickInputButton(wb: Workbench, tooltip: string, timeoutMs = 10_000): Promise<void> {
+  const button = wb.quickInput.locator(`.action-label[aria-label="${cssString(tooltip)}"], .action-label[title="${cssString(tooltip)}"]`).first();
+  try {
+    await button.waitFor({ state: "visible", timeout: timeoutMs });
+  } catch {
+    const offered = await wb.quickInput.locator(".action-label").evaluateAll((items) => items.map((i) => i.getAttribute("aria-label") ?? i.getAttribute("title") ?? "?"));
+    throw new Error(`the quick input has no button "${tooltip}" (buttons: ${offered.join(" | ") || "none"})`);
+  }
+  await button.click();
+}
+
+/** True when the keyboard focus is inside an editor of the editor area (typing goes into it). */
+export async function editorHasFocus(wb: Workbench): Promise<boolean> {
+  return wb.page.evaluate(() => {
+    const active = (globalThis as unknown as BrowserGlobals).document.activeElement;
+    return Boolean(active?.closest?.(".part.editor .monaco-editor"));
+  });
+}
+
+/**
+ * Clicks `button` of the notification whose message matches, in its toast or,
+ * once the toast has hidden itself, in the notification center.
+ */
+export async function clickNotificationAction(wb: Workbench, pattern: RegExp, button: string, timeoutMs = 10_000): Promise<void> {
+  const item = wb.page.locator(".notification-list-item").filter({ has: wb.page.locator(".notification-list-item-message", { hasText: pattern }) });
+  const action = item.first().locator(".monaco-button", { hasText: exactText(button) }).first();
+  if (!(await action.isVisible())) {
+    await wb.runCommand("Notifications: Show Notifications").catch(() => undefined);
+  }
+  try {
+    await action.waitFor({ state: "visible", timeout: timeoutMs });
+  } catch {
+    throw new Error(`no notification matching ${String(pattern)} with a "${button}" button (notifications: ${(await wb.notifications()).join(" | ") || "none"})`);
+  }
+  await action.click();
+}
