@@ -67,11 +67,7 @@ async function clearedTree(): Promise<AgentTreeView> {
   await wb.clearNotifications();
   const tree = await session.tree();
   await tree.clearFinished();
-  await waitUntil(
-    async () => `an empty agent tree (rows: ${(await tree.rows().catch(() => [])).map((r) => r.label).join(" | ")})`,
-    async () => (await tree.rows()).length === 0,
-    15_000,
-  );
+  await tree.waitForEmpty();
   return tree;
 }
 

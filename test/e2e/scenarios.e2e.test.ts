@@ -38,11 +38,7 @@ async function freshTree(): Promise<AgentTreeView> {
   await wb.clearNotifications();
   const tree = await session.tree();
   await tree.clearFinished();
-  await waitUntil(
-    async () => `an empty agent tree (rows: ${(await tree.rows().catch(() => [])).map((r) => r.label).join(" | ")})`,
-    async () => (await tree.rows()).length === 0,
-    15_000,
-  ).catch(async (error: unknown) => {
+  await tree.waitForEmpty().catch(async (error: unknown) => {
     // A previous scenario left live agents: stop them, then clear again.
     await wb.runCommand("Subagents: Interrupt All Agents").catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -488,6 +488,15 @@ export class AgentTreeView {
     const button = this.frame.locator('button[aria-label="Clear Finished Agents"]');
     if ((await button.count()) > 0 && (await button.isEnabled())) await button.click();
   }
+
+  /** Waits until the tree has no rows; the failure names the rows left. */
+  async waitForEmpty(timeoutMs = 15_000): Promise<void> {
+    await waitUntil(
+      async () => `an empty agent tree (rows: ${(await this.rows().catch(() => [])).map((r) => r.label).join(" | ")})`,
+      async () => (await this.rows()).length === 0,
+      timeoutMs,
+    );
+  }
 }
 
 function cssString(text: string): string {
