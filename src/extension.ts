@@ -4,6 +4,7 @@ import { createAgentService } from "./core/agents/agentSupervisor";
 import { Disposable } from "./core/common/disposable";
 import type { Event } from "./core/common/emitter";
 import { createAgentTypeResolver } from "./core/definitions/agentTypeResolver";
+import { providerOrigins } from "./core/keys/keyOrigin";
 import { KeyPools } from "./core/keys/keyPools";
 import { redactSecrets } from "./core/keys/redact";
 import { ChatClient } from "./core/llm/chatClient";
@@ -43,9 +44,11 @@ class SubagentsExtension extends Disposable {
     let pools: KeyPools | undefined;
     const logger = new OutputLogger(channel, (text) => redactSecrets(text, pools?.secretsForRedaction() ?? []));
     const settings = this.register(new SettingsReader(logger));
-    const keyStore = this.register(new SecretKeyStore(context.secrets));
+    // Both read the user's own provider settings (never a workspace's): keys go only to the origin they were added for.
+    const originOf = providerOrigins(() => settings.current.providers);
+    const keyStore = this.register(new SecretKeyStore(context.secrets, { originForUnbound: originOf }));
     const keyPools = (pools = this.register(
-      new KeyPools({ store: keyStore, cooldownSeconds: settings.current["keyPool.cooldownSeconds"], logger }),
+      new KeyPools({ store: keyStore, originOf, cooldownSeconds: settings.current["keyPool.cooldownSeconds"], logger }),
     ));
     const providerIds = () => settings.current.providers.map((p) => p.id);
     void keyPools.load(providerIds());

@@ -5,6 +5,7 @@ import { Disposable, type IDisposable } from "../common/disposable";
 import { silentLogger, type Logger } from "../common/logger";
 import type { KeyLease, RateLimitInfo } from "../keys/keyLease";
 import type { KeyPool } from "../keys/keyPool";
+import { endpointOrigin, mayCarryKey } from "../keys/keyOrigin";
 import type { KeyPools } from "../keys/keyPools";
 import { redactingLogger, redactSecrets } from "../keys/redact";
 import type { ProviderConfig } from "../settings/schema";
@@ -161,11 +162,17 @@ export class ChatClient extends Disposable implements ModelClient {
       lease?.release({ kind: "unused" });
       throw this.aborted(provider);
     }
-    if (!lease) throw this.noUsableKey(pool);
+    if (!lease) throw this.noUsableKey(pool, provider);
     if (lease.providerId !== provider.id) {
       // Unreachable by construction; a key must never cross providers (lesson 1).
       lease.release({ kind: "unused" });
       throw new Error(`internal error: a key of "${lease.providerId}" was offered for "${provider.id}"`);
+    }
+    if (!mayCarryKey(lease.origin, provider.baseUrl)) {
+      // The baseUrl changed after the pool was loaded: send nothing, let the next call reload the pool.
+      lease.release({ kind: "unused" });
+      const target = endpointOrigin(provider.baseUrl);
+      throw new ModelCallError("keys_unbound", messages.keysUnbound(provider.id, 1, [lease.origin ?? "no endpoint"], target), provider.id);
     }
     return lease;
   }
@@ -278,6 +285,8 @@ export class ChatClient extends Disposable implements ModelClient {
   }
 
   private sdkClient(provider: ProviderConfig, lease: KeyLease): OpenAI {
+    // The last point before a key leaves the process: it goes only to the origin it is bound to.
+    if (!mayCarryKey(lease.origin, provider.baseUrl)) throw new Error(`internal error: key ${lease.fingerprint} is not bound to this endpoint`);
     const key = lease.revealKey();
     const headers = withoutAuthHeaders(provider.headers);
     const cacheKey = `${provider.id}\n${provider.baseUrl}\n${JSON.stringify(headers)}\n${key}`;
@@ -303,7 +312,13 @@ export class ChatClient extends Disposable implements ModelClient {
     return Math.min(this.retry.maxDelayMs, exponential) * (0.5 + this.random() * 0.5);
   }
 
-  private noUsableKey(pool: KeyPool): ModelCallError {
+  private noUsableKey(pool: KeyPool, provider: ProviderConfig): ModelCallError {
+    const misbound = this.pools.misbound(pool.providerId);
+    if (pool.size === 0 && misbound.length > 0) {
+      const boundTo = [...new Set(misbound.map((k) => k.boundTo ?? "no endpoint"))];
+      const message = messages.keysUnbound(pool.providerId, misbound.length, boundTo, endpointOrigin(provider.baseUrl));
+      return new ModelCallError("keys_unbound", message, pool.providerId);
+    }
     if (pool.size === 0) return new ModelCallError("no_keys", messages.noKeys(pool.providerId), pool.providerId);
     const reasons = pool.snapshot().map((k) => `${k.fingerprint}: ${k.invalidReason ?? k.state}`);
     return new ModelCallError("keys_invalid", messages.keysInvalid(pool.providerId, reasons), pool.providerId);

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { keyPoolSummarySchema } from "../../../src/core/protocol/agentSnapshot";
-import { ManualClock, MemoryKeyStore, testKeys } from "./testDoubles";
+import { ManualClock, MemoryKeyStore, TEST_ORIGIN, testKeys } from "./testDoubles";
 
 const until = async (check: () => boolean, what: string) => {
   const deadline = Date.now() + 5000;
@@ -17,7 +17,7 @@ describe("KeyPools", () => {
   it("keeps one pool per provider: a key of A is never handed out for B", async () => {
     const a = testKeys("alpha", 3);
     const b = testKeys("beta", 2);
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a, b }) });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a, b }) });
     await pools.load(["a", "b"]);
     for (let i = 0; i < 30; i++) {
       const provider = i % 2 === 0 ? "a" : "b";
@@ -34,7 +34,7 @@ describe("KeyPools", () => {
   it("reloads a provider on a store change and keeps the health of keys that stay", async () => {
     const store = new MemoryKeyStore({ a: testKeys("alpha", 2) });
     const clock = new ManualClock();
-    const pools = new KeyPools({ store, clock });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store, clock });
     const pool = await pools.ready("a");
     const changes: string[] = [];
     pools.onDidChange((id) => changes.push(id));
@@ -56,7 +56,7 @@ describe("KeyPools", () => {
 
   it("lets the latest of racing reloads win", async () => {
     const store = new MemoryKeyStore({ a: testKeys("alpha", 1) });
-    const pools = new KeyPools({ store });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store });
     store.listDelayMs = 30;
     const first = pools.reload("a");
     store.listDelayMs = 0;
@@ -69,7 +69,7 @@ describe("KeyPools", () => {
 
   it("gives a per-provider summary matching the protocol schema and a fingerprint-only snapshot", async () => {
     const a = testKeys("alpha", 3);
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a, empty: [] }), cooldownSeconds: [5] });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a, empty: [] }), cooldownSeconds: [5] });
     await pools.load(["a", "empty"]);
     pools.acquire("a")?.release({ kind: "failure", errorClass: "rate_limit" });
     pools.acquire("a")?.release({ kind: "invalid", reason: "HTTP 403" });
@@ -89,7 +89,7 @@ describe("KeyPools", () => {
 
   it("applies a new cooldown ladder to existing pools", async () => {
     const clock = new ManualClock();
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a: testKeys("alpha", 1) }), clock });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a: testKeys("alpha", 1) }), clock });
     const pool = await pools.ready("a");
     pools.setCooldownLadder([3]);
     pool.acquire()?.release({ kind: "failure", errorClass: "server" });
