@@ -1,69 +1,254 @@
 import type { Logger } from "../common/logger";
+import { fingerprint } from "./fingerprint";
 
 /**
- * Removes secrets from text that may reach a log, an error message or the UI
- * (BRIEF §4 lesson 8). Two nets, because either alone leaks:
- * - known keys: every 8-character piece of a key we hold is cut out, so a
- *   provider that echoes a truncated or masked key ("sk-abc1****wxyz") leaks
- *   nothing recognisable;
- * - patterns: bearer tokens, `api_key=` style assignments and the key shapes
- *   of common providers, for keys we do not hold (for example a key typed into
- *   a settings value or echoed by a proxy).
+ * Removes API keys from text before it is shown, stored, sent or logged.
+ *
+ * Known keys (every key of every pool) are found as any 8-character piece,
+ * because a tool or a provider may print a key cut, masked or wrapped. An
+ * attacker who wants a key out through a tool's output will encode it, so
+ * pieces are also looked for
+ * - case-folded and reversed,
+ * - percent-, `\xHH`-, `\uHHHH`- and `&#…;`-decoded, with whitespace removed
+ *   (URL-encoded keys, JSON escapes, `fold`-ed or line-wrapped output),
+ * - as hex (`xxd -p`, `od`),
+ * - as base64 and base64url at each of the three byte alignments, which also
+ *   covers the base64 of any framing around the key (`Bearer <key>`,
+ *   `user:<key>` of Basic auth, `KEY=<key>` lines of an env file).
+ * What is cut becomes `[redacted key …abcd]` (the fingerprint only).
+ *
+ * For logs and error messages a second net removes bearer tokens, key
+ * assignments and the key shapes of common providers, for keys we do not
+ * hold. It is not applied to file contents or command output, where it would
+ * corrupt ordinary code the agents read and edit.
  */
 
 const REDACTED = "[redacted]";
 const WINDOW = 8;
+const HEX_WINDOW = 16;
 
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`],
-  [/\b((?:x-)?api[-_]?key|authorization|access[-_]?token|secret)(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"',;}]+/gi, `$1$2${REDACTED}`],
+  [/\b(Bearer|Basic)\s+(?!\[redacted)[^\s"',;]+/gi, `$1 ${REDACTED}`],
+  [/\b((?:x-)?api[-_]?key|authorization|access[-_]?token|secret)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"',;}]+/gi, `$1$2${REDACTED}`],
   // OpenAI-style (also Moonshot, DeepSeek, OpenRouter "sk-or-…", Anthropic "sk-ant-…"), masked forms included.
   [/\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}/g, `sk-${REDACTED}`],
   [/\bAIza[0-9A-Za-z_-]{20,}/g, REDACTED],
   [/\b(?:gsk|xai|hf)[-_][A-Za-z0-9]{16,}/g, REDACTED],
 ];
 
-export function redactSecrets(text: string, knownKeys: Iterable<string> = []): string {
-  return redactPatterns(redactKnownKeys(text, knownKeys));
+/** Pieces to look for, by view and length, each mapped to the index of its key. */
+interface KeyMatcher {
+  readonly fingerprints: string[];
+  /** Case-folded view: pieces of the key, reversed, and its hex. */
+  readonly folded: Map<number, Map<string, number>>;
+  /** Case-kept view: pieces of the key's base64. */
+  readonly base64: Map<number, Map<string, number>>;
 }
 
-function redactKnownKeys(text: string, knownKeys: Iterable<string>): string {
-  const windows = new Set<string>();
-  const shortKeys: string[] = [];
-  for (const key of knownKeys) {
-    if (key.length < WINDOW) {
-      if (key.length >= 4) shortKeys.push(key);
+function addPiece(into: Map<number, Map<string, number>>, piece: string, keyIndex: number): void {
+  let byText = into.get(piece.length);
+  if (!byText) into.set(piece.length, (byText = new Map()));
+  if (!byText.has(piece)) byText.set(piece, keyIndex);
+}
+
+function addWindows(into: Map<number, Map<string, number>>, text: string, size: number, keyIndex: number, step = 1): void {
+  if (text.length <= size) {
+    addPiece(into, text, keyIndex);
+    return;
+  }
+  for (let i = 0; i + size <= text.length; i += step) addPiece(into, text.slice(i, i + size), keyIndex);
+}
+
+/** Base64 characters that depend only on key bytes, for each of the three alignments the key can have in a longer text. */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const padded = Buffer.concat([Buffer.alloc(shift), bytes]);
+    const encoded = padded.toString("base64");
+    const firstGroup = Math.ceil(shift / 3);
+    const endGroup = Math.floor((shift + bytes.length) / 3);
+    if (endGroup > firstGroup) cores.push(encoded.slice(firstGroup * 4, endGroup * 4));
+  }
+  return cores;
+}
+
+function compile(keys: readonly string[]): KeyMatcher {
+  const matcher: KeyMatcher = { fingerprints: [], folded: new Map(), base64: new Map() };
+  keys.forEach((key, index) => {
+    matcher.fingerprints.push(fingerprint(key));
+    const folded = foldAscii(key.replace(/\s+/g, ""));
+    if (folded === "") return;
+    // A key shorter than a window (only older stored ones can be) is looked for whole.
+    const size = Math.min(WINDOW, folded.length);
+    addWindows(matcher.folded, folded, size, index);
+    addWindows(matcher.folded, [...folded].reverse().join(""), size, index);
+    const bytes = Buffer.from(key, "utf8");
+    if (bytes.length >= WINDOW) {
+      addWindows(matcher.folded, bytes.toString("hex"), HEX_WINDOW, index, 2);
+      for (const core of base64Cores(bytes)) addWindows(matcher.base64, core, WINDOW, index);
+    }
+  });
+  return matcher;
+}
+
+/** Lower-cases ASCII letters only, so positions stay aligned with the original text. */
+function foldAscii(text: string): string {
+  return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** A normalised copy of the text and, for each of its characters, the span of the original it came from. */
+interface View {
+  text: string;
+  from: number[];
+  to: number[];
+}
+
+const ESCAPE = /^(?:%([0-9a-fA-F]{2})|\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|&#[xX]([0-9a-fA-F]{1,6});|&#([0-9]{1,7});)/;
+
+function foldedView(text: string): View {
+  const out: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const c = text[i] as string;
+    if (c === "%" || c === "\\" || c === "&") {
+      const m = ESCAPE.exec(text.slice(i, i + 12));
+      if (m) {
+        const hex = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
+        const code = hex !== undefined ? parseInt(hex, 16) : parseInt(m[6] ?? "0", 10);
+        const decoded = code <= 0x10ffff ? String.fromCodePoint(code) : "";
+        if (decoded !== "" && !/\s/.test(decoded)) {
+          out.push(foldAscii(decoded));
+          from.push(i);
+          to.push(i + m[0].length);
+        }
+        i += m[0].length;
+        continue;
+      }
+    }
+    if (!/\s/.test(c)) {
+      out.push(c >= "A" && c <= "Z" ? c.toLowerCase() : c);
+      from.push(i);
+      to.push(i + 1);
+    }
+    i++;
+  }
+  return { text: out.join(""), from, to };
+}
+
+function base64View(text: string): View {
+  const out: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (/\s/.test(c)) continue;
+    out.push(c === "-" ? "+" : c === "_" ? "/" : c);
+    from.push(i);
+    to.push(i + 1);
+  }
+  return { text: out.join(""), from, to };
+}
+
+/** Marks the spans of the original text that hold a piece of a key; cell = key index + 1. */
+function mark(covered: Int32Array, view: View, pieces: Map<number, Map<string, number>>): boolean {
+  let any = false;
+  for (const [size, byText] of pieces) {
+    for (let j = 0; j + size <= view.text.length; j++) {
+      const keyIndex = byText.get(view.text.slice(j, j + size));
+      if (keyIndex === undefined) continue;
+      const start = view.from[j] as number;
+      const end = view.to[j + size - 1] as number;
+      for (let p = start; p < end; p++) if (covered[p] === 0) covered[p] = keyIndex + 1;
+      any = true;
+    }
+  }
+  return any;
+}
+
+function cut(text: string, covered: Int32Array, fingerprints: readonly string[]): string {
+  let result = "";
+  for (let i = 0; i < text.length; ) {
+    const owner = covered[i] as number;
+    if (owner === 0) {
+      result += text[i];
+      i++;
       continue;
     }
-    for (let i = 0; i + WINDOW <= key.length; i++) windows.add(key.slice(i, i + WINDOW));
+    while (i < text.length && covered[i] !== 0) i++;
+    result += `[redacted key ${fingerprints[owner - 1] ?? "…"}]`;
   }
-  let out = text;
-  if (windows.size > 0 && out.length >= WINDOW) {
-    // Mark every position covered by a window of a known key, then cut merged runs.
-    const covered = new Uint8Array(out.length);
-    let any = false;
-    for (let i = 0; i + WINDOW <= out.length; i++) {
-      if (windows.has(out.slice(i, i + WINDOW))) {
-        covered.fill(1, i, i + WINDOW);
-        any = true;
-      }
-    }
-    if (any) {
-      let result = "";
-      for (let i = 0; i < out.length; ) {
-        if (covered[i]) {
-          while (i < out.length && covered[i]) i++;
-          result += REDACTED;
-        } else {
-          result += out[i];
-          i++;
-        }
-      }
-      out = result;
-    }
+  return result;
+}
+
+function redactWith(text: string, matcher: KeyMatcher): string {
+  if (matcher.fingerprints.length === 0 || text.length === 0) return text;
+  const covered = new Int32Array(text.length);
+  const a = mark(covered, foldedView(text), matcher.folded);
+  const b = matcher.base64.size > 0 && mark(covered, base64View(text), matcher.base64);
+  return a || b ? cut(text, covered, matcher.fingerprints) : text;
+}
+
+/**
+ * Redacts with the keys of the moment. The compiled key set is kept until
+ * the keys change, and results for long texts are remembered, because the
+ * same conversation is redacted again on every request.
+ */
+export class SecretRedactor {
+  private matcherKeys = "";
+  private matcher: KeyMatcher = compile([]);
+  private readonly remembered = new Map<string, string>();
+
+  constructor(private readonly keys: () => Iterable<string>) {}
+
+  /** Known keys only: for content (tool results, transcripts, the tree, request bodies). */
+  redact(text: string): string {
+    const matcher = this.current();
+    if (text.length < 512) return redactWith(text, matcher);
+    const known = this.remembered.get(text);
+    if (known !== undefined) return known;
+    const result = redactWith(text, matcher);
+    if (this.remembered.size >= 256) this.remembered.clear();
+    this.remembered.set(text, result);
+    return result;
   }
-  for (const key of shortKeys) out = out.split(key).join(REDACTED);
-  return out;
+
+  /** Known keys and secret-shaped patterns: for log lines and error messages. */
+  redactMessage(text: string): string {
+    return redactPatterns(this.redact(text));
+  }
+
+  /** A copy of a JSON-like value with every string redacted (keys of objects included). */
+  redactDeep<T>(value: T): T {
+    return this.deep(value) as T;
+  }
+
+  private deep(value: unknown): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.deep(v));
+    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.deep(v);
+      return out;
+    }
+    return value;
+  }
+
+  private current(): KeyMatcher {
+    const keys = [...new Set(this.keys())].filter((k) => k.length > 0).sort();
+    const id = keys.join("\u0000");
+    if (id !== this.matcherKeys) {
+      this.matcherKeys = id;
+      this.matcher = compile(keys);
+      this.remembered.clear();
+    }
+    return this.matcher;
+  }
+}
+
+/** Known keys and patterns, for one-off messages. */
+export function redactSecrets(text: string, knownKeys: Iterable<string> = []): string {
+  return redactPatterns(redactWith(text, compile([...new Set(knownKeys)].filter((k) => k.length > 0))));
 }
 
 function redactPatterns(text: string): string {
@@ -74,7 +259,8 @@ function redactPatterns(text: string): string {
 
 /** A logger that redacts every line; `knownKeys` is read per line so new keys are covered at once. */
 export function redactingLogger(inner: Logger, knownKeys: () => Iterable<string>): Logger {
-  const wrap = (write: (message: string) => void) => (message: string) => write(redactSecrets(message, knownKeys()));
+  const redactor = new SecretRedactor(knownKeys);
+  const wrap = (write: (message: string) => void) => (message: string) => write(redactor.redactMessage(message));
   return {
     trace: wrap((m) => inner.trace(m)),
     debug: wrap((m) => inner.debug(m)),

@@ -7,7 +7,7 @@ import type { KeyLease, RateLimitInfo } from "../keys/keyLease";
 import type { KeyPool } from "../keys/keyPool";
 import { endpointOrigin, mayCarryKey } from "../keys/keyOrigin";
 import type { KeyPools } from "../keys/keyPools";
-import { redactingLogger, redactSecrets } from "../keys/redact";
+import { SecretRedactor } from "../keys/redact";
 import type { ProviderConfig } from "../settings/schema";
 import { classifyFailure, IncompleteStreamError, StallError, type AttemptFailure } from "./failure";
 import { ModelCallError } from "./modelCallError";
@@ -46,6 +46,8 @@ export interface ChatClientOptions {
   fetch?: ClientOptions["fetch"];
   /** Jitter source for backoff; injectable for deterministic tests. */
   random?: () => number;
+  /** Cuts keys from request bodies, errors and logs; by default the keys of `pools`. */
+  redactor?: SecretRedactor;
 }
 
 interface AttemptResult extends Omit<CompletionResult, "keyFingerprint"> {
@@ -82,6 +84,7 @@ export class ChatClient extends Disposable implements ModelClient {
   private readonly stallTimeoutMs: number;
   private readonly fetchImpl: ClientOptions["fetch"];
   private readonly random: () => number;
+  private readonly redactor: SecretRedactor;
   /** One SDK client per provider settings and key; rebuilt when settings change. */
   private readonly sdkClients = new Map<string, OpenAI>();
 
@@ -90,7 +93,16 @@ export class ChatClient extends Disposable implements ModelClient {
     this.pools = options.pools;
     this.providers = options.providers;
     this.clock = options.clock ?? systemClock;
-    this.log = redactingLogger(options.logger ?? silentLogger, () => this.pools.secretsForRedaction());
+    this.redactor = options.redactor ?? new SecretRedactor(() => this.pools.secretsForRedaction());
+    const inner = options.logger ?? silentLogger;
+    const line = (message: string) => this.redactor.redactMessage(message);
+    this.log = {
+      trace: (m) => inner.trace(line(m)),
+      debug: (m) => inner.debug(line(m)),
+      info: (m) => inner.info(line(m)),
+      warn: (m) => inner.warn(line(m)),
+      error: (m) => inner.error(line(m)),
+    };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.fetchImpl = options.fetch;
@@ -105,7 +117,7 @@ export class ChatClient extends Disposable implements ModelClient {
     const call: CallContext = {
       provider,
       request,
-      redact: (text) => redactSecrets(text, this.pools.secretsForRedaction()),
+      redact: (text) => this.redactor.redactMessage(text),
       who: `${request.agent.role} ${request.agent.id} → ${provider.id}:${request.model}`,
     };
     let last: LastFailure | undefined;
@@ -251,7 +263,8 @@ export class ChatClient extends Disposable implements ModelClient {
     try {
       const params: ChatCompletionCreateParamsStreaming = {
         model: request.model,
-        messages: [...request.messages],
+        // No key goes into a request body, whatever a tool printed or the user typed.
+        messages: this.redactor.redactDeep([...request.messages]),
         stream: true,
         stream_options: { include_usage: true },
       };
