@@ -99,9 +99,9 @@ describe("trust boundaries in real VS Code (code-server)", { timeout: 20 * 60_00
 
       const TASK = "TB-a say hello";
       session.server.setScript((request) => record(request, taskOf(request).startsWith(TASK) ? { text: "TB-a hello from the user's provider" } : { text: "?" }));
+      const tree = await session.tree();
       await wb.runCommand("Subagents: Run Task…");
       await wb.typeIntoInputBox(TASK, { title: "Run Task" });
-      const tree = await session.tree();
       await tree.waitForRow(TASK, "Completed", 60_000);
       assert.ok(session.server.requests.length >= 1, "the user's provider answered");
       assert.equal(attacker.requests.length, 0, "the workspace's server received no request");
@@ -113,6 +113,7 @@ describe("trust boundaries in real VS Code (code-server)", { timeout: 20 * 60_00
   it("b: canary — keys read from .env and the environment and printed by agents reach no file, page or request body", { timeout: TIMEOUT }, async () => {
     await session.scenario("trust-b-canary", async () => {
       const wb = session.workbench;
+      await wb.runCommand("View: Close All Editors").catch(() => undefined);
       const tree = await session.tree();
       await tree.clearFinished();
       const ROOT = "TB-b canary";

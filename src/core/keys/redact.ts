@@ -99,55 +99,77 @@ function foldAscii(text: string): string {
 /** A normalised copy of the text and, for each of its characters, the span of the original it came from. */
 interface View {
   text: string;
-  from: number[];
-  to: number[];
+  from: Int32Array;
+  to: Int32Array;
 }
 
 const ESCAPE = /^(?:%([0-9a-fA-F]{2})|\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|&#[xX]([0-9a-fA-F]{1,6});|&#([0-9]{1,7});)/;
 
+/** Whitespace as `\s` sees it, by code unit (a regex per character is too slow for large outputs). */
+function isSpace(code: number): boolean {
+  return (
+    code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
 function foldedView(text: string): View {
   const out: string[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  let n = 0;
+  let run = 0;
+  // Plain characters are copied in runs; only escapes and spaces break a run.
+  const flush = (end: number) => {
+    if (end > run) out.push(foldAscii(text.slice(run, end)));
+  };
   for (let i = 0; i < text.length; ) {
-    const c = text[i] as string;
-    if (c === "%" || c === "\\" || c === "&") {
+    const code = text.charCodeAt(i);
+    if (code === 37 || code === 92 || code === 38) {
       const m = ESCAPE.exec(text.slice(i, i + 12));
       if (m) {
+        flush(i);
         const hex = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
-        const code = hex !== undefined ? parseInt(hex, 16) : parseInt(m[6] ?? "0", 10);
-        const decoded = code <= 0x10ffff ? String.fromCodePoint(code) : "";
-        if (decoded !== "" && !/\s/.test(decoded)) {
+        const point = hex !== undefined ? parseInt(hex, 16) : parseInt(m[6] ?? "0", 10);
+        const decoded = point <= 0x10ffff ? String.fromCodePoint(point) : "";
+        if (decoded.length === 1 && !isSpace(decoded.charCodeAt(0))) {
           out.push(foldAscii(decoded));
-          from.push(i);
-          to.push(i + m[0].length);
+          from[n] = i;
+          to[n] = i + m[0].length;
+          n++;
         }
         i += m[0].length;
+        run = i;
         continue;
       }
     }
-    if (!/\s/.test(c)) {
-      out.push(c >= "A" && c <= "Z" ? c.toLowerCase() : c);
-      from.push(i);
-      to.push(i + 1);
+    if (isSpace(code)) {
+      flush(i);
+      i++;
+      run = i;
+      continue;
     }
+    from[n] = i;
+    to[n] = i + 1;
+    n++;
     i++;
   }
+  flush(text.length);
   return { text: out.join(""), from, to };
 }
 
 function base64View(text: string): View {
-  const out: string[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (/\s/.test(c)) continue;
-    out.push(c === "-" ? "+" : c === "_" ? "/" : c);
-    from.push(i);
-    to.push(i + 1);
+    if (isSpace(text.charCodeAt(i))) continue;
+    from[n] = i;
+    to[n] = i + 1;
+    n++;
   }
-  return { text: out.join(""), from, to };
+  const compact = n === text.length ? text : text.replace(/\s+/g, "");
+  return { text: compact.replace(/-/g, "+").replace(/_/g, "/"), from, to };
 }
 
 /** Marks the spans of the original text that hold a piece of a key; cell = key index + 1. */
@@ -203,7 +225,10 @@ export class SecretRedactor {
 
   /** Known keys only: for content (tool results, transcripts, the tree, request bodies). */
   redact(text: string): string {
-    const matcher = this.current();
+    return this.redactWithMatcher(text, this.current());
+  }
+
+  private redactWithMatcher(text: string, matcher: KeyMatcher): string {
     if (text.length < 512) return redactWith(text, matcher);
     const known = this.remembered.get(text);
     if (known !== undefined) return known;
@@ -220,15 +245,16 @@ export class SecretRedactor {
 
   /** A copy of a JSON-like value with every string redacted (keys of objects included). */
   redactDeep<T>(value: T): T {
-    return this.deep(value) as T;
+    // One look at the key set per structure, not per string.
+    return this.deep(value, this.current()) as T;
   }
 
-  private deep(value: unknown): unknown {
-    if (typeof value === "string") return this.redact(value);
-    if (Array.isArray(value)) return value.map((v) => this.deep(v));
+  private deep(value: unknown, matcher: KeyMatcher): unknown {
+    if (typeof value === "string") return this.redactWithMatcher(value, matcher);
+    if (Array.isArray(value)) return value.map((v) => this.deep(v, matcher));
     if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.deep(v);
+      for (const [k, v] of Object.entries(value)) out[this.redactWithMatcher(k, matcher)] = this.deep(v, matcher);
       return out;
     }
     return value;
