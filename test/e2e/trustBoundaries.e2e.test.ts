@@ -99,6 +99,9 @@ describe("trust boundaries in real VS Code (code-server)", { timeout: 20 * 60_00
 
       const TASK = "TB-a say hello";
       session.server.setScript((request) => record(request, taskOf(request).startsWith(TASK) ? { text: "TB-a hello from the user's provider" } : { text: "?" }));
+      // The settings editor may still be open as a modal editor: close it, as the scenarios do.
+      await wb.closeQuickInput();
+      await wb.runCommand("View: Close All Editors").catch(() => undefined);
       const tree = await session.tree();
       await wb.runCommand("Subagents: Run Task…");
       await wb.typeIntoInputBox(TASK, { title: "Run Task" });

@@ -96,4 +96,26 @@ describe("KeyPools", () => {
     assert.equal(pool.snapshot()[0]?.coolingUntil, clock.now() + 3000);
     pools.dispose();
   });
+
+  it("holds back keys bound to another origin, leases carry the origin, and redaction still knows every key", async () => {
+    const bound = testKeys("bound", 2);
+    const elsewhere = testKeys("other", 1);
+    const store = new MemoryKeyStore({ a: bound });
+    await store.add("a", elsewhere[0] ?? "", "https://other.example");
+    let origin: string | undefined = TEST_ORIGIN;
+    const pools = new KeyPools({ originOf: () => origin, store });
+    const pool = await pools.ready("a");
+    assert.equal(pool.size, 2);
+    assert.deepEqual(pools.misbound("a"), [{ fingerprint: fingerprint(elsewhere[0] ?? ""), boundTo: "https://other.example" }]);
+    const lease = pool.acquire();
+    assert.equal(lease?.origin, TEST_ORIGIN);
+    lease?.release({ kind: "unused" });
+    assert.deepEqual(new Set(pools.secretsForRedaction()), new Set([...bound, ...elsewhere]));
+    origin = "https://other.example";
+    assert.equal((await pools.ready("a")).size, 1, "a changed origin reloads the pool at the next use");
+    assert.equal(pools.pool("a")?.acquire()?.origin, "https://other.example");
+    origin = undefined;
+    assert.equal((await pools.ready("a")).size, 0, "a provider no longer configured has no usable key");
+    pools.dispose();
+  });
 });
