@@ -118,7 +118,7 @@ class SubagentsExtension extends Disposable {
     );
     this.register(keyPools.onDidChange(() => service.refreshCaps()));
 
-    const documents = this.register(new TranscriptDocuments(service, transcripts));
+    const documents = this.register(new TranscriptDocuments(service, transcripts, (text) => redactor.redact(text)));
     this.register(new TreeIndicators(service, () => keyPools.summaries(), onDidChangeKeys));
     this.register(new ApprovalNotifications(service, logger));
     const treeView = this.register(
