@@ -21,6 +21,7 @@ import { AgentTreeViewProvider } from "./host/agentTreeView";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS, type CommandId } from "./host/commandIds";
 import { registerCommands } from "./host/commands";
 import { keyCommandHandlers } from "./host/keys/keyCommands";
+import { MIN_KEY_LENGTH } from "./host/keys/keyInput";
 import { SecretKeyStore } from "./host/keys/secretKeyStore";
 import { OutputLogger } from "./host/outputLogger";
 import { FileTreeStore } from "./host/persistence/fileTreeStore";
@@ -50,7 +51,10 @@ class SubagentsExtension extends Disposable {
     // whatever is shown, stored, sent or logged.
     const redactor = new SecretRedactor(() => [
       ...(pools?.secretsForRedaction() ?? []),
-      ...(settingsReader?.current.providers ?? []).flatMap((p) => (p.envPrefix ? keysFromEnvironment(p.envPrefix, process.env) : [])),
+      // Values too short to be keys (a stray "1") would cut ordinary text everywhere.
+      ...(settingsReader?.current.providers ?? [])
+        .flatMap((p) => (p.envPrefix ? keysFromEnvironment(p.envPrefix, process.env) : []))
+        .filter((value) => value.length >= MIN_KEY_LENGTH),
     ]);
     const logger = new OutputLogger(channel, (text) => redactor.redactMessage(text));
     const settings = (settingsReader = this.register(new SettingsReader(logger)));

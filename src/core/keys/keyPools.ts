@@ -93,12 +93,13 @@ export class KeyPools extends Disposable {
         const origin = this.originOf(providerId);
         const bound = origin === undefined ? [] : stored.filter((k) => k.origin === origin);
         const misbound = stored.filter((k) => !bound.includes(k)).map((k) => ({ key: k.key, boundTo: k.origin }));
+        const heldBefore = JSON.stringify([pool.origin, this.misboundKeys.get(providerId) ?? []]);
         if (misbound.length > 0) this.misboundKeys.set(providerId, misbound);
         else this.misboundKeys.delete(providerId);
         // Keys and origin change together, synchronously: no lease sees one without the other.
         pool.bindOrigin(origin);
         pool.setKeys(bound.map((k) => k.key));
-        this.changed.fire(providerId);
+        if (JSON.stringify([origin, misbound]) !== heldBefore) this.changed.fire(providerId);
         return pool;
       },
       (error: unknown) => {
