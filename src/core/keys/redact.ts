@@ -9,8 +9,9 @@ import { fingerprint } from "./fingerprint";
  * attacker who wants a key out through a tool's output will encode it, so
  * pieces are also looked for
  * - case-folded and reversed,
- * - percent-, `\xHH`-, `\uHHHH`- and `&#…;`-decoded, with whitespace removed
- *   (URL-encoded keys, JSON escapes, `fold`-ed or line-wrapped output),
+ * - percent-, `\xHH`-, `\uHHHH`- and `&#…;`-decoded, with whitespace and ASCII
+ *   punctuation removed (URL-encoded keys, JSON escapes, `fold`-ed, wrapped,
+ *   `od -c` or comma-separated output),
  * - as hex (`xxd -p`, `od`),
  * - as base64 and base64url at each of the three byte alignments, which also
  *   covers the base64 of any framing around the key (`Bearer <key>`,
@@ -76,7 +77,7 @@ function compile(keys: readonly string[]): KeyMatcher {
   const matcher: KeyMatcher = { fingerprints: [], folded: new Map(), base64: new Map() };
   keys.forEach((key, index) => {
     matcher.fingerprints.push(fingerprint(key));
-    const folded = foldAscii(key.replace(/\s+/g, ""));
+    const folded = foldAscii(key.replace(SEPARATORS, ""));
     if (folded === "") return;
     // A key shorter than a window (only older stored ones can be) is looked for whole.
     const size = Math.min(WINDOW, folded.length);
@@ -105,6 +106,13 @@ interface View {
 
 const ESCAPE = /^(?:%([0-9a-fA-F]{2})|\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|&#[xX]([0-9a-fA-F]{1,6});|&#([0-9]{1,7});)/;
 
+/** ASCII punctuation and whitespace: skipped in the folded view, so `s,k,-,a…` or `s k - a` still match. */
+const SEPARATORS = /[\s!-/:-@[-`{-~]+/g;
+
+function isSeparator(code: number): boolean {
+  return isSpace(code) || (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126);
+}
+
 /** Whitespace as `\s` sees it, by code unit (a regex per character is too slow for large outputs). */
 function isSpace(code: number): boolean {
   return (
@@ -132,7 +140,7 @@ function foldedView(text: string): View {
         const hex = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
         const point = hex !== undefined ? parseInt(hex, 16) : parseInt(m[6] ?? "0", 10);
         const decoded = point <= 0x10ffff ? String.fromCodePoint(point) : "";
-        if (decoded.length === 1 && !isSpace(decoded.charCodeAt(0))) {
+        if (decoded.length === 1 && !isSeparator(decoded.charCodeAt(0))) {
           out.push(foldAscii(decoded));
           from[n] = i;
           to[n] = i + m[0].length;
@@ -143,7 +151,7 @@ function foldedView(text: string): View {
         continue;
       }
     }
-    if (isSpace(code)) {
+    if (isSeparator(code)) {
       flush(i);
       i++;
       run = i;

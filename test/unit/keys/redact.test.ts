@@ -54,6 +54,9 @@ describe("redactSecrets", () => {
     ["hex (xxd -p)", (k) => Buffer.from(`=${k}`).toString("hex")],
     ["reversed (rev)", (k) => [...k].reverse().join("")],
     ["folded to 4 columns", (k) => (k.match(/.{1,4}/g) ?? []).join("\n")],
+    ["one character per comma (sed 's/./&,/g')", (k) => [...k].join(",")],
+    ["od -c style columns", (k) => [...k].map((c) => `   ${c}`).join("")],
+    ["colon-separated hex", (k) => (Buffer.from(k).toString("hex").match(/../g) ?? []).join(":")],
   ];
   for (const [name, encode] of encodings) {
     it(`removes a key encoded as ${name}`, () => {
