@@ -44,6 +44,10 @@ interface KeyMatcher {
   readonly folded: Map<number, Map<string, number>>;
   /** Case-kept view: pieces of the key's base64. */
   readonly base64: Map<number, Map<string, number>>;
+  /** Length of the shortest piece. */
+  shortest: number;
+  foldedSets: PieceSet[];
+  base64Sets: PieceSet[];
 }
 
 function addPiece(into: Map<number, Map<string, number>>, piece: string, keyIndex: number): void {
@@ -74,7 +78,7 @@ function base64Cores(bytes: Buffer): string[] {
 }
 
 function compile(keys: readonly string[]): KeyMatcher {
-  const matcher: KeyMatcher = { fingerprints: [], folded: new Map(), base64: new Map() };
+  const matcher: KeyMatcher = { fingerprints: [], folded: new Map(), base64: new Map(), shortest: Infinity, foldedSets: [], base64Sets: [] };
   keys.forEach((key, index) => {
     matcher.fingerprints.push(fingerprint(key));
     const folded = foldAscii(key.replace(SEPARATORS, ""));
@@ -89,6 +93,9 @@ function compile(keys: readonly string[]): KeyMatcher {
       for (const core of base64Cores(bytes)) addWindows(matcher.base64, core, WINDOW, index);
     }
   });
+  matcher.shortest = Math.min(...matcher.folded.keys(), ...matcher.base64.keys());
+  matcher.foldedSets = pieceSets(matcher.folded);
+  matcher.base64Sets = pieceSets(matcher.base64);
   return matcher;
 }
 
@@ -180,17 +187,51 @@ function base64View(text: string): View {
   return { text: compact.replace(/-/g, "+").replace(/_/g, "/"), from, to };
 }
 
+/** Polynomial hash of `text[from, from + size)`, in 32 bits. */
+function hashOf(text: string, from: number, size: number): number {
+  let h = 0;
+  for (let i = from; i < from + size; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+const HASH_BASE = 257;
+
+/** Pieces of one length, found by a rolling hash so that no substring is built unless the hash matches. */
+interface PieceSet {
+  size: number;
+  byText: Map<string, number>;
+  hashes: Set<number>;
+  /** HASH_BASE^(size-1), to drop the character leaving the window. */
+  high: number;
+}
+
+function pieceSets(pieces: Map<number, Map<string, number>>): PieceSet[] {
+  return [...pieces].map(([size, byText]) => {
+    let high = 1;
+    for (let i = 1; i < size; i++) high = Math.imul(high, HASH_BASE);
+    return { size, byText, hashes: new Set([...byText.keys()].map((piece) => hashOf(piece, 0, size))), high };
+  });
+}
+
 /** Marks the spans of the original text that hold a piece of a key; cell = key index + 1. */
-function mark(covered: Int32Array, view: View, pieces: Map<number, Map<string, number>>): boolean {
+function mark(covered: Int32Array, view: View, sets: readonly PieceSet[]): boolean {
   let any = false;
-  for (const [size, byText] of pieces) {
-    for (let j = 0; j + size <= view.text.length; j++) {
-      const keyIndex = byText.get(view.text.slice(j, j + size));
-      if (keyIndex === undefined) continue;
-      const start = view.from[j] as number;
-      const end = view.to[j + size - 1] as number;
-      for (let p = start; p < end; p++) if (covered[p] === 0) covered[p] = keyIndex + 1;
-      any = true;
+  const text = view.text;
+  for (const { size, byText, hashes, high } of sets) {
+    if (text.length < size) continue;
+    let h = hashOf(text, 0, size);
+    for (let j = 0; ; j++) {
+      if (hashes.has(h)) {
+        const keyIndex = byText.get(text.slice(j, j + size));
+        if (keyIndex !== undefined) {
+          const start = view.from[j] as number;
+          const end = view.to[j + size - 1] as number;
+          for (let p = start; p < end; p++) if (covered[p] === 0) covered[p] = keyIndex + 1;
+          any = true;
+        }
+      }
+      if (j + size >= text.length) break;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(j), high), HASH_BASE) + text.charCodeAt(j + size)) | 0;
     }
   }
   return any;
@@ -212,10 +253,11 @@ function cut(text: string, covered: Int32Array, fingerprints: readonly string[])
 }
 
 function redactWith(text: string, matcher: KeyMatcher): string {
-  if (matcher.fingerprints.length === 0 || text.length === 0) return text;
+  // Status words, ids and numbers are shorter than any piece: nothing to look at.
+  if (matcher.fingerprints.length === 0 || text.length < matcher.shortest) return text;
   const covered = new Int32Array(text.length);
-  const a = mark(covered, foldedView(text), matcher.folded);
-  const b = matcher.base64.size > 0 && mark(covered, base64View(text), matcher.base64);
+  const a = mark(covered, foldedView(text), matcher.foldedSets);
+  const b = matcher.base64Sets.length > 0 && mark(covered, base64View(text), matcher.base64Sets);
   return a || b ? cut(text, covered, matcher.fingerprints) : text;
 }
 
