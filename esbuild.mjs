@@ -28,6 +28,9 @@ const host = {
   // `vscode` is provided by the extension host; everything else (openai, zod,
   // p-queue, which is ESM-only) is bundled so the VSIX ships no node_modules.
   external: ["vscode"],
+  // jsonc-parser's default (UMD) build loads its parts with a require() that
+  // esbuild cannot follow; its ESM build bundles cleanly.
+  alias: { "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js" },
 };
 
 /** @type {esbuild.BuildOptions} */

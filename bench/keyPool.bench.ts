@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { OpenAI } from "openai";
 import { Emitter } from "../src/core/common/emitter";
+import { endpointOrigin } from "../src/core/keys/keyOrigin";
 import { KeyPools } from "../src/core/keys/keyPools";
 import type { KeyStore } from "../src/core/keys/keyStore";
 import { ChatClient } from "../src/core/llm/chatClient";
@@ -77,7 +78,7 @@ async function throughput(keyCount: number, makeCaller: Caller): Promise<{ effic
 }
 
 const poolCaller: Caller = (baseUrl, keys) => {
-  const pools = new KeyPools({ store: staticStore(keys) });
+  const pools = new KeyPools({ store: staticStore(keys, baseUrl), originOf: () => endpointOrigin(baseUrl) });
   const client = new ChatClient({ pools, providers: () => [{ id: "bench", baseUrl, models: ["m"] }] });
   let n = 0;
   return {
@@ -131,7 +132,7 @@ async function drain(client: OpenAI): Promise<string> {
 async function clientOverheadMs(): Promise<number> {
   const server = await startFakeOpenAiServer();
   const [key = ""] = benchKeys(1);
-  const pools = new KeyPools({ store: staticStore([key]) });
+  const pools = new KeyPools({ store: staticStore([key], server.baseUrl), originOf: () => endpointOrigin(server.baseUrl) });
   const client = new ChatClient({ pools, providers: () => [{ id: "bench", baseUrl: server.baseUrl, models: ["m"] }] });
   const bare = new OpenAI({ baseURL: server.baseUrl, apiKey: key, maxRetries: 0, logLevel: "off" });
   const request: CompletionRequest = { providerId: "bench", model: "m", messages, signal: new AbortController().signal, agent: { id: "a", role: "root" } };
@@ -168,12 +169,13 @@ function benchKeys(count: number): string[] {
   return Array.from({ length: count }, () => `sk-bench-${randomBytes(12).toString("hex")}`);
 }
 
-function staticStore(keys: string[]): KeyStore {
+function staticStore(keys: string[], baseUrl: string): KeyStore {
   const changed = new Emitter<string>();
   return {
-    list: async () => keys,
+    list: async () => keys.map((key) => ({ key, origin: endpointOrigin(baseUrl) })),
     add: async () => false,
     remove: async () => false,
+    rebind: async () => 0,
     onDidChange: changed.event,
   };
 }

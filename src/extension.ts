@@ -4,8 +4,11 @@ import { createAgentService } from "./core/agents/agentSupervisor";
 import { Disposable } from "./core/common/disposable";
 import type { Event } from "./core/common/emitter";
 import { createAgentTypeResolver } from "./core/definitions/agentTypeResolver";
+import { providerOrigins } from "./core/keys/keyOrigin";
 import { KeyPools } from "./core/keys/keyPools";
-import { redactSecrets } from "./core/keys/redact";
+import { keysFromEnvironment } from "./core/keys/envImport";
+import { SecretRedactor } from "./core/keys/redact";
+import { redactingWorkspaceTools } from "./core/tools/redactingWorkspaceTools";
 import { ChatClient } from "./core/llm/chatClient";
 import { agentCommandHandlers } from "./host/agents/agentCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
@@ -18,10 +21,12 @@ import { AgentTreeViewProvider } from "./host/agentTreeView";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS, type CommandId } from "./host/commandIds";
 import { registerCommands } from "./host/commands";
 import { keyCommandHandlers } from "./host/keys/keyCommands";
+import { MIN_KEY_LENGTH } from "./host/keys/keyInput";
 import { SecretKeyStore } from "./host/keys/secretKeyStore";
 import { OutputLogger } from "./host/outputLogger";
 import { FileTreeStore } from "./host/persistence/fileTreeStore";
 import { JsonlTranscriptStore } from "./host/persistence/jsonlTranscriptStore";
+import { pruneClearedTranscripts } from "./host/persistence/transcriptPruning";
 import { SettingsReader } from "./host/settings/settingsReader";
 import { findRipgrep } from "./host/tools/ripgrep";
 import { VscodeWorkspaceTools } from "./host/tools/vscodeWorkspaceTools";
@@ -41,19 +46,37 @@ class SubagentsExtension extends Disposable {
     const activatedAt = Date.now();
     const channel = this.register(vscode.window.createOutputChannel("Subagents", { log: true }));
     let pools: KeyPools | undefined;
-    const logger = new OutputLogger(channel, (text) => redactSecrets(text, pools?.secretsForRedaction() ?? []));
-    const settings = this.register(new SettingsReader(logger));
-    const keyStore = this.register(new SecretKeyStore(context.secrets));
+    let settingsReader: SettingsReader | undefined;
+    // Every key of every pool, and keys waiting in the environment to be imported, are cut from
+    // whatever is shown, stored, sent or logged.
+    const redactor = new SecretRedactor(() => [
+      ...(pools?.secretsForRedaction() ?? []),
+      // Values too short to be keys (a stray "1") would cut ordinary text everywhere.
+      ...(settingsReader?.current.providers ?? [])
+        .flatMap((p) => (p.envPrefix ? keysFromEnvironment(p.envPrefix, process.env) : []))
+        .filter((value) => value.length >= MIN_KEY_LENGTH),
+    ]);
+    const logger = new OutputLogger(channel, (text) => redactor.redactMessage(text));
+    const settings = (settingsReader = this.register(new SettingsReader(logger)));
+    // Both read the user's own provider settings (never a workspace's): keys go only to the origin they were added for.
+    const originOf = providerOrigins(() => settings.current.providers);
+    const keyStore = this.register(new SecretKeyStore(context.secrets, { originForUnbound: originOf }));
     const keyPools = (pools = this.register(
-      new KeyPools({ store: keyStore, cooldownSeconds: settings.current["keyPool.cooldownSeconds"], logger }),
+      new KeyPools({ store: keyStore, originOf, cooldownSeconds: settings.current["keyPool.cooldownSeconds"], logger }),
     ));
     const providerIds = () => settings.current.providers.map((p) => p.id);
     void keyPools.load(providerIds());
     const onDidChangeKeys: Event<void> = (listener) => keyPools.onDidChange(() => listener());
 
     const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
-    const transcripts = this.register(new JsonlTranscriptStore(nodePath.join(storage, "transcripts"), logger));
-    const modelClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger }));
+    const transcriptsDirectory = nodePath.join(storage, "transcripts");
+    const transcripts = this.register(new JsonlTranscriptStore(transcriptsDirectory, logger, (event) => redactor.redactDeep(event)));
+    const treeStore = new FileTreeStore(storage, logger, Date.now, {
+      transcriptsDirectory,
+      beforeSave: (agents) => redactor.redactDeep(agents),
+      warnUser: (message) => void vscode.window.showWarningMessage(message),
+    });
+    const modelClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger, redactor }));
     const ripgrepPath = findRipgrep(vscode.env.appRoot);
     const providers = () => settings.current.providers;
     const definitions = this.register(
@@ -77,19 +100,18 @@ class SubagentsExtension extends Disposable {
       createAgentService({
         settings: () => settings.current,
         modelClient,
-        workspace: new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }),
+        workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
-        treeStore: new FileTreeStore(storage, logger),
+        treeStore,
         usableKeyCount: (providerId) => keyPools.usableKeyCount(providerId),
         agentTypes: createAgentTypeResolver(() => definitions.current),
         logger,
       }),
     );
     logger.info(`activated; search uses ${ripgrepPath ? "VS Code's ripgrep" : "findFiles (ripgrep not found)"}`);
-    void service.ready.then(async () => {
-      const removed = await transcripts.prune(new Set(service.snapshot().map((a) => a.id)), activatedAt);
-      if (removed > 0) logger.info(`removed ${removed} transcript(s) of agents no longer in the tree`);
-    });
+    void service.ready.then(() =>
+      pruneClearedTranscripts(treeStore, transcripts, new Set(service.snapshot().map((a) => a.id)), activatedAt, logger),
+    );
 
     this.register(
       settings.onDidChange((next) => {
@@ -100,7 +122,7 @@ class SubagentsExtension extends Disposable {
     );
     this.register(keyPools.onDidChange(() => service.refreshCaps()));
 
-    const documents = this.register(new TranscriptDocuments(service, transcripts));
+    const documents = this.register(new TranscriptDocuments(service, transcripts, (text) => redactor.redact(text)));
     this.register(new TreeIndicators(service, () => keyPools.summaries(), onDidChangeKeys));
     this.register(new ApprovalNotifications(service, logger));
     const treeView = this.register(
@@ -109,9 +131,9 @@ class SubagentsExtension extends Disposable {
         keySummary: () => keyPools.summaries(),
         onDidChangeKeys,
         runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
-        copyToClipboard: (text) => vscode.env.clipboard.writeText(text),
+        copyToClipboard: (text) => vscode.env.clipboard.writeText(redactor.redact(text)),
         logger,
-      }),
+      }, (message) => redactor.redactDeep(message)),
     );
     this.register(vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, treeView));
 

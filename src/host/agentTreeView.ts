@@ -15,6 +15,8 @@ export class AgentTreeViewProvider implements vscode.WebviewViewProvider, vscode
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly deps: AgentTreeDeps,
+    /** Applied to every message before it reaches the page (key redaction). */
+    private readonly beforePost: <T>(message: T) => T = (message) => message,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -25,7 +27,7 @@ export class AgentTreeViewProvider implements vscode.WebviewViewProvider, vscode
     };
     const session = new AgentTreeSession(this.deps, {
       postMessage: (message) => {
-        view.webview.postMessage(message).then(undefined, (error: unknown) => {
+        view.webview.postMessage(this.beforePost(message)).then(undefined, (error: unknown) => {
           this.deps.logger.debug(`agent tree: post failed: ${String(error)}`);
         });
       },

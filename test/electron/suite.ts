@@ -303,17 +303,22 @@ const secretCases: Case[] = [
       const listening = store.onDidChange((id) => changes.push(id));
       try {
         assert.deepEqual(await store.list(provider), []);
-        assert.equal(await store.add(provider, keyA), true);
-        assert.equal(await store.add(provider, keyB), true);
-        assert.equal(await store.add(provider, keyA), false, "adding a key twice is a no-op");
-        assert.deepEqual(await store.list(provider), [keyA, keyB]);
-        assert.deepEqual(JSON.parse((await secrets.get(secretName(provider))) ?? "null"), [keyA, keyB], "one JSON array per provider");
+        const origin = "http://127.0.0.1:9";
+        assert.equal(await store.add(provider, keyA, origin), true);
+        assert.equal(await store.add(provider, keyB, origin), true);
+        assert.equal(await store.add(provider, keyA, origin), false, "adding a key twice is a no-op");
+        assert.deepEqual((await store.list(provider)).map((k) => k.key), [keyA, keyB]);
+        assert.deepEqual(
+          JSON.parse((await secrets.get(secretName(provider))) ?? "null"),
+          [{ key: keyA, origin }, { key: keyB, origin }],
+          "one JSON array per provider, each key with the origin it is bound to",
+        );
         assert.ok((await store.providersWithKeys()).includes(provider), "providersWithKeys lists the provider");
         await waitFor("onDidChange for the adds", () => changes.filter((c) => c === provider).length >= 2, 5000);
 
         assert.equal(await store.remove(provider, fingerprint(keyA)), true);
         assert.equal(await store.remove(provider, "…none"), false, "removing an unknown fingerprint is a no-op");
-        assert.deepEqual(await store.list(provider), [keyB]);
+        assert.deepEqual((await store.list(provider)).map((k) => k.key), [keyB]);
         assert.equal(await store.remove(provider, fingerprint(keyB)), true);
         assert.deepEqual(await store.list(provider), []);
         assert.equal(await secrets.get(secretName(provider)), undefined, "the last remove deletes the secret");

@@ -3,7 +3,8 @@ import { createAgentService, type AgentServiceHandle } from "../../src/core/agen
 import type { AgentServiceDeps } from "../../src/core/agents/serviceContext";
 import { Emitter } from "../../src/core/common/emitter";
 import { KeyPools } from "../../src/core/keys/keyPools";
-import type { KeyStore } from "../../src/core/keys/keyStore";
+import { endpointOrigin } from "../../src/core/keys/keyOrigin";
+import type { KeyStore, StoredKey } from "../../src/core/keys/keyStore";
 import { ChatClient } from "../../src/core/llm/chatClient";
 import type { Settings } from "../../src/core/settings/schema";
 import {
@@ -18,19 +19,25 @@ import { FakeWorkspaceTools } from "./fakeWorkspaceTools";
 import { MemoryTranscriptStore, MemoryTreeStore } from "./memoryStores";
 import { TrackingClock } from "./trackingClock";
 
-/** Keys in memory, for the real KeyPools. */
+/** Keys in memory, for the real KeyPools, bound to one origin. */
 export class StaticKeyStore implements KeyStore {
   private readonly changed = new Emitter<string>();
   readonly onDidChange = this.changed.event;
-  constructor(private readonly keys: Record<string, string[]>) {}
-  async list(providerId: string): Promise<readonly string[]> {
-    return this.keys[providerId] ?? [];
+  constructor(
+    private readonly keys: Record<string, string[]>,
+    private readonly origin: string,
+  ) {}
+  async list(providerId: string): Promise<readonly StoredKey[]> {
+    return (this.keys[providerId] ?? []).map((key) => ({ key, origin: this.origin }));
   }
   async add(): Promise<boolean> {
     return false;
   }
   async remove(): Promise<boolean> {
     return false;
+  }
+  async rebind(): Promise<number> {
+    return 0;
   }
 }
 
@@ -93,7 +100,8 @@ export async function startLiveKit(options: {
   const keys = Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
   const server = await startFakeOpenAiServer({ ...options.server, keys, script: (request) => options.script(viewOf(request)) });
   const clock = new TrackingClock();
-  const pools = new KeyPools({ store: new StaticKeyStore({ live: keys }), clock, cooldownSeconds: [1] });
+  const origin = endpointOrigin(server.baseUrl) ?? "";
+  const pools = new KeyPools({ store: new StaticKeyStore({ live: keys }, origin), originOf: () => origin, clock, cooldownSeconds: [1] });
   await pools.load(["live"]);
   const settings = testSettings({
     providers: [{ id: "live", baseUrl: server.baseUrl, models: ["fake-model"] }],

@@ -30,7 +30,13 @@ export const shimState = {
   folders: [] as vscode.WorkspaceFolder[],
   trusted: true,
   appRoot: "",
+  /** User (global) settings. */
   config: new Map<string, unknown>(),
+  /** Workspace settings (`.vscode/settings.json`, or the .code-workspace file when `workspaceFile` is set). */
+  workspaceConfig: new Map<string, unknown>(),
+  /** Folder settings (`<folder>/.vscode/settings.json` in a multi-root workspace). */
+  folderConfig: new Map<string, unknown>(),
+  workspaceFile: undefined as vscode.Uri | undefined,
   documents: new ShimDocuments(),
   contentProviders: new Map<string, vscode.TextDocumentContentProvider>(),
   diagnostics: new Map<string, vscode.Diagnostic[]>(),
@@ -50,6 +56,9 @@ export function resetShim(options: { root?: string; appRoot?: string } = {}): vo
   shimState.trusted = true;
   shimState.appRoot = options.appRoot ?? "";
   shimState.config.clear();
+  shimState.workspaceConfig.clear();
+  shimState.folderConfig.clear();
+  shimState.workspaceFile = undefined;
   shimState.documents = new ShimDocuments();
   shimState.contentProviders.clear();
   shimState.diagnostics.clear();
@@ -57,18 +66,30 @@ export function resetShim(options: { root?: string; appRoot?: string } = {}): vo
   shimUi.reset();
 }
 
-/** Sets `section.key` and fires onDidChangeConfiguration like the settings editor does. */
-export function setConfig(fullKey: string, value: unknown): void {
-  if (value === undefined) shimState.config.delete(fullKey);
-  else shimState.config.set(fullKey, value);
+/** Sets `section.key` (in user settings unless `target` says otherwise) and fires onDidChangeConfiguration like the settings editor does. */
+export function setConfig(fullKey: string, value: unknown, target: "user" | "workspace" | "folder" = "user"): void {
+  const map = target === "user" ? shimState.config : target === "workspace" ? shimState.workspaceConfig : shimState.folderConfig;
+  if (value === undefined) map.delete(fullKey);
+  else map.set(fullKey, value);
   shimState.configEvents.fire({ affectsConfiguration: (section: string) => fullKey === section || fullKey.startsWith(`${section}.`) });
 }
 
 function configuration(section?: string): vscode.WorkspaceConfiguration {
   const full = (key: string) => (section ? `${section}.${key}` : key);
-  const config: Pick<vscode.WorkspaceConfiguration, "get" | "has"> = {
-    get: <T>(key: string, fallback?: T): T | undefined => (shimState.config.get(full(key)) as T | undefined) ?? fallback,
-    has: (key: string) => shimState.config.has(full(key)),
+  // VS Code merges folder over workspace over user values in get(); inspect() shows each layer.
+  const merged = (key: string): unknown =>
+    shimState.folderConfig.get(full(key)) ?? shimState.workspaceConfig.get(full(key)) ?? shimState.config.get(full(key));
+  const config: Pick<vscode.WorkspaceConfiguration, "get" | "has" | "inspect"> = {
+    get: <T>(key: string, fallback?: T): T | undefined => (merged(key) as T | undefined) ?? fallback,
+    has: (key: string) => merged(key) !== undefined,
+    inspect: <T>(key: string) => {
+      const layers: { key: string; globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } = { key: full(key) };
+      const layer = (map: Map<string, unknown>) => map.get(full(key)) as T | undefined;
+      if (layer(shimState.config) !== undefined) layers.globalValue = layer(shimState.config) as T;
+      if (layer(shimState.workspaceConfig) !== undefined) layers.workspaceValue = layer(shimState.workspaceConfig) as T;
+      if (layer(shimState.folderConfig) !== undefined) layers.workspaceFolderValue = layer(shimState.folderConfig) as T;
+      return layers;
+    },
   };
   return config as vscode.WorkspaceConfiguration;
 }
@@ -182,6 +203,9 @@ export const workspace = {
   },
   get isTrusted() {
     return shimState.trusted;
+  },
+  get workspaceFile() {
+    return shimState.workspaceFile;
   },
   get textDocuments() {
     return shimState.documents.open as unknown as readonly vscode.TextDocument[];

@@ -14,6 +14,7 @@ export interface ShownMessage {
   message: string;
   items: string[];
   modal: boolean;
+  detail?: string;
 }
 
 export interface ShownProgress {
@@ -51,6 +52,7 @@ function label(item: string | vscode.MessageItem): string {
 async function showMessage(level: MessageLevel, message: string, ...rest: unknown[]): Promise<string | undefined> {
   const options = typeof rest[0] === "object" && rest[0] !== null && !("title" in rest[0]) ? (rest.shift() as vscode.MessageOptions) : {};
   const shown: ShownMessage = { level, message, items: (rest as Array<string | vscode.MessageItem>).map(label), modal: options.modal === true };
+  if (options.detail !== undefined) shown.detail = options.detail;
   shimUi.messages.push(shown);
   const answer = shimUi.messageAnswer(shown);
   return answer !== undefined && shown.items.includes(answer) ? answer : undefined;

@@ -44,6 +44,8 @@ export class KeyLease {
     /** True when this lease only says when to ask again (at `notBefore`): release it unused, wait, acquire again. */
     readonly pointer: boolean,
     private readonly hooks: { observe(info: RateLimitInfo | undefined): void; release(outcome: LeaseOutcome): void },
+    /** The endpoint origin the key is bound to; the key may be sent there only. */
+    readonly origin: string | undefined = undefined,
   ) {
     this.#key = key;
   }
@@ -72,7 +74,7 @@ export class KeyLease {
     this.hooks.release(outcome);
   }
 
-  toJSON(): { providerId: string; fingerprint: string } {
-    return { providerId: this.providerId, fingerprint: this.fingerprint };
+  toJSON(): { providerId: string; fingerprint: string; origin: string | undefined } {
+    return { providerId: this.providerId, fingerprint: this.fingerprint, origin: this.origin };
   }
 }

@@ -84,6 +84,17 @@ export class KeyPool extends Disposable {
     if (options.keys) this.setKeys(options.keys);
   }
 
+  /** The endpoint origin every key of this pool is bound to (set by KeyPools with the keys); leases carry it. */
+  private boundOrigin: string | undefined;
+
+  get origin(): string | undefined {
+    return this.boundOrigin;
+  }
+
+  bindOrigin(origin: string | undefined): void {
+    this.boundOrigin = origin;
+  }
+
   get size(): number {
     return this.records.length;
   }
@@ -207,6 +218,7 @@ export class KeyPool extends Disposable {
     const seq = ++record.issued;
     if (!pointer) record.budget.spend(seq);
     const known = () => this.records.includes(record);
+    const origin = this.boundOrigin;
     return new KeyLease(this.providerId, record.key, record.fingerprint, notBefore, fallback, pointer, {
       observe: (info) => record.budget.settle(seq, info, this.clock.now()),
       release: (outcome) => {
@@ -215,7 +227,7 @@ export class KeyPool extends Disposable {
         // A key removed while its lease was out has no health left to update.
         if (known()) this.apply(record, outcome);
       },
-    });
+    }, origin);
   }
 
   private apply(record: KeyRecord, outcome: LeaseOutcome): void {

@@ -5,10 +5,16 @@ import { silentLogger, type Logger } from "../common/logger";
 import type { KeyPoolSummary } from "../protocol/agentSnapshot";
 import type { KeyLease } from "./keyLease";
 import { DEFAULT_COOLDOWN_SECONDS, KeyPool, type KeyHealthSnapshot } from "./keyPool";
+import { fingerprint } from "./fingerprint";
 import type { KeyStore } from "./keyStore";
 
 export interface KeyPoolsOptions {
   store: KeyStore;
+  /**
+   * The origin of the provider's configured baseUrl now (undefined: not
+   * configured). Only keys bound to it enter the pool; read on every load.
+   */
+  originOf: (providerId: string) => string | undefined;
   clock?: Clock;
   /** The `subagents.keyPool.cooldownSeconds` ladder. */
   cooldownSeconds?: readonly number[];
@@ -18,6 +24,13 @@ export interface KeyPoolsOptions {
 export interface ProviderKeysSnapshot {
   providerId: string;
   keys: KeyHealthSnapshot[];
+}
+
+/** A stored key that is not used because it is bound to another endpoint than the provider's baseUrl now. */
+export interface MisboundKey {
+  fingerprint: string;
+  /** The origin it was added for (undefined: stored before keys were bound, and the provider is not configured). */
+  boundTo: string | undefined;
 }
 
 /**
@@ -33,6 +46,9 @@ export class KeyPools extends Disposable {
   private generation = 0;
   private cooldownSeconds: readonly number[];
   private readonly store: KeyStore;
+  private readonly originOf: (providerId: string) => string | undefined;
+  /** Keys held back per provider: bound elsewhere. Kept for Show Key Pool, errors and redaction. */
+  private readonly misboundKeys = new Map<string, Array<{ key: string; boundTo: string | undefined }>>();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly changed = this.register(new Emitter<string>());
@@ -42,6 +58,7 @@ export class KeyPools extends Disposable {
   constructor(options: KeyPoolsOptions) {
     super();
     this.store = options.store;
+    this.originOf = options.originOf;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.cooldownSeconds = options.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS;
@@ -49,9 +66,16 @@ export class KeyPools extends Disposable {
     this.register({ dispose: () => this.pools.forEach((pool) => pool.dispose()) });
   }
 
-  /** The provider's pool, loading it from the store on first use. */
+  /**
+   * The provider's pool, loading it from the store on first use, and again
+   * when the provider's endpoint changed since: the pool then holds only the
+   * keys bound to the new endpoint (none, until the user re-binds or adds one).
+   */
   ready(providerId: string): Promise<KeyPool> {
-    return this.loads.get(providerId)?.done ?? this.reload(providerId);
+    const pool = this.pools.get(providerId);
+    const loading = this.loads.get(providerId);
+    if (loading && pool && pool.origin !== this.originOf(providerId)) return this.reload(providerId);
+    return loading?.done ?? this.reload(providerId);
   }
 
   /** Loads several providers (for example all configured ones at activation). */
@@ -63,9 +87,19 @@ export class KeyPools extends Disposable {
   reload(providerId: string): Promise<KeyPool> {
     const generation = ++this.generation;
     const done = this.store.list(providerId).then(
-      (keys) => {
+      (stored) => {
         const pool = this.poolFor(providerId);
-        if (this.loads.get(providerId)?.generation === generation) pool.setKeys(keys);
+        if (this.loads.get(providerId)?.generation !== generation) return pool;
+        const origin = this.originOf(providerId);
+        const bound = origin === undefined ? [] : stored.filter((k) => k.origin === origin);
+        const misbound = stored.filter((k) => !bound.includes(k)).map((k) => ({ key: k.key, boundTo: k.origin }));
+        const heldBefore = JSON.stringify([pool.origin, this.misboundKeys.get(providerId) ?? []]);
+        if (misbound.length > 0) this.misboundKeys.set(providerId, misbound);
+        else this.misboundKeys.delete(providerId);
+        // Keys and origin change together, synchronously: no lease sees one without the other.
+        pool.bindOrigin(origin);
+        pool.setKeys(bound.map((k) => k.key));
+        if (JSON.stringify([origin, misbound]) !== heldBefore) this.changed.fire(providerId);
         return pool;
       },
       (error: unknown) => {
@@ -113,9 +147,15 @@ export class KeyPools extends Disposable {
     return [...this.pools.values()].map((pool) => ({ providerId: pool.providerId, keys: pool.snapshot() }));
   }
 
-  /** Every raw key held, only to redact text that might echo one. */
+  /** Stored keys of the provider that are not used because they are bound to another endpoint. */
+  misbound(providerId: string): MisboundKey[] {
+    return (this.misboundKeys.get(providerId) ?? []).map((k) => ({ fingerprint: fingerprint(k.key), boundTo: k.boundTo }));
+  }
+
+  /** Every raw key held (held-back ones too), only to redact text that might echo one. */
   secretsForRedaction(): string[] {
-    return [...this.pools.values()].flatMap((pool) => pool.secretsForRedaction());
+    const misbound = [...this.misboundKeys.values()].flatMap((keys) => keys.map((k) => k.key));
+    return [...[...this.pools.values()].flatMap((pool) => pool.secretsForRedaction()), ...misbound];
   }
 
   private poolFor(providerId: string): KeyPool {

@@ -5,8 +5,9 @@ import { Disposable, type IDisposable } from "../common/disposable";
 import { silentLogger, type Logger } from "../common/logger";
 import type { KeyLease, RateLimitInfo } from "../keys/keyLease";
 import type { KeyPool } from "../keys/keyPool";
+import { endpointOrigin, mayCarryKey } from "../keys/keyOrigin";
 import type { KeyPools } from "../keys/keyPools";
-import { redactingLogger, redactSecrets } from "../keys/redact";
+import { SecretRedactor } from "../keys/redact";
 import type { ProviderConfig } from "../settings/schema";
 import { classifyFailure, IncompleteStreamError, StallError, type AttemptFailure } from "./failure";
 import { ModelCallError } from "./modelCallError";
@@ -45,6 +46,8 @@ export interface ChatClientOptions {
   fetch?: ClientOptions["fetch"];
   /** Jitter source for backoff; injectable for deterministic tests. */
   random?: () => number;
+  /** Cuts keys from request bodies, errors and logs; by default the keys of `pools`. */
+  redactor?: SecretRedactor;
 }
 
 interface AttemptResult extends Omit<CompletionResult, "keyFingerprint"> {
@@ -81,6 +84,7 @@ export class ChatClient extends Disposable implements ModelClient {
   private readonly stallTimeoutMs: number;
   private readonly fetchImpl: ClientOptions["fetch"];
   private readonly random: () => number;
+  private readonly redactor: SecretRedactor;
   /** One SDK client per provider settings and key; rebuilt when settings change. */
   private readonly sdkClients = new Map<string, OpenAI>();
 
@@ -89,7 +93,16 @@ export class ChatClient extends Disposable implements ModelClient {
     this.pools = options.pools;
     this.providers = options.providers;
     this.clock = options.clock ?? systemClock;
-    this.log = redactingLogger(options.logger ?? silentLogger, () => this.pools.secretsForRedaction());
+    this.redactor = options.redactor ?? new SecretRedactor(() => this.pools.secretsForRedaction());
+    const inner = options.logger ?? silentLogger;
+    const line = (message: string) => this.redactor.redactMessage(message);
+    this.log = {
+      trace: (m) => inner.trace(line(m)),
+      debug: (m) => inner.debug(line(m)),
+      info: (m) => inner.info(line(m)),
+      warn: (m) => inner.warn(line(m)),
+      error: (m) => inner.error(line(m)),
+    };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.fetchImpl = options.fetch;
@@ -104,7 +117,7 @@ export class ChatClient extends Disposable implements ModelClient {
     const call: CallContext = {
       provider,
       request,
-      redact: (text) => redactSecrets(text, this.pools.secretsForRedaction()),
+      redact: (text) => this.redactor.redactMessage(text),
       who: `${request.agent.role} ${request.agent.id} → ${provider.id}:${request.model}`,
     };
     let last: LastFailure | undefined;
@@ -161,11 +174,17 @@ export class ChatClient extends Disposable implements ModelClient {
       lease?.release({ kind: "unused" });
       throw this.aborted(provider);
     }
-    if (!lease) throw this.noUsableKey(pool);
+    if (!lease) throw this.noUsableKey(pool, provider);
     if (lease.providerId !== provider.id) {
       // Unreachable by construction; a key must never cross providers (lesson 1).
       lease.release({ kind: "unused" });
       throw new Error(`internal error: a key of "${lease.providerId}" was offered for "${provider.id}"`);
+    }
+    if (!mayCarryKey(lease.origin, provider.baseUrl)) {
+      // The baseUrl changed after the pool was loaded: send nothing, let the next call reload the pool.
+      lease.release({ kind: "unused" });
+      const target = endpointOrigin(provider.baseUrl);
+      throw new ModelCallError("keys_unbound", messages.keysUnbound(provider.id, 1, [lease.origin ?? "no endpoint"], target), provider.id);
     }
     return lease;
   }
@@ -244,7 +263,8 @@ export class ChatClient extends Disposable implements ModelClient {
     try {
       const params: ChatCompletionCreateParamsStreaming = {
         model: request.model,
-        messages: [...request.messages],
+        // No key goes into a request body, whatever a tool printed or the user typed.
+        messages: this.redactor.redactDeep([...request.messages]),
         stream: true,
         stream_options: { include_usage: true },
       };
@@ -278,6 +298,8 @@ export class ChatClient extends Disposable implements ModelClient {
   }
 
   private sdkClient(provider: ProviderConfig, lease: KeyLease): OpenAI {
+    // The last point before a key leaves the process: it goes only to the origin it is bound to.
+    if (!mayCarryKey(lease.origin, provider.baseUrl)) throw new Error(`internal error: key ${lease.fingerprint} is not bound to this endpoint`);
     const key = lease.revealKey();
     const headers = withoutAuthHeaders(provider.headers);
     const cacheKey = `${provider.id}\n${provider.baseUrl}\n${JSON.stringify(headers)}\n${key}`;
@@ -303,7 +325,13 @@ export class ChatClient extends Disposable implements ModelClient {
     return Math.min(this.retry.maxDelayMs, exponential) * (0.5 + this.random() * 0.5);
   }
 
-  private noUsableKey(pool: KeyPool): ModelCallError {
+  private noUsableKey(pool: KeyPool, provider: ProviderConfig): ModelCallError {
+    const misbound = this.pools.misbound(pool.providerId);
+    if (pool.size === 0 && misbound.length > 0) {
+      const boundTo = [...new Set(misbound.map((k) => k.boundTo ?? "no endpoint"))];
+      const message = messages.keysUnbound(pool.providerId, misbound.length, boundTo, endpointOrigin(provider.baseUrl));
+      return new ModelCallError("keys_unbound", message, pool.providerId);
+    }
     if (pool.size === 0) return new ModelCallError("no_keys", messages.noKeys(pool.providerId), pool.providerId);
     const reasons = pool.snapshot().map((k) => `${k.fingerprint}: ${k.invalidReason ?? k.state}`);
     return new ModelCallError("keys_invalid", messages.keysInvalid(pool.providerId, reasons), pool.providerId);

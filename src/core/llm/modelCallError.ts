@@ -7,6 +7,8 @@ export type ModelCallErrorKind =
   | "unknown_provider"
   /** The provider's pool has no key. */
   | "no_keys"
+  /** The provider's keys are bound to another endpoint than its baseUrl now. */
+  | "keys_unbound"
   /** Every key of the provider was rejected (401/403). */
   | "keys_invalid"
   /** The request's signal was aborted (interrupt, timeout). */

@@ -19,6 +19,14 @@ export function noKeys(providerId: string): string {
   return `No API key for provider "${providerId}". Run ${ADD_KEY} (or "Subagents: Import API Keys from Environment") to add one.`;
 }
 
+export function keysUnbound(providerId: string, count: number, boundTo: readonly string[], target: string | undefined): string {
+  const keys = count === 1 ? "Its 1 API key is" : `Its ${count} API keys are`;
+  return (
+    `Provider "${providerId}" now points to ${target ?? "a baseUrl that is not an http(s) URL"}. ${keys} bound to ${boundTo.join(", ")}, and keys are sent only to the endpoint they were added for, so nothing was sent. ` +
+    `If you changed the baseUrl yourself, run "Subagents: Show Key Pool" and re-bind the keys, or run ${ADD_KEY} to add a key for the new endpoint.`
+  );
+}
+
 export function keysInvalid(providerId: string, reasons: string[]): string {
   return `Every API key of provider "${providerId}" was rejected (${reasons.join("; ")}). Run ${ADD_KEY} to add a valid key.`;
 }

@@ -6,11 +6,26 @@ import { fingerprint } from "../../core/keys/fingerprint";
  */
 export type KeyCheck = { ok: true; key: string } | { ok: false; message: string };
 
+/**
+ * Shorter keys are refused: redaction needs a piece long enough to recognise
+ * without cutting ordinary words out of every text.
+ */
+export const MIN_KEY_LENGTH = 8;
+
 export function checkNewKey(raw: string | undefined, existing: readonly string[], providerId: string): KeyCheck {
   const key = (raw ?? "").trim();
   if (key === "") return { ok: false, message: "The key is empty. Paste the API key from your provider's dashboard." };
   if (/\s/.test(key)) {
     return { ok: false, message: "An API key has no spaces or line breaks. Paste only the key (without \"Bearer\")." };
+  }
+  if (key.length < MIN_KEY_LENGTH) {
+    return {
+      ok: false,
+      message:
+        `An API key has at least ${MIN_KEY_LENGTH} characters; this one has ${key.length}. ` +
+        `A local server that needs no key still needs a placeholder of at least ${MIN_KEY_LENGTH} characters for now ` +
+        '(a provider setting auth: "none" for keyless servers is planned).',
+    };
   }
   if (existing.includes(key)) {
     return { ok: false, message: `This key (${fingerprint(key)}) is already in the ${providerId} pool.` };

@@ -31,21 +31,50 @@ export interface ProviderKeys {
   keys: readonly KeyHealthSnapshot[];
 }
 
+/** Keys of a provider held back because they are bound to another endpoint than its baseUrl now. */
+export interface ProviderMisboundKeys {
+  providerId: string;
+  /** The origin of the provider's baseUrl now (undefined: not configured, or not an http(s) URL). */
+  currentOrigin: string | undefined;
+  keys: ReadonlyArray<{ fingerprint: string; boundTo: string | undefined }>;
+}
+
 export type KeyPoolRow =
   | { kind: "separator"; label: string }
+  | {
+      kind: "misbound";
+      providerId: string;
+      fingerprint: string;
+      boundTo: string | undefined;
+      currentOrigin: string | undefined;
+      label: string;
+      description: string;
+      detail: string;
+    }
   | { kind: "key"; providerId: string; fingerprint: string; state: KeyHealthSnapshot["state"]; label: string; description: string; detail?: string }
   | { kind: "empty"; providerId: string; label: string; description: string };
 
 /** Rows of the Show Key Pool list: configured providers first (in settings order), then any others that still hold keys. */
-export function keyPoolRows(configured: readonly string[], pools: readonly ProviderKeys[], now: number): KeyPoolRow[] {
+export function keyPoolRows(
+  configured: readonly string[],
+  pools: readonly ProviderKeys[],
+  now: number,
+  misbound: readonly ProviderMisboundKeys[] = [],
+): KeyPoolRow[] {
   const byId = new Map(pools.map((p) => [p.providerId, p.keys]));
-  const ids = [...configured, ...pools.map((p) => p.providerId).filter((id) => !configured.includes(id))];
+  const heldBack = new Map(misbound.filter((m) => m.keys.length > 0).map((m) => [m.providerId, m]));
+  const others = [...pools.map((p) => p.providerId), ...heldBack.keys()].filter((id) => !configured.includes(id));
+  const ids = [...configured, ...new Set(others)];
   const rows: KeyPoolRow[] = [];
   for (const providerId of ids) {
     const keys = byId.get(providerId) ?? [];
+    const held = heldBack.get(providerId);
     const healthy = keys.filter((k) => k.state === "healthy").length;
     const note = configured.includes(providerId) ? "" : " — not in subagents.providers";
-    rows.push({ kind: "separator", label: `${providerId}: ${healthy}/${keys.length} healthy${note}` });
+    const elsewhere = held ? ` · ${held.keys.length} bound to another endpoint` : "";
+    rows.push({ kind: "separator", label: `${providerId}: ${healthy}/${keys.length} healthy${elsewhere}${note}` });
+    for (const key of held?.keys ?? []) rows.push(misboundRow(providerId, key, held?.currentOrigin));
+    if (keys.length === 0 && held) continue;
     if (keys.length === 0) {
       rows.push({ kind: "empty", providerId, label: "$(add) No keys", description: `Add a key for ${providerId}` });
       continue;
@@ -64,4 +93,36 @@ export function keyPoolRows(configured: readonly string[], pools: readonly Provi
     }
   }
   return rows;
+}
+
+function misboundRow(
+  providerId: string,
+  key: { fingerprint: string; boundTo: string | undefined },
+  currentOrigin: string | undefined,
+): KeyPoolRow {
+  const bound = key.boundTo ?? "no endpoint (stored before keys were bound)";
+  const now = currentOrigin ?? "no usable endpoint";
+  return {
+    kind: "misbound",
+    providerId,
+    fingerprint: key.fingerprint,
+    boundTo: key.boundTo,
+    currentOrigin,
+    label: `$(debug-disconnect) ${key.fingerprint}`,
+    description: `bound to ${bound} · not used: ${providerId} now points to ${now}`,
+    detail: currentOrigin
+      ? `Select to re-bind it to ${currentOrigin} (you will be asked to confirm), or remove it.`
+      : `Configure ${providerId} in subagents.providers (user settings) to use it.`,
+  };
+}
+
+/** The confirmation before keys are allowed to go to a new endpoint; names both origins. */
+export function rebindQuestion(providerId: string, count: number, from: string | undefined, to: string): { message: string; detail: string } {
+  const keys = count === 1 ? "1 key" : `${count} keys`;
+  return {
+    message: `Send ${keys} of ${providerId} to ${to}?`,
+    detail:
+      `${count === 1 ? "This key was" : "These keys were"} added for ${from ?? "no endpoint"}; ${providerId}'s baseUrl now points to ${to}. ` +
+      `Only re-bind if you changed the baseUrl yourself and trust ${to} with ${count === 1 ? "this key" : "these keys"}.`,
+  };
 }

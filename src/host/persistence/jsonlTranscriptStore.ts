@@ -33,11 +33,13 @@ export class JsonlTranscriptStore implements TranscriptStore, IDisposable {
   constructor(
     readonly directory: string,
     private readonly logger: Logger,
+    /** Applied to every event before it is written (key redaction). */
+    private readonly beforeWrite: (event: TranscriptEvent) => TranscriptEvent = (event) => event,
   ) {}
 
   append(agentId: string, event: TranscriptEvent): void {
     const lines = this.pending.get(agentId);
-    const line = `${JSON.stringify(event)}\n`;
+    const line = `${JSON.stringify(this.beforeWrite(event))}\n`;
     if (lines) lines.push(line);
     else this.pending.set(agentId, [line]);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);

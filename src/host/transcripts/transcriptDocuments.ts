@@ -38,6 +38,8 @@ export class TranscriptDocuments extends Disposable implements vscode.TextDocume
   constructor(
     private readonly service: AgentService,
     private readonly transcripts: TranscriptStore,
+    /** Applied to every document before it is shown (key redaction). */
+    private readonly beforeShow: (text: string) => string = (text) => text,
   ) {
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, this));
@@ -48,9 +50,9 @@ export class TranscriptDocuments extends Disposable implements vscode.TextDocume
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const agentId = agentIdOf(uri);
     if (!agentId) return "# Unknown transcript\n";
-    if (uri.query === "view=result") return renderResultMarkdown(agentId, this.service.get(agentId));
+    if (uri.query === "view=result") return this.beforeShow(renderResultMarkdown(agentId, this.service.get(agentId)));
     const events = await this.transcripts.read(agentId);
-    return renderTranscriptMarkdown(agentId, this.service.get(agentId), events);
+    return this.beforeShow(renderTranscriptMarkdown(agentId, this.service.get(agentId), events));
   }
 
   async open(agentId: string, view: "transcript" | "result" = "transcript"): Promise<void> {

@@ -14,6 +14,10 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** true = leave workspace trust on, so the fresh folder opens in Restricted Mode. */
   restrictedMode?: boolean;
+  /** Extra environment of the code-server process (so of the extension host). */
+  env?: Record<string, string>;
+  /** Files written into the workspace copy before the window opens (relative path → text). */
+  workspaceFiles?: Record<string, string>;
 }
 
 /** Settings every run gets: quiet, offline, and (unless asked otherwise) trusted. */
@@ -57,6 +61,7 @@ export class CodeServer {
     private readonly entry: string,
     private readonly configFile: string,
     private settings: Record<string, unknown>,
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   /** URL of the workbench with the workspace folder open. */
@@ -72,6 +77,10 @@ export class CodeServer {
     const workspace = path.join(root, "workspace", "sample-project");
     for (const dir of [userDataDir, extensionsDir, path.join(userDataDir, "User"), path.join(root, "xdg")]) mkdirSync(dir, { recursive: true });
     cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+    for (const [file, text] of Object.entries(options.workspaceFiles ?? {})) {
+      mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+      writeFileSync(path.join(workspace, file), text);
+    }
     const port = await freePort();
     const configFile = path.join(root, "config.yaml");
     writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -80,7 +89,7 @@ export class CodeServer {
       "security.workspace.trust.enabled": options.restrictedMode === true,
       ...options.settings,
     };
-    const server = new CodeServer(root, port, userDataDir, extensionsDir, workspace, path.join(root, "code-server.log"), node24, codeServer, configFile, settings);
+    const server = new CodeServer(root, port, userDataDir, extensionsDir, workspace, path.join(root, "code-server.log"), node24, codeServer, configFile, settings, options.env);
     try {
       server.writeSettings({});
       await server.installExtension(options.vsix);
@@ -123,6 +132,7 @@ export class CodeServer {
       XDG_DATA_HOME: path.join(xdg, "data"),
       XDG_CONFIG_HOME: path.join(xdg, "config"),
       XDG_CACHE_HOME: path.join(xdg, "cache"),
+      ...this.extraEnv,
       PATH: `${path.dirname(this.node24)}${path.delimiter}${process.env.PATH ?? ""}`,
     };
   }

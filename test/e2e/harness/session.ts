@@ -22,6 +22,10 @@ export interface SessionOptions {
   /** Extra user settings (approval policies, caps…). */
   settings?: Record<string, unknown>;
   fakeServer?: FakeOpenAiServerOptions;
+  /** Extra environment of the extension host. */
+  env?: Record<string, string>;
+  /** Files written into the workspace before the window opens. */
+  workspaceFiles?: Record<string, string>;
 }
 
 /** A generated test key; only its fingerprint may appear in assertions' messages. */
@@ -78,6 +82,8 @@ export class E2ESession {
       codeServer = await CodeServer.start({
         vsix,
         ...(options.restrictedMode !== undefined ? { restrictedMode: options.restrictedMode } : {}),
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.workspaceFiles ? { workspaceFiles: options.workspaceFiles } : {}),
         settings: {
           "subagents.providers": [{ id: PROVIDER_ID, baseUrl: server.baseUrl, models: ["scripted"] }],
           "subagents.model": MODEL_REF,

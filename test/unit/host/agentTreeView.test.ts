@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import type * as vscode from "vscode";
 import { Emitter } from "../../../src/core/common/emitter";
 import type { HostToWebviewMessage } from "../../../src/core/protocol/messages";
+import { SecretRedactor } from "../../../src/core/keys/redact";
 import { AgentTreeViewProvider } from "../../../src/host/agentTreeView";
 import { ShimUri } from "../../fakes/vscodeShimClasses";
 import { makeAgent, mixedTree } from "../../webview/fixtures";
@@ -86,6 +87,21 @@ describe("AgentTreeViewProvider", () => {
     view.disposal.fire();
     assert.equal(rig.service.changes.listenerCount, 0);
     assert.equal(view.received.listenerCount, 0);
+    provider.dispose();
+  });
+
+  it("posts nothing of a key to the page: every message passes the redactor", () => {
+    const key = `sk-tree-${"w".repeat(20)}4321`;
+    const redactor = new SecretRedactor(() => [key]);
+    const rig = treeTestRig([makeAgent({ id: "leaky", result: `OPENAI_API_KEY=${key}`, task: `use ${key.toUpperCase()}` })]);
+    const provider = new AgentTreeViewProvider(extensionUri, rig.deps, (message) => redactor.redactDeep(message));
+    const view = new FakeView();
+    provider.resolveWebviewView(view.asView());
+    view.received.fire({ type: "ready" });
+    const text = JSON.stringify(view.posted);
+    assert.ok(view.posted.length > 0);
+    assert.ok(!text.toLowerCase().includes(key.slice(3, 11).toLowerCase()), text);
+    assert.match(text, /\[redacted key …4321\]/);
     provider.dispose();
   });
 });

@@ -130,6 +130,6 @@ describe("output logger", () => {
     logger.error(`provider said: invalid key sk-${"x".repeat(24)}`);
     assert.equal(lines.length, 3);
     assert.ok(lines.every((l) => !l.includes(known.slice(0, 8)) && !l.includes("abcdefghijklmnop") && !l.includes("xxxxxxxx")), lines.join("\n"));
-    assert.match(lines[0] ?? "", /^info calling with \[redacted\]/);
+    assert.match(lines[0] ?? "", /^info calling with \[redacted key …\d{4}\]/);
   });
 });

@@ -18,6 +18,11 @@ const KEY_A = testKey("a", "1111");
 const KEY_B = testKey("b", "2222");
 const KEY_C = testKey("c", "3333");
 
+const OPENAI = "https://api.openai.com";
+const MOONSHOT = "https://api.moonshot.ai";
+const originOf = (id: string) => (id === "openai" ? OPENAI : id === "moonshot" ? MOONSHOT : undefined);
+const keysIn = async (store: SecretKeyStore, providerId: string) => (await store.list(providerId)).map((k) => k.key);
+
 const TWO_PROVIDERS: Settings = {
   ...DEFAULT_SETTINGS,
   providers: [
@@ -47,7 +52,10 @@ describe("key input rules", () => {
 
   it("reads a damaged secret as no keys", () => {
     assert.deepEqual(parseKeyList("{not json"), []);
-    assert.deepEqual(parseKeyList(JSON.stringify([KEY_A, 3, ""])), [KEY_A]);
+    assert.deepEqual(parseKeyList(JSON.stringify([KEY_A, 3, "", { key: KEY_B, origin: OPENAI }, { origin: OPENAI }])), [
+      { key: KEY_A, origin: undefined },
+      { key: KEY_B, origin: OPENAI },
+    ]);
   });
 
   it("lists pool health per provider with fingerprints only", () => {
@@ -81,15 +89,15 @@ describe("SecretStorage key store", () => {
   afterEach(() => store.dispose());
 
   it("adds, lists, refuses duplicates and removes by fingerprint, per provider", async () => {
-    assert.equal(await store.add("openai", KEY_A), true);
-    assert.equal(await store.add("openai", KEY_A), false);
-    await store.add("openai", KEY_B);
-    await store.add("moonshot", KEY_C);
-    assert.deepEqual(await store.list("openai"), [KEY_A, KEY_B]);
-    assert.deepEqual(await store.list("moonshot"), [KEY_C]);
+    assert.equal(await store.add("openai", KEY_A, OPENAI), true);
+    assert.equal(await store.add("openai", KEY_A, OPENAI), false);
+    await store.add("openai", KEY_B, OPENAI);
+    await store.add("moonshot", KEY_C, MOONSHOT);
+    assert.deepEqual(await keysIn(store, "openai"), [KEY_A, KEY_B]);
+    assert.deepEqual(await keysIn(store, "moonshot"), [KEY_C]);
     assert.equal(await store.remove("openai", "…1111"), true);
     assert.equal(await store.remove("openai", "…9999"), false);
-    assert.deepEqual(await store.list("openai"), [KEY_B]);
+    assert.deepEqual(await keysIn(store, "openai"), [KEY_B]);
     await store.remove("moonshot", "…3333");
     assert.equal(secrets.values.has(secretName("moonshot")), false);
     assert.deepEqual(await store.providersWithKeys(), ["openai"]);
@@ -97,18 +105,18 @@ describe("SecretStorage key store", () => {
 
   it("does not lose keys added concurrently", async () => {
     const keys = Array.from({ length: 20 }, (_, i) => `sk-concurrent-${String(i).padStart(4, "0")}`);
-    await Promise.all(keys.map((k) => store.add("openai", k)));
-    assert.deepEqual([...(await store.list("openai"))].sort(), keys.sort());
+    await Promise.all(keys.map((k) => store.add("openai", k, OPENAI)));
+    assert.deepEqual([...(await keysIn(store, "openai"))].sort(), keys.sort());
   });
 
   it("picks up keys another window stored, without reload, into the provider's pool", async () => {
-    const pools = new KeyPools({ store, logger: silentLogger });
+    const pools = new KeyPools({ store, originOf, logger: silentLogger });
     try {
       await pools.load(["openai"]);
       assert.equal(pools.usableKeyCount("openai"), 0);
       const seen: string[] = [];
       store.onDidChange((id) => seen.push(id));
-      secrets.changeFromAnotherWindow(secretName("openai"), JSON.stringify([KEY_A, KEY_B]));
+      secrets.changeFromAnotherWindow(secretName("openai"), JSON.stringify([{ key: KEY_A, origin: OPENAI }, { key: KEY_B, origin: OPENAI }]));
       await waitFor(() => pools.usableKeyCount("openai") === 2, 2000, "the pool to reload");
       assert.deepEqual(seen, ["openai"]);
       assert.equal(pools.usableKeyCount("moonshot"), 0);
@@ -133,7 +141,7 @@ describe("key commands", () => {
     resetShim();
     secrets = new FakeSecretStorage();
     store = new SecretKeyStore(secrets);
-    pools = new KeyPools({ store, logger: silentLogger });
+    pools = new KeyPools({ store, originOf, logger: silentLogger });
     settings = TWO_PROVIDERS;
     env = {};
     commands = keyCommandHandlers({ store, pools, settings: () => settings, env, logger: silentLogger });
@@ -147,16 +155,17 @@ describe("key commands", () => {
     ui.pickAnswers.push((items) => items.find((i) => i.label === "moonshot"));
     ui.inputAnswers.push(` ${KEY_C} `);
     await commands.addApiKey();
-    assert.deepEqual(await store.list("moonshot"), [KEY_C]);
+    assert.deepEqual(await keysIn(store, "moonshot"), [KEY_C]);
     assert.equal(ui.inputBoxes[0]?.password, true);
     const message = ui.messages.at(-1)?.message ?? "";
-    assert.match(message, /added key …3333 to moonshot \(1 key\)/);
+    assert.match(message, /added key …3333 to moonshot \(1 key\), for https:\/\/api\.moonshot\.ai only/);
+    assert.deepEqual(await store.list("moonshot"), [{ key: KEY_C, origin: MOONSHOT }]);
     assert.ok(!message.includes(KEY_C.slice(0, 8)));
   });
 
   it("Add API Key skips the provider pick when there is one provider, and validates as you type", async () => {
     settings = DEFAULT_SETTINGS;
-    await store.add("openai", KEY_A);
+    await store.add("openai", KEY_A, OPENAI);
     ui.inputAnswers.push(KEY_B);
     await commands.addApiKey();
     assert.equal(ui.picks.length, 0);
@@ -166,7 +175,8 @@ describe("key commands", () => {
     assert.match(String(await validate("two words")), /no spaces/);
     assert.match(String(await validate(KEY_A)), /already in the openai pool/);
     assert.equal(await validate("sk-fresh-key"), undefined);
-    assert.deepEqual(await store.list("openai"), [KEY_A, KEY_B]);
+    assert.match(String(await validate("sk-1234")), /at least 8 characters.*placeholder of at least 8 characters.*auth: "none"/);
+    assert.deepEqual(await keysIn(store, "openai"), [KEY_A, KEY_B]);
   });
 
   it("Add API Key does nothing when the user presses Escape", async () => {
@@ -177,31 +187,31 @@ describe("key commands", () => {
   });
 
   it("Remove API Key picks by fingerprint and provider and asks first", async () => {
-    await store.add("openai", KEY_A);
-    await store.add("moonshot", KEY_C);
+    await store.add("openai", KEY_A, OPENAI);
+    await store.add("moonshot", KEY_C, MOONSHOT);
     ui.pickAnswers.push((items) => items.find((i) => i.label === "…3333"));
     ui.messageAnswer = (m) => (m.modal ? "Remove" : undefined);
     await commands.removeApiKey();
-    assert.deepEqual(await store.list("moonshot"), []);
-    assert.deepEqual(await store.list("openai"), [KEY_A]);
+    assert.deepEqual(await keysIn(store, "moonshot"), []);
+    assert.deepEqual(await keysIn(store, "openai"), [KEY_A]);
     const labels = ui.picks[0]?.items.map((i) => i.label) ?? [];
     assert.deepEqual(labels, ["openai", "…1111", "moonshot", "…3333"]);
     assert.ok(labels.every((l) => !l.includes("sk-test")));
   });
 
   it("Import reads PREFIX and PREFIX_1 … PREFIX_99 per provider and reports how many were new", async () => {
-    await store.add("openai", KEY_A);
+    await store.add("openai", KEY_A, OPENAI);
     Object.assign(env, { OPENAI_API_KEY: KEY_A, OPENAI_API_KEY_1: KEY_B, OPENAI_API_KEY_99: "has space", MOONSHOT_API_KEY_7: KEY_C, OPENAI_API_KEY_100: "sk-ignored" });
     await commands.importApiKeys();
-    assert.deepEqual(await store.list("openai"), [KEY_A, KEY_B]);
-    assert.deepEqual(await store.list("moonshot"), [KEY_C]);
+    assert.deepEqual(await keysIn(store, "openai"), [KEY_A, KEY_B]);
+    assert.deepEqual(await keysIn(store, "moonshot"), [KEY_C]);
     assert.match(ui.messages.at(-1)?.message ?? "", /Imported 2 new API keys \(openai: 1 new of 3 found in OPENAI_API_KEY\*; moonshot: 1 new of 1 found/);
     await commands.importApiKeys();
     assert.match(ui.messages.at(-1)?.message ?? "", /No new API keys/);
   });
 
   it("Show Key Pool lists every configured provider with key health", async () => {
-    await store.add("openai", KEY_A);
+    await store.add("openai", KEY_A, OPENAI);
     ui.pickAnswers.push(() => undefined);
     await commands.showKeyPool();
     const labels = ui.picks[0]?.items.map((i) => `${i.label} ${i.description ?? ""}`) ?? [];

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { keyPoolSummarySchema } from "../../../src/core/protocol/agentSnapshot";
-import { ManualClock, MemoryKeyStore, testKeys } from "./testDoubles";
+import { ManualClock, MemoryKeyStore, TEST_ORIGIN, testKeys } from "./testDoubles";
 
 const until = async (check: () => boolean, what: string) => {
   const deadline = Date.now() + 5000;
@@ -17,7 +17,7 @@ describe("KeyPools", () => {
   it("keeps one pool per provider: a key of A is never handed out for B", async () => {
     const a = testKeys("alpha", 3);
     const b = testKeys("beta", 2);
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a, b }) });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a, b }) });
     await pools.load(["a", "b"]);
     for (let i = 0; i < 30; i++) {
       const provider = i % 2 === 0 ? "a" : "b";
@@ -34,7 +34,7 @@ describe("KeyPools", () => {
   it("reloads a provider on a store change and keeps the health of keys that stay", async () => {
     const store = new MemoryKeyStore({ a: testKeys("alpha", 2) });
     const clock = new ManualClock();
-    const pools = new KeyPools({ store, clock });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store, clock });
     const pool = await pools.ready("a");
     const changes: string[] = [];
     pools.onDidChange((id) => changes.push(id));
@@ -56,7 +56,7 @@ describe("KeyPools", () => {
 
   it("lets the latest of racing reloads win", async () => {
     const store = new MemoryKeyStore({ a: testKeys("alpha", 1) });
-    const pools = new KeyPools({ store });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store });
     store.listDelayMs = 30;
     const first = pools.reload("a");
     store.listDelayMs = 0;
@@ -69,7 +69,7 @@ describe("KeyPools", () => {
 
   it("gives a per-provider summary matching the protocol schema and a fingerprint-only snapshot", async () => {
     const a = testKeys("alpha", 3);
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a, empty: [] }), cooldownSeconds: [5] });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a, empty: [] }), cooldownSeconds: [5] });
     await pools.load(["a", "empty"]);
     pools.acquire("a")?.release({ kind: "failure", errorClass: "rate_limit" });
     pools.acquire("a")?.release({ kind: "invalid", reason: "HTTP 403" });
@@ -89,11 +89,33 @@ describe("KeyPools", () => {
 
   it("applies a new cooldown ladder to existing pools", async () => {
     const clock = new ManualClock();
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a: testKeys("alpha", 1) }), clock });
+    const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a: testKeys("alpha", 1) }), clock });
     const pool = await pools.ready("a");
     pools.setCooldownLadder([3]);
     pool.acquire()?.release({ kind: "failure", errorClass: "server" });
     assert.equal(pool.snapshot()[0]?.coolingUntil, clock.now() + 3000);
+    pools.dispose();
+  });
+
+  it("holds back keys bound to another origin, leases carry the origin, and redaction still knows every key", async () => {
+    const bound = testKeys("bound", 2);
+    const elsewhere = testKeys("other", 1);
+    const store = new MemoryKeyStore({ a: bound });
+    await store.add("a", elsewhere[0] ?? "", "https://other.example");
+    let origin: string | undefined = TEST_ORIGIN;
+    const pools = new KeyPools({ originOf: () => origin, store });
+    const pool = await pools.ready("a");
+    assert.equal(pool.size, 2);
+    assert.deepEqual(pools.misbound("a"), [{ fingerprint: fingerprint(elsewhere[0] ?? ""), boundTo: "https://other.example" }]);
+    const lease = pool.acquire();
+    assert.equal(lease?.origin, TEST_ORIGIN);
+    lease?.release({ kind: "unused" });
+    assert.deepEqual(new Set(pools.secretsForRedaction()), new Set([...bound, ...elsewhere]));
+    origin = "https://other.example";
+    assert.equal((await pools.ready("a")).size, 1, "a changed origin reloads the pool at the next use");
+    assert.equal(pools.pool("a")?.acquire()?.origin, "https://other.example");
+    origin = undefined;
+    assert.equal((await pools.ready("a")).size, 0, "a provider no longer configured has no usable key");
     pools.dispose();
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
+import { endpointOrigin, providerOrigins } from "../../../src/core/keys/keyOrigin";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { AGENT_ID_HEADER, AGENT_ROLE_HEADER, ChatClient } from "../../../src/core/llm/chatClient";
 import { ModelCallError } from "../../../src/core/llm/modelCallError";
@@ -126,7 +127,9 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     const h = await harness({ keyCount: 3 });
     await h.server.close();
     const server = await startFakeOpenAiServer({ keys: h.keys.slice(1) });
+    const oldOrigin = endpointOrigin(h.providers[0]?.baseUrl ?? "");
     h.providers[0] = { id: "p", baseUrl: server.baseUrl, models: ["m"] };
+    await h.store.rebind("p", oldOrigin, endpointOrigin(server.baseUrl) ?? "");
     try {
       const result = await h.client.complete(request());
       assert.equal(result.keyFingerprint, fingerprint(h.keys[1] ?? ""));
@@ -311,13 +314,15 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     // Each server accepts only its own provider's keys: a stray key would show up as a 401.
     const serverA = await startFakeOpenAiServer({ keys: keysA, script: (r) => (r.index % 4 === 0 ? { fault: "503" } : { text: "a" }) });
     const serverB = await startFakeOpenAiServer({ keys: keysB, script: (r) => (r.index % 3 === 0 ? { fault: "429", retryAfterSeconds: 0 } : { text: "b" }) });
-    const pools = new KeyPools({ store: new MemoryKeyStore({ a: keysA, b: keysB }) });
+    const providers = [
+      { id: "a", baseUrl: serverA.baseUrl, models: ["m"] },
+      { id: "b", baseUrl: serverB.baseUrl, models: ["m"] },
+    ];
+    const origins = providerOrigins(() => providers);
+    const pools = new KeyPools({ store: new MemoryKeyStore({ a: keysA, b: keysB }, (id) => origins(id) ?? ""), originOf: origins });
     const client = new ChatClient({
       pools,
-      providers: () => [
-        { id: "a", baseUrl: serverA.baseUrl, models: ["m"] },
-        { id: "b", baseUrl: serverB.baseUrl, models: ["m"] },
-      ],
+      providers: () => providers,
       retry: { maxAttempts: 6, baseDelayMs: 1, maxDelayMs: 2 },
     });
     try {
@@ -337,15 +342,49 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     }
   });
 
-  it("reads provider settings per call, so a changed base URL applies at once", async () => {
-    const h = await harness({ keyCount: 1 });
+  it("sends nothing after the base URL changed until the user re-binds the keys, then goes to the new URL", async () => {
+    const h = await harness({ keyCount: 2 });
     const other = await startFakeOpenAiServer({ script: () => ({ text: "from the new URL" }) });
+    const oldOrigin = endpointOrigin(h.server.baseUrl) ?? "";
+    const newOrigin = endpointOrigin(other.baseUrl) ?? "";
     try {
       await h.client.complete(request());
       h.providers[0] = { ...h.providers[0]!, baseUrl: other.baseUrl };
+      const refused = await rejection(h.client.complete(request()));
+      assert.equal(refused.kind, "keys_unbound");
+      assert.ok(refused.message.includes(oldOrigin) && refused.message.includes(newOrigin), refused.message);
+      assert.match(refused.message, /Show Key Pool/);
+      assert.equal(other.requests.length, 0, "no request reached the new URL");
+      assert.deepEqual(h.pools.misbound("p").map((k) => k.boundTo), [oldOrigin, oldOrigin]);
+      assert.equal(await h.store.rebind("p", oldOrigin, newOrigin), 2);
       assert.equal((await h.client.complete(request())).content, "from the new URL");
       assert.equal(h.server.requests.length, 1);
       assert.equal(other.requests.length, 1);
+    } finally {
+      await other.close();
+      await h.close();
+    }
+  });
+
+  it("never sends a key whose lease is bound to another origin, even when the pool is stale", async () => {
+    const h = await harness({ keyCount: 1 });
+    const other = await startFakeOpenAiServer();
+    try {
+      await h.pools.ready("p");
+      // Simulate a bug elsewhere: the pool keeps its old binding while the provider points somewhere new.
+      h.pools.pool("p")?.bindOrigin(endpointOrigin(h.server.baseUrl));
+      const pool = h.pools.pool("p");
+      const lease = pool?.acquire();
+      assert.equal(lease?.origin, endpointOrigin(h.server.baseUrl));
+      lease?.release({ kind: "unused" });
+      h.providers[0] = { ...h.providers[0]!, baseUrl: other.baseUrl };
+      const origins = { ready: h.pools.ready.bind(h.pools) };
+      // Bypass the reload that ready() would do, so the stale pool is what the client gets.
+      h.pools.ready = async () => pool!;
+      const refused = await rejection(h.client.complete(request()));
+      h.pools.ready = origins.ready;
+      assert.equal(refused.kind, "keys_unbound");
+      assert.equal(other.requests.length, 0);
     } finally {
       await other.close();
       await h.close();

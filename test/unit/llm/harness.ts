@@ -1,4 +1,5 @@
 import type { Logger } from "../../../src/core/common/logger";
+import { endpointOrigin, providerOrigins } from "../../../src/core/keys/keyOrigin";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { ChatClient, type ChatClientOptions } from "../../../src/core/llm/chatClient";
 import type { CompletionRequest } from "../../../src/core/llm/modelClient";
@@ -29,9 +30,9 @@ export async function harness(
 ): Promise<Harness> {
   const server = await startFakeOpenAiServer(options.server);
   const keys = options.keys ?? testKeys("llm", options.keyCount ?? 3);
-  const store = new MemoryKeyStore({ p: keys });
-  const pools = new KeyPools({ store });
   const providers: ProviderConfig[] = [{ id: "p", baseUrl: server.baseUrl, models: ["m"] }];
+  const store = new MemoryKeyStore({ p: keys }, endpointOrigin(server.baseUrl) ?? "");
+  const pools = new KeyPools({ store, originOf: providerOrigins(() => providers) });
   const { logger, lines } = capturingLogger();
   const client = new ChatClient({
     pools,

@@ -1,0 +1,33 @@
+/**
+ * Keys are bound to the endpoint they were added for: the origin (scheme,
+ * host, port) of the provider's baseUrl at that time. A request carries a
+ * key only to that origin, so a changed baseUrl — by the user, a bug, or
+ * anything else — can never send an existing key somewhere new unasked.
+ */
+
+/** `scheme://host[:port]` of a base URL; undefined when it has none (not a URL, or an opaque scheme). */
+export function endpointOrigin(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  // URL.origin normalises case, default ports and IDN hosts, so equal endpoints compare equal.
+  return url.origin;
+}
+
+/** True when a key bound to `boundOrigin` may be sent to `baseUrl`. */
+export function mayCarryKey(boundOrigin: string | undefined, baseUrl: string): boolean {
+  const target = endpointOrigin(baseUrl);
+  return boundOrigin !== undefined && target !== undefined && boundOrigin === target;
+}
+
+/** `originOf` for KeyPools: the origin of each provider's configured baseUrl, read at each call. */
+export function providerOrigins(providers: () => ReadonlyArray<{ id: string; baseUrl: string }>): (providerId: string) => string | undefined {
+  return (providerId) => {
+    const provider = providers().find((p) => p.id === providerId);
+    return provider ? endpointOrigin(provider.baseUrl) : undefined;
+  };
+}
