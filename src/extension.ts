@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
 import * as vscode from "vscode";
-import { createAgentService } from "./core/agents/agentSupervisor";
+import { AgentSupervisor } from "./core/agents/agentSupervisor";
 import { Disposable } from "./core/common/disposable";
 import type { Event } from "./core/common/emitter";
 import { createAgentTypeResolver } from "./core/definitions/agentTypeResolver";
@@ -74,7 +74,7 @@ class SubagentsExtension extends Disposable {
     void definitions.ready.then(() => startServerIfDefinitions(definitions.current));
     this.register(definitions.onDidChange(startServerIfDefinitions));
     const service = this.register(
-      createAgentService({
+      new AgentSupervisor({
         settings: () => settings.current,
         modelClient,
         workspace: new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }),

@@ -1,6 +1,6 @@
 import type { Event } from "../core/common/emitter";
 import type { Logger } from "../core/common/logger";
-import type { AgentService } from "../core/agents/agentService";
+import type { UserControls } from "../core/agents/userControls";
 import { isFinal } from "../core/agents/status";
 import type { AgentSnapshot, KeyPoolSummary } from "../core/protocol/agentSnapshot";
 import type { NoticeMessage, ToolbarCommand, WebviewMessageOf, WebviewMessageType } from "../core/protocol/messages";
@@ -8,7 +8,7 @@ import { COMMAND_IDS, type CommandId } from "./commandIds";
 
 /** What the agent tree needs from the rest of the extension; tests pass fakes. */
 export interface AgentTreeDeps {
-  readonly service: AgentService;
+  readonly service: UserControls;
   /** Healthy/cooling/invalid counts per provider; never a key. */
   readonly keySummary: () => readonly KeyPoolSummary[];
   readonly onDidChangeKeys: Event<void>;

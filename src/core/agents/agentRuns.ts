@@ -6,10 +6,10 @@ import { StaleMonitor } from "../scheduler/staleMonitor";
 import { errorMessage, raceAbort, RunAborted } from "./abort";
 import type { AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
-import { runAgentLoop, type RunSetup } from "./agentRunner";
+import { runAgentLoop, type LoopInput } from "./agentLoop";
 import { formatDuration, MAX_STORED_RESULT_CHARS, PartialOutput } from "./resultFormat";
-import { createRunHooks } from "./runHooks";
-import type { ServiceContext } from "./serviceContext";
+import { createLoopHooks } from "./loopHooks";
+import type { SupervisorContext } from "./supervisorContext";
 import type { AgentStatus } from "./status";
 
 type FinalStatus = Extract<AgentStatus, "completed" | "failed" | "timed_out" | "interrupted">;
@@ -53,7 +53,7 @@ export class AgentRuns implements IDisposable {
   readonly stale: StaleMonitor;
 
   constructor(
-    private readonly ctx: ServiceContext,
+    private readonly ctx: SupervisorContext,
     private readonly registry: AgentRegistry,
     private readonly slots: ExecutionSlots,
     private readonly events: RunEvents,
@@ -125,10 +125,10 @@ export class AgentRuns implements IDisposable {
    * Runs startup (`prepare`) and then the loop, and always ends in a final
    * status: whatever throws, the agent does not stay `running`.
    */
-  async execute(agentId: string, prepare: (run: ActiveRun) => Promise<RunSetup | undefined>): Promise<void> {
+  async execute(agentId: string, prepare: (run: ActiveRun) => Promise<LoopInput | undefined>): Promise<void> {
     const run = this.runs.get(agentId);
     if (!run) return;
-    let setup: RunSetup | undefined;
+    let setup: LoopInput | undefined;
     try {
       setup = await prepare(run);
     } catch (error) {
@@ -143,7 +143,7 @@ export class AgentRuns implements IDisposable {
     try {
       const outcome = await runAgentLoop(
         setup,
-        createRunHooks(run, {
+        createLoopHooks(run, {
           registry: this.registry,
           ctx: this.ctx,
           stale: this.stale,

@@ -9,17 +9,17 @@ import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { newAgentRecord, toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
-import { DEFAULT_MAX_TURNS } from "./agentRunner";
+import { DEFAULT_MAX_TURNS } from "./agentLoop";
 import { AgentRuns } from "./agentRuns";
-import type { AgentService } from "./agentService";
+import type { UserControls } from "./userControls";
 import { createCommandGate } from "./commandApprovals";
 import { resolveRootModel } from "./modelResolution";
 import { priceLookup } from "./pricing";
-import type { AgentServiceDeps, ServiceContext } from "./serviceContext";
+import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
 import { nameFromTask, newAgentId, SubagentControl } from "./subagentControl";
 import { TreePersistence } from "./treePersistence";
 
-/** Counters for tests, benchmarks and the status bar: a quiet service shows zeros. */
+/** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
 export interface SupervisorStats {
   slots: SlotStats;
   activeRuns: number;
@@ -29,31 +29,18 @@ export interface SupervisorStats {
   pendingApprovals: number;
 }
 
-/** The AgentService the host uses, plus what only the owner needs (readiness, disposal, counters). */
-export interface AgentServiceHandle extends AgentService {
+/**
+ * The one owner of every agent: the registry (tree), runs (status, slots,
+ * deadlines), the agent tools' control, command approvals, the pause flag and
+ * persistence, wired together. Host commands and the tree view see it only
+ * through UserControls; whoever creates it also gets readiness, counters,
+ * settings refresh and disposal.
+ */
+export class AgentSupervisor extends Disposable implements UserControls {
   /** Settles once the saved tree (if any) has been restored. */
   readonly ready: Promise<void>;
-  stats(): SupervisorStats;
-  /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
-  refreshCaps(): void;
-  /** Settings changed: caps are re-read and snapshots (costs) recomputed for listeners. */
-  applySettings(): void;
-  dispose(): void;
-}
-
-export function createAgentService(deps: AgentServiceDeps): AgentServiceHandle {
-  return new AgentSupervisor(deps);
-}
-
-/**
- * The core behind AgentService: the registry (tree), runs (status, slots,
- * deadlines), the agent tools' control, approvals and persistence, wired
- * together. Host commands and the tree view call only the AgentService side.
- */
-export class AgentSupervisor extends Disposable implements AgentServiceHandle {
-  readonly ready: Promise<void>;
   readonly onDidChange: Event<void>;
-  private readonly ctx: ServiceContext;
+  private readonly ctx: SupervisorContext;
   private readonly registry: AgentRegistry;
   private readonly slots: ExecutionSlots;
   private readonly runs: AgentRuns;
@@ -62,7 +49,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
   private readonly persistence: TreePersistence;
   private paused = false;
 
-  constructor(deps: AgentServiceDeps) {
+  constructor(deps: SupervisorDeps) {
     super();
     this.ctx = {
       settings: deps.settings,
@@ -156,7 +143,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
       role: "root",
     });
     const run = this.runs.begin(id, "pending_init");
-    void this.runs.execute(id, async () => this.control.setups.fresh(record, run));
+    void this.runs.execute(id, async () => this.control.runBuilder.fresh(record, run));
     const done = run.done.then(
       () => this.registry.snapshot(id) ?? toSnapshot(record, this.ctx.clock.now(), { in: record.tokensIn, out: record.tokensOut }),
     );
@@ -225,10 +212,12 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
     return removed;
   }
 
+  /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
   refreshCaps(): void {
     this.slots.refreshCaps();
   }
 
+  /** Settings changed: caps are re-read and snapshots (costs) recomputed for listeners. */
   applySettings(): void {
     this.slots.refreshCaps();
     this.registry.settingsChanged();

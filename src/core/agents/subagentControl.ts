@@ -10,17 +10,17 @@ import { errorMessage } from "./abort";
 import { newAgentRecord, type AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
 import { StartupError, type ActiveRun, type AgentRuns } from "./agentRuns";
-import type { RunSetup } from "./agentRunner";
+import type { LoopInput } from "./agentLoop";
 import { resolveChildModel, resolveResumeModel } from "./modelResolution";
 import { formatAgentReport, reportText } from "./resultFormat";
-import { RunSetupFactory } from "./runSetup";
+import { RunBuilder } from "./runBuilder";
 import type {
   AgentStartupHook,
   AgentStartupOverrides,
   AgentTypeRequest,
   ResolvedAgentType,
-  ServiceContext,
-} from "./serviceContext";
+  SupervisorContext,
+} from "./supervisorContext";
 
 /**
  * The agent tools' side of the supervisor: spawning, waiting, messaging and
@@ -30,10 +30,10 @@ import type {
  */
 export class SubagentControl implements AgentToolHost {
   /** Builds tool sets and conversations; its agent tools call back into this object. */
-  readonly setups: RunSetupFactory;
+  readonly runBuilder: RunBuilder;
 
   constructor(
-    private readonly ctx: ServiceContext,
+    private readonly ctx: SupervisorContext,
     private readonly registry: AgentRegistry,
     private readonly runs: AgentRuns,
     private readonly slots: ExecutionSlots,
@@ -41,7 +41,7 @@ export class SubagentControl implements AgentToolHost {
     private readonly startupHook: AgentStartupHook | undefined,
     gate: CommandGate,
   ) {
-    this.setups = new RunSetupFactory(ctx, this, gate);
+    this.runBuilder = new RunBuilder(ctx, this, gate);
   }
 
   /** Throws a ToolError (for the model) when the spawn is not allowed. */
@@ -116,7 +116,7 @@ export class SubagentControl implements AgentToolHost {
     let typeError: string | undefined;
     if (request.agentType !== undefined) {
       const resolution = this.ctx.agentTypes
-        ? this.ctx.agentTypes.resolve(request.agentType, explicit, this.setups.toolNames(caller))
+        ? this.ctx.agentTypes.resolve(request.agentType, explicit, this.runBuilder.toolNames(caller))
         : { error: `Unknown agent_type "${request.agentType}". No agent types are available. Omit agent_type to spawn a general agent.` };
       if ("error" in resolution) typeError = resolution.error;
       else resolved = resolution;
@@ -131,7 +131,7 @@ export class SubagentControl implements AgentToolHost {
       timeoutSeconds: chosen.timeoutSeconds,
       model: chosen.model,
       agentType: resolved?.agentType ?? request.agentType,
-      allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.setups.toolNames(caller) : undefined,
+      allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.runBuilder.toolNames(caller) : undefined,
       notGranted: resolved?.notGranted ?? [],
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
@@ -226,10 +226,10 @@ export class SubagentControl implements AgentToolHost {
     });
     this.runs.enqueueMessage(agentId, message);
     const run = this.runs.begin(agentId, "queued");
-    void this.runs.execute(agentId, () => this.setups.resumed(record, run));
+    void this.runs.execute(agentId, () => this.runBuilder.resumed(record, run));
   }
 
-  private async startup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<RunSetup | undefined> {
+  private async startup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<LoopInput | undefined> {
     if (plan.typeError !== undefined) throw new StartupError(plan.typeError);
     let overrides: AgentStartupOverrides | undefined;
     try {
@@ -258,7 +258,7 @@ export class SubagentControl implements AgentToolHost {
       if (overrides?.agentType !== undefined) r.agentType = overrides.agentType;
     });
     const systemPrompt = overrides?.systemPrompt ?? plan.systemPrompt;
-    return this.setups.fresh(record, run, {
+    return this.runBuilder.fresh(record, run, {
       ...overrides,
       ...(systemPrompt !== undefined ? { systemPrompt } : {}),
     });

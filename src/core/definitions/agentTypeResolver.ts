@@ -1,4 +1,4 @@
-import type { AgentTypeResolver } from "../agents/serviceContext";
+import type { AgentTypeResolver } from "../agents/supervisorContext";
 import { applyAgentDefinition, describeAgentTypes, unknownAgentTypeMessage, type AgentDefinitions } from "./agentDefinitions";
 
 /**

@@ -1,11 +1,11 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { agentPickItems, describeTimeout, parseTimeoutInput, type AgentPickItem } from "./agentPicks";
 
 export interface AgentCommandDeps {
-  service: AgentService;
+  service: UserControls;
   openTranscript: (agentId: string) => Promise<void>;
 }
 
@@ -24,7 +24,7 @@ function attempt(action: () => void): boolean {
 
 /** The agent a command acts on: the id passed by the tree, or the user's pick. */
 async function pickAgent(
-  service: AgentService,
+  service: UserControls,
   agentId: unknown,
   which: "live" | "all",
   placeHolder: string,

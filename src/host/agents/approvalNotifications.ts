@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { Disposable } from "../../core/common/disposable";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
@@ -45,7 +45,7 @@ export class ApprovalNotifications extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly service: AgentService,
+    private readonly service: UserControls,
     private readonly logger: Logger,
   ) {
     super();

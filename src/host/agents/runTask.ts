@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
@@ -11,7 +11,7 @@ import { askForTask, markTaskStarted, validateTask } from "./taskInput";
 export { validateTask };
 
 export interface RunTaskDeps {
-  service: AgentService;
+  service: UserControls;
   settings: () => Settings;
   /** Keys stored for a provider (0 = probably a mistake, unless it is a local server). */
   storedKeyCount: (providerId: string) => Promise<number>;
@@ -128,7 +128,7 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
   const input = await collectInput(deps, arg);
   if (!input || !(await confirmKeys(deps, input.modelRef))) return;
 
-  let started: ReturnType<AgentService["runRoot"]>;
+  let started: ReturnType<UserControls["runRoot"]>;
   try {
     started = deps.service.runRoot({ task: input.task, ...(input.modelRef ? { modelRef: input.modelRef } : {}) });
     markTaskStarted(input.document);

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { Disposable } from "../../core/common/disposable";
 import type { Event } from "../../core/common/emitter";
 import type { KeyPoolSummary } from "../../core/protocol/agentSnapshot";
@@ -19,7 +19,7 @@ export class TreeIndicators extends Disposable {
   private lastContext: Partial<ContextKeyValues> = {};
 
   constructor(
-    private readonly service: AgentService,
+    private readonly service: UserControls,
     private readonly keySummary: () => readonly KeyPoolSummary[],
     onDidChangeKeys: Event<void>,
   ) {

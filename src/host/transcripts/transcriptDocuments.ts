@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { TranscriptStore } from "../../core/agents/transcript";
 import { Disposable } from "../../core/common/disposable";
@@ -36,7 +36,7 @@ export class TranscriptDocuments extends Disposable implements vscode.TextDocume
   private lastRefreshAt = 0;
 
   constructor(
-    private readonly service: AgentService,
+    private readonly service: UserControls,
     private readonly transcripts: TranscriptStore,
   ) {
     super();

@@ -10,7 +10,7 @@ import { contextKeyValues, statusBarModel } from "../../../src/host/agents/statu
 import { commandFailureMessage } from "../../../src/host/commands";
 import { DEFAULT_SETTINGS } from "../../../src/core/settings/schema";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
-import { FakeAgentService } from "./agentTreeFakes";
+import { FakeUserControls } from "./agentTreeFakes";
 import { snapshot, waitFor } from "./hostTestSupport";
 
 const tree = () => [
@@ -76,14 +76,14 @@ describe("agent picks and summaries (pure)", () => {
 });
 
 describe("agent commands", () => {
-  let service: FakeAgentService;
+  let service: FakeUserControls;
   let opened: string[];
   let handlers: ReturnType<typeof agentCommandHandlers>;
   const ui = shimState.ui;
 
   beforeEach(() => {
     resetShim();
-    service = new FakeAgentService(tree());
+    service = new FakeUserControls(tree());
     opened = [];
     handlers = agentCommandHandlers({ service, openTranscript: async (id) => void opened.push(id) });
   });
@@ -98,7 +98,7 @@ describe("agent commands", () => {
   it("Interrupt All says so when nothing runs", () => {
     handlers.interruptAll();
     assert.deepEqual(service.calls, ["interruptAll"]);
-    service = new FakeAgentService([snapshot("done", { status: "completed" })]);
+    service = new FakeUserControls([snapshot("done", { status: "completed" })]);
     agentCommandHandlers({ service, openTranscript: async () => undefined }).interruptAll();
     assert.deepEqual(service.calls, []);
     assert.match(ui.messages.at(-1)?.message ?? "", /no agent is running/);

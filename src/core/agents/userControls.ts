@@ -2,12 +2,14 @@ import type { Event } from "../common/emitter";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 
 /**
- * What the host and the UI may do with agents. The core implements it on the
- * registry and scheduler; the host's commands and the tree view call only this.
+ * What a user may see and do with agents, through the host's commands and the
+ * tree view (the agents' own tools go through SubagentControl instead).
+ * AgentSupervisor implements it; host code depends only on this, so its tests
+ * pass a fake.
  * Methods that refuse (unknown id, final agent, bad timeout) throw an Error
  * whose message is fit to show to the user.
  */
-export interface AgentService {
+export interface UserControls {
   /** Fires after any change of the tree; listeners coalesce as they need. */
   readonly onDidChange: Event<void>;
   snapshot(): AgentSnapshot[];
@@ -35,10 +37,4 @@ export interface AgentService {
   setSpawningPaused(paused: boolean): void;
   /** Removes finished root trees; returns how many agents were removed. */
   clearFinished(): number;
-}
-
-/** Persisted form of the tree, so a window reload can bring it back. */
-export interface TreeStore {
-  save(agents: readonly AgentSnapshot[]): void;
-  load(): Promise<AgentSnapshot[]>;
 }
