@@ -7,26 +7,13 @@ import { errorMessage, raceAbort, RunAborted } from "./abort";
 import type { AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
 import { runAgentLoop, type LoopInput } from "./agentLoop";
+import type { ActiveRun } from "./activeRun";
 import { formatDuration, MAX_STORED_RESULT_CHARS, PartialOutput } from "./resultFormat";
 import { createLoopHooks } from "./loopHooks";
 import type { SupervisorContext } from "./supervisorContext";
 import type { AgentStatus } from "./status";
 
 type FinalStatus = Extract<AgentStatus, "completed" | "failed" | "timed_out" | "interrupted">;
-
-/** The live part of one run of one agent; dropped when the run ends. */
-export interface ActiveRun {
-  readonly agentId: string;
-  readonly abort: AbortController;
-  readonly done: Promise<void>;
-  readonly partial: PartialOutput;
-  readonly runningTools: string[];
-  resolveDone(): void;
-  lease: SlotLease | undefined;
-  slotWait: Promise<void> | undefined;
-  waits: number;
-  ended: boolean;
-}
 
 /** Thrown by a startup step; the agent fails with "startup failed: …" and its parent is told. */
 export class StartupError extends Error {

@@ -7,7 +7,7 @@ import { MAX_TIMEOUT_SECONDS } from "../scheduler/agentTimeouts";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
 import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
-import { newAgentRecord, toSnapshot, type AgentRecord } from "./agentRecord";
+import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
 import { DEFAULT_MAX_TURNS } from "./agentLoop";
 import { AgentRuns } from "./agentRuns";
@@ -16,7 +16,7 @@ import { createCommandGate } from "./commandApprovals";
 import { resolveRootModel } from "./modelResolution";
 import { priceLookup } from "./pricing";
 import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
-import { nameFromTask, newAgentId, SubagentControl } from "./subagentControl";
+import { SubagentControl } from "./subagentControl";
 import { TreePersistence } from "./treePersistence";
 
 /** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
@@ -115,36 +115,9 @@ export class AgentSupervisor extends Disposable implements UserControls {
     if (this.paused) {
       throw new Error("Spawning is paused (Subagents: Pause/Resume Spawning). Resume spawning to start a task; running agents are not affected.");
     }
-    const choice = resolveRootModel(options.modelRef, this.ctx.settings());
-    const now = this.ctx.clock.now();
-    const id = newAgentId(this.registry);
-    const record = newAgentRecord({
-      id,
-      name: nameFromTask(options.task),
-      parentId: null,
-      rootId: id,
-      depth: 0,
-      role: "root",
-      task: options.task,
-      providerId: choice.providerId,
-      model: choice.model,
-      background: false,
-      createdAt: now,
-      timeoutSeconds: undefined,
-    });
-    this.registry.add(record);
-    this.ctx.transcripts.append(id, {
-      type: "spawned",
-      at: now,
-      name: record.name,
-      task: record.task,
-      parentId: null,
-      model: `${choice.providerId}:${choice.model}`,
-      role: "root",
-    });
-    const run = this.runs.begin(id, "pending_init");
-    void this.runs.execute(id, async () => this.control.runBuilder.fresh(record, run));
-    const done = run.done.then(
+    const record = this.control.startRoot(options.task, resolveRootModel(options.modelRef, this.ctx.settings()));
+    const id = record.id;
+    const done = this.runs.whenRunEnds(id).then(
       () => this.registry.snapshot(id) ?? toSnapshot(record, this.ctx.clock.now(), { in: record.tokensIn, out: record.tokensOut }),
     );
     return { agentId: id, done };
@@ -184,7 +157,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
   }
 
   sendMessage(agentId: string, message: string, options: { modelRef?: string } = {}): void {
-    this.control.deliver(agentId, message, options.modelRef, "user");
+    this.control.deliverFromUser(agentId, message, options.modelRef);
   }
 
   resolveApproval(requestId: string, decision: "approved" | "denied"): void {

@@ -4,7 +4,7 @@ import type { ToolContext } from "../tools/toolDefinition";
 import { RECENT_TOOLS_KEPT } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
 import type { LoopHooks } from "./agentLoop";
-import type { ActiveRun } from "./agentRuns";
+import type { ActiveRun } from "./activeRun";
 import type { SupervisorContext } from "./supervisorContext";
 
 export interface LoopHookDeps {

@@ -4,7 +4,7 @@ import { FileLedger } from "../tools/fileLedger";
 import type { AgentTool } from "../tools/toolDefinition";
 import { createWorkspaceTools, type CommandGate } from "../tools/workspaceToolAdapters";
 import type { AgentRecord } from "./agentRecord";
-import type { ActiveRun } from "./agentRuns";
+import type { ActiveRun } from "./activeRun";
 import type { LoopInput } from "./agentLoop";
 import { Conversation, messagesFromTranscript } from "./conversation";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";

@@ -2,16 +2,24 @@ import { randomUUID } from "node:crypto";
 import type { IDisposable } from "../common/disposable";
 import type { ExecutionSlots } from "../scheduler/executionSlots";
 import { resolveSpawnTimeout } from "../scheduler/agentTimeouts";
-import { canSpawn, childRoleProblem, queueAdmissionProblem, SPAWNING_PAUSED_MESSAGE } from "../scheduler/spawnRules";
+import {
+  canSpawn,
+  childRoleProblem,
+  QUEUE_FULL_ADVICE_FOR_AGENTS,
+  QUEUE_FULL_ADVICE_FOR_USERS,
+  queueOverflow,
+  SPAWNING_PAUSED_MESSAGE,
+} from "../scheduler/spawnRules";
 import type { AgentToolHost, SpawnRequest } from "../tools/agentTools";
 import { ToolError, type ToolContext } from "../tools/toolDefinition";
 import type { CommandGate } from "../tools/workspaceToolAdapters";
 import { errorMessage } from "./abort";
 import { newAgentRecord, type AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
-import { StartupError, type ActiveRun, type AgentRuns } from "./agentRuns";
+import type { ActiveRun } from "./activeRun";
+import { StartupError, type AgentRuns } from "./agentRuns";
 import type { LoopInput } from "./agentLoop";
-import { resolveChildModel, resolveResumeModel } from "./modelResolution";
+import { resolveChildModel, resolveResumeModel, type ModelChoice } from "./modelResolution";
 import { formatAgentReport, reportText } from "./resultFormat";
 import { RunBuilder } from "./runBuilder";
 import type {
@@ -60,7 +68,7 @@ export class SubagentControl implements AgentToolHost {
       backgroundSeconds: settings["timeouts.backgroundSeconds"],
     });
     if (!timeout.ok) throw new ToolError(timeout.error);
-    this.admitToQueue();
+    this.admitForAgent();
 
     const now = this.ctx.clock.now();
     const record = newAgentRecord({
@@ -80,24 +88,58 @@ export class SubagentControl implements AgentToolHost {
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
-    this.registry.add(record);
+    this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
         `agent ${record.id} (type ${plan.agentType}) does not get ${plan.notGranted.join(", ")}: its parent ${caller.id} lacks them`,
       );
     }
+    return record;
+  }
+
+  /**
+   * Starts a root agent for the user with an already resolved model. Its
+   * startup only builds the conversation: the startup hook and agent types
+   * apply to subagents.
+   */
+  startRoot(task: string, choice: ModelChoice): AgentRecord {
+    const id = this.newId();
+    const record = newAgentRecord({
+      id,
+      name: nameFromTask(task),
+      parentId: null,
+      rootId: id,
+      depth: 0,
+      role: "root",
+      task,
+      providerId: choice.providerId,
+      model: choice.model,
+      background: false,
+      createdAt: this.ctx.clock.now(),
+      timeoutSeconds: undefined,
+    });
+    this.start(record, async (run) => this.runBuilder.fresh(record, run));
+    return record;
+  }
+
+  /**
+   * The one way a new agent comes to life, root or child: it is in the tree
+   * and its transcript says "spawned" before anything awaits, its run (and
+   * deadline) begins as `pending_init`, and the slow startup continues in the background.
+   */
+  private start(record: AgentRecord, startup: (run: ActiveRun) => Promise<LoopInput | undefined>): void {
+    this.registry.add(record);
     this.ctx.transcripts.append(record.id, {
       type: "spawned",
-      at: now,
+      at: record.createdAt,
       name: record.name,
       task: record.task,
       parentId: record.parentId,
       model: `${record.providerId}:${record.model}`,
       role: record.role,
     });
-    const run = this.runs.begin(record.id, "pending_init");
-    void this.runs.execute(record.id, () => this.startup(record, plan, run));
-    return record;
+    this.runs.begin(record.id, "pending_init");
+    void this.runs.execute(record.id, startup);
   }
 
   /**
@@ -139,19 +181,27 @@ export class SubagentControl implements AgentToolHost {
     return plan;
   }
 
-  /** Throws when one more waiting agent would exceed `maxQueuedAgents` (worded for a model or a user). */
-  admitToQueue(audience: "model" | "user" = "model"): void {
+  /** Why one more waiting agent would exceed `maxQueuedAgents`, or undefined when it fits. */
+  private queueOverflow(): string | undefined {
     const settings = this.ctx.settings();
-    const problem = queueAdmissionProblem(
-      {
-        waiting: this.registry.countWhere((r) => r.status === "queued" || r.status === "pending_init"),
-        held: this.slots.held,
-        globalCap: settings.maxConcurrentAgents,
-        maxQueued: settings.maxQueuedAgents,
-      },
-      audience,
-    );
-    if (problem) throw audience === "model" ? new ToolError(problem) : new Error(problem);
+    return queueOverflow({
+      waiting: this.registry.countWhere((r) => r.status === "queued" || r.status === "pending_init"),
+      held: this.slots.held,
+      globalCap: settings.maxConcurrentAgents,
+      maxQueued: settings.maxQueuedAgents,
+    });
+  }
+
+  /** A spawn or message from an agent's tool: the model reads the refusal and can act on it. */
+  private admitForAgent(): void {
+    const overflow = this.queueOverflow();
+    if (overflow) throw new ToolError(`${overflow} ${QUEUE_FULL_ADVICE_FOR_AGENTS}`);
+  }
+
+  /** A message from the user: the refusal is shown in VS Code. */
+  private admitForUser(): void {
+    const overflow = this.queueOverflow();
+    if (overflow) throw new Error(`${overflow} ${QUEUE_FULL_ADVICE_FOR_USERS}`);
   }
 
   async spawnAgent(callerId: string, request: SpawnRequest, context: ToolContext): Promise<string> {
@@ -178,7 +228,7 @@ export class SubagentControl implements AgentToolHost {
 
   sendMessage(callerId: string, agentId: string, message: string): string {
     this.requireSubtree(callerId, [agentId]);
-    this.deliver(agentId, message, undefined, "model");
+    this.deliverFromAgent(agentId, message);
     const record = this.registry.require(agentId);
     return `Message delivered to ${record.name} (${agentId}); its status is ${record.status}.`;
   }
@@ -203,12 +253,24 @@ export class SubagentControl implements AgentToolHost {
     return list.length === 0 ? "You have no subagents." : reportText(list);
   }
 
+  /** `send_message` from an agent to one of its subagents. */
+  deliverFromAgent(agentId: string, message: string): void {
+    this.deliver(agentId, message, undefined, () => this.admitForAgent());
+  }
+
+  /** A follow-up typed by the user; `modelRef` may re-target a finished agent's new run. */
+  deliverFromUser(agentId: string, message: string, modelRef: string | undefined): void {
+    this.deliver(agentId, message, modelRef, () => this.admitForUser());
+  }
+
   /**
    * Queues a message; a finished agent starts a new run (rebuilt from its
    * transcript). `modelRef` re-targets the resumed run; it is validated and
-   * saved only once the resume is accepted (lesson 10).
+   * saved only once the resume is accepted, so a refused resume (queue full,
+   * unknown provider) leaves the agent's recorded model as it was, and the
+   * run is classified (provider, cap) by the model it will actually use.
    */
-  deliver(agentId: string, message: string, modelRef: string | undefined, audience: "model" | "user"): void {
+  private deliver(agentId: string, message: string, modelRef: string | undefined, admit: () => void): void {
     const record = this.registry.require(agentId);
     if (message.trim() === "") throw new Error("The message is empty.");
     if (this.runs.isActive(agentId)) {
@@ -218,7 +280,7 @@ export class SubagentControl implements AgentToolHost {
       return;
     }
     const choice = resolveResumeModel(modelRef, record, this.ctx.settings());
-    this.admitToQueue(audience);
+    admit();
     this.registry.update(agentId, (r) => {
       r.providerId = choice.providerId;
       r.model = choice.model;
@@ -229,7 +291,7 @@ export class SubagentControl implements AgentToolHost {
     void this.runs.execute(agentId, () => this.runBuilder.resumed(record, run));
   }
 
-  private async startup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<LoopInput | undefined> {
+  private async childStartup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<LoopInput | undefined> {
     if (plan.typeError !== undefined) throw new StartupError(plan.typeError);
     let overrides: AgentStartupOverrides | undefined;
     try {

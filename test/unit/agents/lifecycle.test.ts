@@ -219,7 +219,11 @@ describe("messages and resume", () => {
     kit.service.sendMessage(blocker.agentId, "keep busy");
     client.script = (call) => (call.task === "blocker" ? { text: "busy", delayMs: 100 } : { text: `on ${call.providerId}:${call.model}` });
     await waitFor(() => kit!.service.get(blocker.agentId)?.status === "running", "blocker running");
-    assert.throws(() => kit!.service.sendMessage(agentId, "again", { modelRef: "beta:m-beta" }), /maxQueuedAgents/);
+    // Worded for the user (what they can change), not for a model (wait_agents).
+    assert.throws(() => kit!.service.sendMessage(agentId, "again", { modelRef: "beta:m-beta" }), (error: unknown) => {
+      const message = error instanceof Error ? error.message : "";
+      return /maxQueuedAgents is 0\)\. Try again .* raise subagents\.maxQueuedAgents/.test(message) && !message.includes("wait_agents");
+    });
     assert.equal(kit.service.get(agentId)?.providerId, "alpha", "a refused resume keeps the old model");
     await blocker.done;
     await waitFor(() => kit!.service.get(blocker.agentId)?.status === "completed", "blocker done");

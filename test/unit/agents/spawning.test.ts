@@ -31,6 +31,30 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
+  it("starts roots and children the same way: one spawned entry each, then pending_init", async () => {
+    const { kit } = start((call) => {
+      if (call.role !== "root") return { text: `done ${call.task}` };
+      if (call.turn === 0) return { toolCalls: [spawn("child")] };
+      return { text: "root done" };
+    });
+    const root = kit.service.runRoot({ task: "root" });
+    await root.done;
+    const child = byName(kit.service, "child");
+    assert.ok(child);
+    for (const [agent, parentId, role] of [
+      [root.agentId, null, "root"],
+      [child.id, root.agentId, "leaf"],
+    ] as const) {
+      const events = kit.transcripts.of(agent);
+      assert.equal(events.filter((e) => e.type === "spawned").length, 1, `one spawned entry for ${role}`);
+      assert.deepEqual(
+        events.slice(0, 2).map((e) => (e.type === "spawned" ? `spawned ${e.parentId} ${e.role}` : e.type === "status" ? `status ${e.status}` : e.type)),
+        [`spawned ${parentId} ${role}`, "status pending_init"],
+      );
+    }
+    await assertQuiet(kit);
+  });
+
   it("runs foreground children in parallel and returns their reports", async () => {
     const { kit, client } = start((call) => {
       if (call.role === "root") {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AgentTimeouts, resolveSpawnTimeout } from "../../../src/core/scheduler/agentTimeouts";
-import { canSpawn, childRoleProblem, queueAdmissionProblem } from "../../../src/core/scheduler/spawnRules";
+import { canSpawn, childRoleProblem, queueOverflow } from "../../../src/core/scheduler/spawnRules";
 import { StaleMonitor } from "../../../src/core/scheduler/staleMonitor";
 import { TrackingClock } from "../../fakes/trackingClock";
 
@@ -45,12 +45,12 @@ describe("depth and roles", () => {
 });
 
 describe("queue admission", () => {
-  it("queues up to maxQueued waiting agents, then refuses with advice", () => {
-    assert.equal(queueAdmissionProblem({ waiting: 0, held: 4, globalCap: 4, maxQueued: 1 }), undefined);
-    assert.match(queueAdmissionProblem({ waiting: 1, held: 4, globalCap: 4, maxQueued: 1 }) ?? "", /wait_agents/);
+  it("queues up to maxQueued waiting agents, then says how many wait and what the limit is", () => {
+    assert.equal(queueOverflow({ waiting: 0, held: 4, globalCap: 4, maxQueued: 1 }), undefined);
+    assert.match(queueOverflow({ waiting: 1, held: 4, globalCap: 4, maxQueued: 1 }) ?? "", /1 agents are already waiting .*maxQueuedAgents is 1/);
     // Free slots absorb waiting agents: maxQueued 0 still admits while a slot is free.
-    assert.equal(queueAdmissionProblem({ waiting: 0, held: 3, globalCap: 4, maxQueued: 0 }), undefined);
-    assert.ok(queueAdmissionProblem({ waiting: 0, held: 4, globalCap: 4, maxQueued: 0 }));
+    assert.equal(queueOverflow({ waiting: 0, held: 3, globalCap: 4, maxQueued: 0 }), undefined);
+    assert.ok(queueOverflow({ waiting: 0, held: 4, globalCap: 4, maxQueued: 0 }));
   });
 });
 
