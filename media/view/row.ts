@@ -4,7 +4,7 @@ import type { AgentStore, FlatRow } from "../model/agentStore";
 import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokenPair } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 
-/** Fixed row height: virtualisation places rows by index × height. Keep in sync with tree.css. */
+/** Fixed row height: virtualisation places rows by index × height. TreeView hands it to the CSS as `--row-height`. */
 export const ROW_HEIGHT = 40;
 const INDENT_PX = 14;
 

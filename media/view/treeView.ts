@@ -46,6 +46,8 @@ export class TreeView {
   ) {
     this.canvas = el("div", { className: "tree-canvas" });
     this.element = el("div", { className: "tree", attrs: { role: "tree", "aria-label": "Agents" } }, this.canvas);
+    // The CSS reads the height from here, so layout and virtualisation cannot disagree.
+    this.element.style.setProperty("--row-height", `${ROW_HEIGHT}px`);
     this.element.addEventListener("click", (event) => this.onClick(event));
     this.element.addEventListener("keydown", (event) => this.onKeyDown(event));
     this.element.addEventListener("contextmenu", (event) => this.onContextMenu(event));

@@ -3,7 +3,7 @@ import { Disposable, toDisposable } from "../common/disposable";
 import type { Event } from "../common/emitter";
 import { silentLogger } from "../common/logger";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
-import { MAX_TIMEOUT_SECONDS } from "../scheduler/agentTimeouts";
+import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../common/timeLimits";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
 import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
@@ -250,9 +250,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
   }
 
   private checkSeconds(seconds: number): void {
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-      throw new Error(`A timeout is between 1 and ${MAX_TIMEOUT_SECONDS} seconds; got ${seconds}.`);
-    }
+    if (!isTimeoutSeconds(seconds)) throw new Error(`A timeout is ${TIMEOUT_RANGE_TEXT}; got ${seconds}.`);
   }
 
   private shutdown(): void {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { agentSnapshotSchema, keyPoolSummarySchema } from "./agentSnapshot";
 
 /**
@@ -10,8 +11,6 @@ import { agentSnapshotSchema, keyPoolSummarySchema } from "./agentSnapshot";
 
 /** "Extend timeout" adds this much; the toolbar and context menu say "5 minutes". */
 export const EXTEND_TIMEOUT_SECONDS = 300;
-/** Upper bound of a timeout the user can type into the view (one day). */
-export const MAX_TIMEOUT_SECONDS = 86_400;
 /** Upper bound of a follow-up message typed into the view. */
 export const MAX_MESSAGE_CHARS = 20_000;
 

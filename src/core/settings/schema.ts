@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 
 /**
  * The `subagents.*` settings: one zod schema per key, each with the default of
@@ -77,8 +78,8 @@ export const settingSchemas = {
   maxConcurrentAgents: positiveInt.max(256),
   maxQueuedAgents: z.number().int().min(0).max(10_000),
   maxSpawnDepth: z.number().int().min(1).max(8),
-  "timeouts.foregroundSeconds": z.number().int().min(0).max(3600),
-  "timeouts.backgroundSeconds": positiveInt.max(3600),
+  "timeouts.foregroundSeconds": z.number().int().min(0).max(MAX_TIMEOUT_SECONDS),
+  "timeouts.backgroundSeconds": positiveInt.max(MAX_TIMEOUT_SECONDS),
   "keyPool.cooldownSeconds": z.array(positiveInt.max(86_400)).min(1),
   "approval.root": approvalPolicySchema,
   "approval.subagents": approvalPolicySchema,

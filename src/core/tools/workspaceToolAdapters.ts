@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_COMMAND_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { FileLedger, normalizePath, staleReadMessage } from "./fileLedger";
 import { defineTool, ToolError, type AgentTool, type ToolContext } from "./toolDefinition";
 import type { WorkspaceTools } from "./workspaceTools";
@@ -151,7 +152,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     parameters: z.object({
       command: z.string().min(1),
       cwd: z.string().optional().describe("Workspace-relative working directory"),
-      timeout_seconds: z.number().positive().max(3600).optional(),
+      timeout_seconds: z.number().positive().max(MAX_COMMAND_TIMEOUT_SECONDS).optional(),
     }),
     async execute(args, context) {
       const request: { command: string; cwd?: string } = { command: args.command };

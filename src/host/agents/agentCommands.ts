@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
+import { MAX_TIMEOUT_SECONDS } from "../../core/common/timeLimits";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { agentPickItems, describeTimeout, parseTimeoutInput, type AgentPickItem } from "./agentPicks";
 
@@ -68,7 +69,7 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
         title: `Time limit for ${agent.name} (${describeTimeout(agent, Date.now())})`,
         prompt: agent.timeoutRemovable
           ? "Seconds from now (e.g. 600), +N to extend, 0 for no limit"
-          : "Seconds from now (1–3600), or +N to extend",
+          : `Seconds from now (1–${MAX_TIMEOUT_SECONDS}), or +N to extend`,
         validateInput: (value) => {
           const parsed = parseTimeoutInput(value, agent.timeoutRemovable);
           return typeof parsed === "string" ? parsed : undefined;

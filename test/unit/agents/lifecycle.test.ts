@@ -41,7 +41,7 @@ describe("timeouts and interrupts", () => {
     t.after(() => kit.service.dispose());
     const { agentId, done } = kit.service.runRoot({ task: "root" });
     await waitFor(() => kit.service.get(agentId)?.status === "running", "running");
-    kit.service.setTimeout(agentId, 0.05);
+    kit.service.setTimeout(agentId, 1);
     const final = await done;
     assert.equal(final.status, "timed_out");
     late({ content: "too late", toolCalls: [], finishReason: "stop", usage: { promptTokens: 1, completionTokens: 1 }, keyFingerprint: "…x" });
@@ -114,9 +114,14 @@ describe("timeouts and interrupts", () => {
     assert.equal(kit.service.get(agentId)?.timeoutAt, first + 60_000);
     kit.service.setTimeout(agentId, null);
     assert.equal(kit.service.get(agentId)?.timeoutAt, undefined);
-    assert.throws(() => kit!.service.setTimeout(agentId, 4000), /between 1 and 3600/);
+    // Whole seconds from 1 to 3600, and the message says exactly that: a fraction is refused, not
+    // rounded (0.4 would round to 0, which means "no limit"), and two hours is refused.
+    for (const bad of [4000, 7200, 0.05, 1.5, -1, Number.NaN]) {
+      assert.throws(() => kit!.service.setTimeout(agentId, bad), /whole number of seconds from 1 to 3600/, String(bad));
+      assert.throws(() => kit!.service.extendTimeout(agentId, bad), /whole number of seconds from 1 to 3600/, String(bad));
+    }
     assert.throws(() => kit!.service.setTimeout("nope", 5), /No agent with id "nope"/);
-    kit.service.setTimeout(agentId, 0.05);
+    kit.service.setTimeout(agentId, 1);
     assert.equal((await done).status, "timed_out");
     assert.throws(() => kit!.service.extendTimeout(agentId, 5), /already finished/);
     await assertQuiet(kit);

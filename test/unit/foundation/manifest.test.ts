@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { COMMAND_IDS } from "../../../src/host/commandIds";
+import { MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
 import { DEFAULT_SETTINGS, settingSchemas } from "../../../src/core/settings/schema";
 
 const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
@@ -68,6 +69,13 @@ describe("package.json contract", () => {
       assert.deepEqual(prop.default, DEFAULT_SETTINGS[key], `default of subagents.${key}`);
       // The manifest's default must itself pass the zod schema.
       assert.ok(settingSchemas[key].safeParse(prop.default).success, `schema accepts default of ${key}`);
+    }
+  });
+
+  it("bounds the timeout settings by the one maximum the rest of the extension uses", () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const key of ["subagents.timeouts.foregroundSeconds", "subagents.timeouts.backgroundSeconds"]) {
+      assert.equal(props[key]?.maximum, MAX_TIMEOUT_SECONDS, key);
     }
   });
 

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { actionEffect, availableActions, rowActions } from "../../../media/model/agentActions";
 import { AgentStore, flattenTree } from "../../../media/model/agentStore";
-import { formatElapsed, formatRemaining, formatTokens, parseDuration } from "../../../media/model/format";
+import { formatElapsed, formatRemaining, formatTokens, parseDuration, parseTimeoutAnswer } from "../../../media/model/format";
+import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
+import { setTimeoutMessageSchema } from "../../../src/core/protocol/messages";
 import { treeKeyCommand, type KeyPress } from "../../../media/model/treeKeys";
 import { INITIAL_VIEW_STATE, reduceViewState, restoreViewState } from "../../../media/model/viewState";
 import { FIXTURE_NOW, largeTree, makeAgent, mixedTree } from "../../webview/fixtures";
@@ -121,6 +123,24 @@ describe("formatting", () => {
     assert.equal(parseDuration("2m30s"), 150);
     assert.equal(parseDuration("1.5h"), 5400);
     for (const bad of ["", "0", "0s", "abc", "10 minutes", "-5", "5d", "m"]) assert.equal(parseDuration(bad), undefined, bad);
+  });
+
+  it("the timeout prompt accepts what the host accepts and nothing more", () => {
+    assert.deepEqual(parseTimeoutAnswer("1h"), { seconds: MAX_TIMEOUT_SECONDS });
+    assert.deepEqual(parseTimeoutAnswer("90.4s"), { seconds: 90 }, "typed fractions round to whole seconds");
+    for (const bad of ["2h", "61m", "3601", "1h 1s", "0.05s", "0.4s", "0.05", "0", "soon"]) {
+      const parsed = parseTimeoutAnswer(bad);
+      assert.ok("error" in parsed, bad);
+      if ("error" in parsed) assert.match(parsed.error, /from 1s to 1 hour/);
+    }
+    // Whatever the prompt lets through, the message schema and the supervisor's rule accept.
+    for (const good of ["1", "1s", "90", "10m", "1h", "59m 59s", "1.5m"]) {
+      const parsed = parseTimeoutAnswer(good);
+      assert.ok("seconds" in parsed, good);
+      if (!("seconds" in parsed)) continue;
+      assert.ok(isTimeoutSeconds(parsed.seconds), good);
+      assert.ok(setTimeoutMessageSchema.safeParse({ type: "setTimeout", agentId: "a", seconds: parsed.seconds }).success, good);
+    }
   });
 });
 

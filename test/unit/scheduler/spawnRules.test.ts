@@ -17,9 +17,14 @@ describe("spawn timeouts (lesson 9)", () => {
     assert.match(background.ok ? "" : background.error, /background agent needs a timeout greater than 0/);
   });
 
-  it("rejects more than an hour", () => {
+  it("rejects more than an hour and negative or non-finite values; keeps a fraction as it is", () => {
     const r = resolveSpawnTimeout(3601, false, defaults);
     assert.equal(r.ok, false);
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const b = resolveSpawnTimeout(bad, false, defaults);
+      assert.match(b.ok ? "" : b.error, /number of seconds from 0 to 3600/, String(bad));
+    }
+    assert.deepEqual(resolveSpawnTimeout(0.05, true, defaults), { ok: true, seconds: 0.05 }, "not rounded down to 0 = no limit");
     assert.deepEqual(resolveSpawnTimeout(3600, true, defaults), { ok: true, seconds: 3600 });
   });
 
