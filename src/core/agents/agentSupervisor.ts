@@ -17,7 +17,7 @@ import { resolveRootModel } from "./modelResolution";
 import { priceLookup } from "./pricing";
 import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
 import { SubagentControl } from "./subagentControl";
-import { TreePersistence } from "./treePersistence";
+import { TREE_SAVE_DELAY_MS, TreePersistence } from "./treePersistence";
 
 /** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
 export interface SupervisorStats {
@@ -73,7 +73,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
       deps.treeStore,
       () => this.registry.snapshotAll(),
       this.ctx.clock,
-      deps.treeSaveDelayMs ?? 1000,
+      deps.treeSaveDelayMs ?? TREE_SAVE_DELAY_MS,
       this.ctx.logger,
     );
     this.runs = new AgentRuns(

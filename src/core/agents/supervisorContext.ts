@@ -76,13 +76,13 @@ export interface SupervisorDeps {
   resolveAgentType?: AgentStartupHook;
   /** Agent types for `spawn_agent`'s `agent_type` (core/definitions/agentTypeResolver.ts adapts definition files). */
   agentTypes?: AgentTypeResolver;
-  /** Turn budget of one run (default 50). */
+  /** Turn budget of one run (default DEFAULT_MAX_TURNS). */
   maxTurns?: number;
-  /** Factor of the per-provider cap formula (default 2, see providerCap). */
+  /** Factor of the per-provider cap formula (default SLOTS_PER_KEY, see providerCap). */
   slotsPerKey?: number;
   /** Period of the stale check (default: a quarter of the smaller threshold, 0.25–5 s). */
   staleCheckMs?: number;
-  /** Longest delay before a tree change is saved (default 1000 ms); final statuses save at once. */
+  /** Longest delay before a tree change is saved (default TREE_SAVE_DELAY_MS); final statuses save at once. */
   treeSaveDelayMs?: number;
 }
 

@@ -12,6 +12,9 @@ export interface TreeStore {
   load(): Promise<AgentSnapshot[]>;
 }
 
+/** Longest delay before a tree change is saved: a stream of token updates becomes one write a second. */
+export const TREE_SAVE_DELAY_MS = 1000;
+
 export const WINDOW_RELOADED = "window reloaded";
 
 /** How often the tree is saved while agents are live, even without changes. */

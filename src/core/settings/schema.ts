@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
 
 /**
  * The `subagents.*` settings: one zod schema per key, each with the default of
@@ -103,7 +104,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxSpawnDepth: 1,
   "timeouts.foregroundSeconds": 300,
   "timeouts.backgroundSeconds": 900,
-  "keyPool.cooldownSeconds": [30, 300, 1800],
+  "keyPool.cooldownSeconds": [...DEFAULT_COOLDOWN_SECONDS],
   "approval.root": "ask",
   "approval.subagents": "ask",
   "approval.allowedCommands": DEFAULT_ALLOWED_COMMANDS,
