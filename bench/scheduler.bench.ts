@@ -11,7 +11,7 @@ import { spawnCall, startLiveKit } from "../test/fakes/liveModelKit";
 import { ScriptedModelClient } from "../test/fakes/scriptedModelClient";
 
 /**
- * Scheduler benchmarks of issue 4:
+ * Scheduler benchmarks:
  * - spawn.registerP99Ms: from the start of a spawn_agent call to the child
  *   being in the registry, while every child's startup takes 2 s;
  * - scheduler.fanout.speedup: 16 children × 4 model calls of 100 ms on the

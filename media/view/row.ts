@@ -13,7 +13,7 @@ export interface RowFlags {
   readonly focused: boolean;
 }
 
-/** The accessible name of a row: "<name>, <status>" (issue 6). */
+/** The accessible name of a row: "<name>, <status>", what a screen reader says first. */
 export function rowLabel(agent: AgentSnapshot): string {
   return `${agent.name}, ${STATUS_LOOK[agent.status].label}`;
 }

@@ -4,7 +4,7 @@ import { errorMessage, raceAbort, RunAborted, throwIfAborted } from "./abort";
 import type { Conversation } from "./conversation";
 import type { PartialOutput } from "./resultFormat";
 
-/** Runaway loops end here with a clear reason (issue 4). */
+/** A model that never stops calling tools ends here with a clear reason instead of spending tokens forever. */
 export const DEFAULT_MAX_TURNS = 50;
 /** A single tool result larger than this would crowd the model's context out. */
 export const MAX_TOOL_RESULT_CHARS = 40_000;

@@ -23,7 +23,7 @@ export class StartupError extends Error {
 export interface RunEvents {
   /** After the final status is recorded (and descendants were stopped). */
   onFinished(record: AgentRecord): void;
-  /** A startup failure of a live agent (never after it was stopped: lesson 12). */
+  /** A startup failure of a live agent; never after it was stopped, when its parent no longer expects news of it. */
   onStartupFailed(record: AgentRecord, reason: string): void;
 }
 
@@ -31,7 +31,7 @@ export interface RunEvents {
  * Owns every run: its status transitions, execution slot, deadline, stale
  * flag, inbox and end. `finish()` is the only way into a final status and it
  * is first-wins, so a late completion never overwrites `timed_out` or
- * `interrupted` (lesson 5).
+ * `interrupted`.
  */
 export class AgentRuns implements IDisposable {
   private readonly runs = new Map<string, ActiveRun>();
@@ -119,7 +119,7 @@ export class AgentRuns implements IDisposable {
     try {
       setup = await prepare(run);
     } catch (error) {
-      if (run.ended) return; // Stopped during startup: a late failure must not reach the parent (lesson 12).
+      if (run.ended) return; // Stopped during startup: the parent already heard the final status; a late failure would contradict it.
       const reason = `startup failed: ${errorMessage(error)}`;
       this.finish(agentId, "failed", reason);
       const record = this.registry.get(agentId);

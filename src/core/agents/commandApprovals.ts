@@ -6,8 +6,8 @@ import type { AgentRegistry } from "./agentRegistry";
 import type { SupervisorContext } from "./supervisorContext";
 
 /**
- * The approval step of `run_command` (lesson 13). "ask" never opens a
- * blocking prompt: the agent releases its slot, shows `pendingApproval` in
+ * The approval step of `run_command`. "ask" never opens a blocking prompt
+ * (a subagent asking the user a modal question would freeze the UI or deadlock): the agent releases its slot, shows `pendingApproval` in
  * the tree and waits for `resolveApproval`, an interrupt or its timeout,
  * while every other agent keeps running.
  */

@@ -8,7 +8,7 @@ export interface SlotLease {
 }
 
 export interface SlotRequest {
-  /** Set synchronously when the slot was free: taken before `request()` returned (lesson 2). */
+  /** Set synchronously when the slot was free: taken before `request()` returned, so parallel requests cannot overshoot a cap. */
   readonly granted: SlotLease | undefined;
   /** Resolves with the lease; rejects with the signal's reason when aborted while queued. */
   readonly lease: Promise<SlotLease>;
@@ -33,7 +33,8 @@ export interface SlotStats {
  *
  * p-queue starts a task synchronously inside `add()` when a slot is free, so
  * the check and the reservation happen in the same tick — there is no
- * `await` between "is there room?" and "take it" (lesson 2). Caps are read
+ * `await` between "is there room?" and "take it", where six parallel spawns
+ * with a cap of four could all see room. Caps are read
  * again on every request and release, so a settings or key change applies
  * live; a lowered cap lets current holders finish.
  */

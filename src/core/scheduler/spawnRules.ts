@@ -1,7 +1,7 @@
 import type { AgentRole } from "../agents/status";
 
 /**
- * Depth and role rules (issue 4): `maxSpawnDepth` counts levels below the
+ * Depth and role rules: `maxSpawnDepth` counts levels below the
  * root, so with the default 1 the root's children are leaves. The root may
  * always spawn; an orchestrator may spawn while its depth is below the limit;
  * a leaf never gets the agent tools.

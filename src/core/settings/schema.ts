@@ -3,8 +3,8 @@ import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
 
 /**
- * The `subagents.*` settings: one zod schema per key, each with the default of
- * BRIEF §3. package.json's `contributes.configuration` mirrors these (a unit
+ * The `subagents.*` settings: one zod schema per key, each with its
+ * documented default. package.json's `contributes.configuration` mirrors these (a unit
  * test keeps the two in step).
  */
 

@@ -30,7 +30,7 @@ export interface AgentToolHost {
 export const AGENT_TOOL_NAMES = ["spawn_agent", "wait_agents", "send_message", "interrupt_agent", "list_agents"] as const;
 
 /**
- * The agent tools of BRIEF §3. They are offered only to agents that may
+ * The agent tools (spawn, wait, message, interrupt, list). They are offered only to agents that may
  * spawn (the root, and orchestrators above the depth limit); a leaf gets
  * none of them, so it cannot fan out or steer other agents.
  */

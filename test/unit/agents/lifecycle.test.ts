@@ -31,7 +31,7 @@ describe("timeouts and interrupts", () => {
     await assertQuiet(kit);
   });
 
-  it("a timed-out agent stays timed_out even if the model answers later (lesson 5)", async (t) => {
+  it("a timed-out agent stays timed_out even if the model answers later", async (t) => {
     let late!: (r: CompletionResult) => void;
     const stubborn: ModelClient = {
       // Ignores the abort signal on purpose, like a provider that answers anyway.
@@ -51,7 +51,7 @@ describe("timeouts and interrupts", () => {
     await assertQuiet(kit);
   });
 
-  it("a timeout or interrupt during startup still ends the agent and frees its slot (lesson 4)", async () => {
+  it("a timeout or interrupt during startup still ends the agent and frees its slot", async () => {
     const { kit } = start(
       (call) => {
         if (call.role === "root") return call.turn === 0 ? { toolCalls: [spawn("t", { timeout_seconds: 0.05 }), spawn("i", { background: true })] } : { text: "ok" };
@@ -127,7 +127,7 @@ describe("timeouts and interrupts", () => {
     await assertQuiet(kit);
   });
 
-  it("a background agent must keep a timeout (lesson 9)", async () => {
+  it("a background agent must keep a timeout", async () => {
     const { kit } = start((call) => {
       if (call.role === "root") return call.turn === 0 ? { toolCalls: [spawn("bg", { background: true })] } : { text: "ok", delayMs: 200 };
       return { text: "bg", delayMs: 60_000, chunkMs: 20 };
@@ -167,7 +167,7 @@ describe("startup failures", () => {
     await assertQuiet(kit);
   });
 
-  it("a late startup failure after the child was interrupted does not reach the parent (lesson 12)", async () => {
+  it("a late startup failure after the child was interrupted does not reach the parent", async () => {
     const { kit, client } = start(
       (call) => {
         if (call.role === "root") {
@@ -212,7 +212,7 @@ describe("messages and resume", () => {
     await assertQuiet(kit);
   });
 
-  it("classifies a resumed agent by the model it will run with and keeps an override only when accepted (lesson 10)", async () => {
+  it("classifies a resumed agent by the model it will run with and keeps an override only when accepted", async () => {
     const { kit, client } = start((call) => ({ text: `on ${call.providerId}:${call.model}` }));
     const { agentId, done } = kit.service.runRoot({ task: "root" });
     await done;

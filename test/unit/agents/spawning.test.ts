@@ -79,7 +79,7 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
-  it("never has more model calls in flight than the cap with many parallel spawns (lesson 2)", async () => {
+  it("never has more model calls in flight than the cap with many parallel spawns", async () => {
     const { kit, client } = start((call) => {
       if (call.role === "root") {
         if (call.turn === 0) return { toolCalls: Array.from({ length: 6 }, (_, i) => spawn(`c${i}`)) };
@@ -92,7 +92,7 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
-  it("does not deadlock with cap 1, depth 3 and fan-out 3 (lesson 11)", async () => {
+  it("does not deadlock with cap 1, depth 3 and fan-out 3", async () => {
     const { kit } = start((call) => {
       const depth = (call.task.match(/\./g) ?? []).length;
       if (call.turn === 0 && depth < 3) {
@@ -125,7 +125,7 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
-  it("rejects a background spawn with timeout 0 and a foreground spawn beyond 3600 s (lesson 9)", async () => {
+  it("rejects a background spawn with timeout 0 and a foreground spawn beyond 3600 s", async () => {
     const results: string[] = [];
     const { kit } = start((call) => {
       if (call.turn === 0) return { toolCalls: [spawn("bg", { background: true, timeout_seconds: 0 }), spawn("fg", { timeout_seconds: 4000 })] };
@@ -223,7 +223,7 @@ describe("spawning", () => {
     await waitFor(() => kit!.service.snapshot().every((a) => isFinal(a.status)), "all final");
     await assertQuiet(kit);
   });
-  it("a provider cap counts only that provider's agents; the global cap counts all (lesson 3)", async () => {
+  it("a provider cap counts only that provider's agents; the global cap counts all", async () => {
     const { kit, client } = start((call) => {
       if (call.role === "root") {
         if (call.turn > 0) return { text: "ok" };

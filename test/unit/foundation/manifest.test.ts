@@ -17,7 +17,7 @@ const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta
   };
 };
 
-/** BRIEF §3, copied verbatim: the public contract. */
+/** The public contract of command ids and titles: users, docs and keybindings rely on them. */
 const CONTRACT: Array<[string, string]> = [
   ["subagents.runTask", "Run Task…"],
   ["subagents.addApiKey", "Add API Key…"],

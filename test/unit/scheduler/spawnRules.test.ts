@@ -7,7 +7,7 @@ import { TrackingClock } from "../../fakes/trackingClock";
 
 const defaults = { foregroundSeconds: 300, backgroundSeconds: 900 };
 
-describe("spawn timeouts (lesson 9)", () => {
+describe("spawn timeouts", () => {
   it("uses the defaults and treats 0 as no limit only in the foreground", () => {
     assert.deepEqual(resolveSpawnTimeout(undefined, false, defaults), { ok: true, seconds: 300 });
     assert.deepEqual(resolveSpawnTimeout(undefined, true, defaults), { ok: true, seconds: 900 });

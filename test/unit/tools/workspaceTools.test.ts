@@ -26,7 +26,7 @@ function toolsFor(workspace: FakeWorkspaceTools, gate: CommandGate = allowAll) {
 }
 
 describe("tool definitions", () => {
-  it("exposes BRIEF §3 names and parameters as JSON schema generated from zod", () => {
+  it("exposes the contract tool names and parameters as JSON schema generated from zod", () => {
     const host = {} as AgentToolHost;
     const tools = [...createWorkspaceTools(new FakeWorkspaceTools(), new FileLedger(), allowAll), ...createAgentTools(host, "x")];
     const specs = Object.fromEntries(
@@ -67,7 +67,7 @@ describe("tool definitions", () => {
   });
 });
 
-describe("workspace tools and the file ledger (lesson 14)", () => {
+describe("workspace tools and the file ledger", () => {
   it("refuses an edit based on a stale read, naming the file", async () => {
     const ws = new FakeWorkspaceTools({ "src/a.ts": "one\ntwo\n" });
     const agentA = toolsFor(ws);
