@@ -1,8 +1,8 @@
 import type { Logger } from "../common/logger";
 
 /**
- * Removes secrets from text that may reach a log, an error message or the UI
- * (BRIEF §4 lesson 8). Two nets, because either alone leaks:
+ * Removes secrets from text that may reach a log, an error message or the UI,
+ * where only a key's 4-character fingerprint may appear. Two nets, because either alone leaks:
  * - known keys: every 8-character piece of a key we hold is cut out, so a
  *   provider that echoes a truncated or masked key ("sk-abc1****wxyz") leaks
  *   nothing recognisable;
