@@ -7,6 +7,7 @@ import { createAgentTypeResolver } from "./core/definitions/agentTypeResolver";
 import { KeyPools } from "./core/keys/keyPools";
 import { redactSecrets } from "./core/keys/redact";
 import { ChatClient } from "./core/llm/chatClient";
+import { actionCommandId, AGENT_ACTION_IDS } from "./core/protocol/agentActions";
 import { agentCommandHandlers } from "./host/agents/agentCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
@@ -114,6 +115,10 @@ class SubagentsExtension extends Disposable {
       }),
     );
     this.register(vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, treeView));
+    // The entries of a row's native context menu (package.json `menus.webview/context`).
+    for (const action of AGENT_ACTION_IDS) {
+      this.register(vscode.commands.registerCommand(actionCommandId(action), (menuContext: unknown) => treeView.runAgentAction(action, menuContext)));
+    }
 
     const keys = keyCommandHandlers({ store: keyStore, pools: keyPools, settings: () => settings.current, env: process.env, logger });
     const agents = agentCommandHandlers({ service, openTranscript: (id) => documents.open(id) });

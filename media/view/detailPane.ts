@@ -1,5 +1,6 @@
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
-import { AGENT_ACTION_LOOK, availableActions, type AgentActionId } from "../model/agentActions";
+import { availableActions, type AgentActionId } from "../../src/core/protocol/agentActions";
+import { AGENT_ACTION_LOOK } from "../model/agentActions";
 import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";

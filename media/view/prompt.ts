@@ -49,7 +49,8 @@ export class InlinePrompt {
     cancel.addEventListener("click", () => this.close());
     this.element = el(
       "form",
-      { className: "prompt", attrs: { role: "dialog" } },
+      // The page turns VS Code's Cut/Copy/Paste menu off; a text field needs it back.
+      { className: "prompt", attrs: { role: "dialog", "data-vscode-context": JSON.stringify({ preventDefaultContextMenuItems: false }) } },
       this.title,
       this.fieldSlot,
       this.hint,

@@ -9,7 +9,7 @@ import { agentSnapshotSchema, keyPoolSummarySchema } from "./agentSnapshot";
  * parses everything the host sends.
  */
 
-/** "Extend timeout" adds this much; the toolbar and context menu say "5 minutes". */
+/** "Extend timeout" adds this much; the row's button and context menu say "5 minutes". */
 export const EXTEND_TIMEOUT_SECONDS = 300;
 /** Upper bound of a follow-up message typed into the view. */
 export const MAX_MESSAGE_CHARS = 20_000;
@@ -49,15 +49,28 @@ export const noticeMessageSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * Asks the view to open its inline prompt for an agent: "Set Timeout…" and
+ * "Send Message…" chosen in VS Code's native context menu arrive at the host
+ * as commands, and the answer is typed in the view like from the row's buttons.
+ */
+export const openPromptMessageSchema = z.object({
+  type: z.literal("openPrompt"),
+  agentId: z.string().min(1).max(256),
+  prompt: z.enum(["timeout", "message"]),
+});
+
 export const hostToWebviewMessageSchema = z.discriminatedUnion("type", [
   snapshotMessageSchema,
   patchMessageSchema,
   noticeMessageSchema,
+  openPromptMessageSchema,
 ]);
 
 export type SnapshotMessage = z.infer<typeof snapshotMessageSchema>;
 export type PatchMessage = z.infer<typeof patchMessageSchema>;
 export type NoticeMessage = z.infer<typeof noticeMessageSchema>;
+export type OpenPromptMessage = z.infer<typeof openPromptMessageSchema>;
 export type HostToWebviewMessage = z.infer<typeof hostToWebviewMessageSchema>;
 
 // ---------------------------------------------------------------- webview → host

@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import { MAX_TIMEOUT_SECONDS } from "../../core/common/timeLimits";
+import { agentRowContextSchema } from "../../core/protocol/agentActions";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { agentPickItems, describeTimeout, parseTimeoutInput, type AgentPickItem } from "./agentPicks";
 
@@ -23,14 +24,25 @@ function attempt(action: () => void): boolean {
   }
 }
 
-/** The agent a command acts on: the id passed by the tree, or the user's pick. */
+/**
+ * The agent id a command was given: a plain id (from code or a keybinding's
+ * `args`), or the context object of a row in the tree's native context menu.
+ */
+export function agentIdArgument(arg: unknown): string | undefined {
+  if (typeof arg === "string") return arg;
+  const parsed = agentRowContextSchema.safeParse(arg);
+  return parsed.success ? parsed.data.agentId : undefined;
+}
+
+/** The agent a command acts on: the id it was given (see agentIdArgument), or the user's pick. */
 async function pickAgent(
   service: UserControls,
-  agentId: unknown,
+  arg: unknown,
   which: "live" | "all",
   placeHolder: string,
 ): Promise<AgentSnapshot | undefined> {
-  if (typeof agentId === "string") {
+  const agentId = agentIdArgument(arg);
+  if (agentId !== undefined) {
     const agent = service.get(agentId);
     if (!agent) void vscode.window.showWarningMessage("Subagents: that agent no longer exists.");
     return agent;
@@ -49,8 +61,8 @@ async function pickAgent(
 export function agentCommandHandlers(deps: AgentCommandDeps) {
   const { service } = deps;
   return {
-    async interruptAgent(agentId?: unknown): Promise<void> {
-      const agent = await pickAgent(service, agentId, "live", "Interrupt which agent? (its subagents stop too)");
+    async interruptAgent(target?: unknown): Promise<void> {
+      const agent = await pickAgent(service, target, "live", "Interrupt which agent? (its subagents stop too)");
       if (agent) attempt(() => service.interrupt(agent.id, USER_REASON));
     },
 
@@ -62,8 +74,8 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
       attempt(() => service.interruptAll(USER_REASON));
     },
 
-    async setAgentTimeout(agentId?: unknown): Promise<void> {
-      const agent = await pickAgent(service, agentId, "live", "Set the time limit of which agent?");
+    async setAgentTimeout(target?: unknown): Promise<void> {
+      const agent = await pickAgent(service, target, "live", "Set the time limit of which agent?");
       if (!agent) return;
       const text = await vscode.window.showInputBox({
         title: `Time limit for ${agent.name} (${describeTimeout(agent, Date.now())})`,
@@ -95,8 +107,8 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
       );
     },
 
-    async openTranscript(agentId?: unknown): Promise<void> {
-      const agent = await pickAgent(service, agentId, "all", "Open the transcript of which agent?");
+    async openTranscript(target?: unknown): Promise<void> {
+      const agent = await pickAgent(service, target, "all", "Open the transcript of which agent?");
       if (agent) await deps.openTranscript(agent.id);
     },
 

@@ -2,7 +2,7 @@ import "../../fakes/vscodeModule";
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { silentLogger } from "../../../src/core/common/logger";
-import { agentCommandHandlers } from "../../../src/host/agents/agentCommands";
+import { agentCommandHandlers, agentIdArgument } from "../../../src/host/agents/agentCommands";
 import { agentPickItems, parseTimeoutInput, treeOrder } from "../../../src/host/agents/agentPicks";
 import { ApprovalNotifications, approvalsToNotify } from "../../../src/host/agents/approvalNotifications";
 import { modelChoices, parseRunTaskArgument, progressLine } from "../../../src/host/agents/runTask";
@@ -92,7 +92,15 @@ describe("agent commands", () => {
     ui.pickAnswers.push((items) => items.find((i) => /c2/.test(i.label)));
     await handlers.interruptAgent();
     await handlers.interruptAgent("r1");
-    assert.deepEqual(service.calls, ["interrupt c2 interrupted by the user", "interrupt r1 interrupted by the user"]);
+    // From a row's native context menu: the row's data-vscode-context, with VS Code's `webview` key.
+    await handlers.interruptAgent({ webview: "subagents.agentTree", webviewSection: "agentRow", agentId: "c2" });
+    assert.deepEqual(service.calls, [
+      "interrupt c2 interrupted by the user",
+      "interrupt r1 interrupted by the user",
+      "interrupt c2 interrupted by the user",
+    ]);
+    assert.equal(agentIdArgument({ webview: "subagents.agentTree" }), undefined, "no agent id: the command asks");
+    assert.equal(agentIdArgument(42), undefined);
   });
 
   it("Interrupt All says so when nothing runs", () => {
