@@ -67,7 +67,7 @@ function pageHtml(theme: string): string {
 <link rel="stylesheet" href="/bundle/webview.css">
 <title>Subagents</title>
 </head>
-<body class="vscode-${known}">
+<body class="vscode-${known}" data-vscode-context='{"preventDefaultContextMenuItems": true}'>
 <div id="app"></div>
 <script nonce="${nonce}" src="/page/stub.js"></script>
 <script nonce="${nonce}" src="/bundle/webview.js"></script>
@@ -190,6 +190,18 @@ export async function waitForPosted(
     if (Date.now() > deadline) throw new Error(`no matching message; posted: ${JSON.stringify(await postedMessages(page))}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A native context menu VS Code would have opened: the merged row context, where, and which row had focus. */
+export interface ContextMenuRequest {
+  readonly context: Record<string, unknown>;
+  readonly x: number;
+  readonly y: number;
+  readonly focused: string | null;
+}
+
+export async function contextMenuRequests(page: Page): Promise<ContextMenuRequest[]> {
+  return page.evaluate(() => (globalThis as unknown as { __contextMenus: ContextMenuRequest[] }).__contextMenus.slice());
 }
 
 export async function cspViolations(page: Page): Promise<string[]> {
