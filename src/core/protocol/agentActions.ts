@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { isFinal } from "../agents/status";
 import type { AgentSnapshot } from "./agentSnapshot";
-import { EXTEND_TIMEOUT_SECONDS, type WebviewToHostMessage } from "./messages";
+import { agentIdSchema, EXTEND_TIMEOUT_SECONDS, requestIdSchema, type WebviewToHostMessage } from "./messages";
 
 /**
  * Per-agent controls. The row's buttons, the detail pane and VS Code's native
@@ -113,7 +113,7 @@ export function agentRowContext(agent: AgentSnapshot): Record<string, string | b
  * `webview`, and the context keys) are ignored.
  */
 export const agentRowContextSchema = z.object({
-  agentId: z.string().min(1).max(256),
-  requestId: z.string().min(1).max(256).optional(),
+  agentId: agentIdSchema,
+  requestId: requestIdSchema.optional(),
 });
 export type AgentRowContext = z.infer<typeof agentRowContextSchema>;

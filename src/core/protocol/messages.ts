@@ -14,6 +14,10 @@ export const EXTEND_TIMEOUT_SECONDS = 300;
 /** Upper bound of a follow-up message typed into the view. */
 export const MAX_MESSAGE_CHARS = 20_000;
 
+/** An agent id or approval request id coming from the page: a short, non-empty string. */
+export const agentIdSchema = z.string().min(1).max(256);
+export const requestIdSchema = z.string().min(1).max(256);
+
 // ---------------------------------------------------------------- host → webview
 
 const updateHeader = {
@@ -56,7 +60,7 @@ export const noticeMessageSchema = z.object({
  */
 export const openPromptMessageSchema = z.object({
   type: z.literal("openPrompt"),
-  agentId: z.string().min(1).max(256),
+  agentId: agentIdSchema,
   prompt: z.enum(["timeout", "message"]),
 });
 
@@ -76,7 +80,7 @@ export type HostToWebviewMessage = z.infer<typeof hostToWebviewMessageSchema>;
 // ---------------------------------------------------------------- webview → host
 // Strict objects: a message with unknown keys is malformed, not "mostly fine".
 
-const agentId = z.string().min(1).max(256);
+const agentId = agentIdSchema;
 const timeoutSeconds = z.number().int().min(1).max(MAX_TIMEOUT_SECONDS);
 
 /** The webview's script has loaded and listens; the host answers with a snapshot. */
@@ -110,7 +114,7 @@ export const sendMessageMessageSchema = z.strictObject({
 export const resolveApprovalMessageSchema = z.strictObject({
   type: z.literal("resolveApproval"),
   agentId,
-  requestId: z.string().min(1).max(256),
+  requestId: requestIdSchema,
   decision: z.enum(["approved", "denied"]),
 });
 
