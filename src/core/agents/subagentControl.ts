@@ -31,14 +31,15 @@ import type {
 } from "./supervisorContext";
 
 /**
- * The agent tools' side of the supervisor: spawning, waiting, messaging and
- * interrupting on behalf of one agent, which may address only its own
- * subtree. Spawning registers the child synchronously (visible at once, its
- * deadline already armed) and leaves the slow startup to the background.
+ * Where agents start and what the agent tools call: spawning, waiting,
+ * messaging and interrupting on behalf of one agent, which may address only
+ * its own subtree, plus starting a root and delivering a user's message for
+ * the supervisor. Every start registers the agent synchronously (visible at
+ * once, its deadline already armed) and leaves the slow startup to the background.
  */
 export class SubagentControl implements AgentToolHost {
   /** Builds tool sets and conversations; its agent tools call back into this object. */
-  readonly runBuilder: RunBuilder;
+  private readonly runBuilder: RunBuilder;
 
   constructor(
     private readonly ctx: SupervisorContext,
@@ -53,7 +54,7 @@ export class SubagentControl implements AgentToolHost {
   }
 
   /** Throws a ToolError (for the model) when the spawn is not allowed. */
-  registerChild(callerId: string, request: SpawnRequest): AgentRecord {
+  private registerChild(callerId: string, request: SpawnRequest): AgentRecord {
     const caller = this.registry.require(callerId);
     const settings = this.ctx.settings();
     if (this.isPaused()) throw new ToolError(SPAWNING_PAUSED_MESSAGE);

@@ -21,8 +21,13 @@ export interface UserControls {
   /** Stops the agent and its descendants. */
   interrupt(agentId: string, reason?: string): void;
   interruptAll(reason?: string): void;
-  /** `null` removes the limit (foreground agents only). */
+  /**
+   * Sets the limit to `seconds` from now: whole seconds from 1 to
+   * MAX_TIMEOUT_SECONDS (core/common/timeLimits.ts). `null` or 0 removes the
+   * limit (foreground agents only).
+   */
   setTimeout(agentId: string, seconds: number | null): void;
+  /** Adds `seconds` (same range as setTimeout) to the current limit, or to now when there is none. */
   extendTimeout(agentId: string, seconds: number): void;
   /**
    * Queues input; an idle or finished agent wakes and runs again. `modelRef`
