@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
 import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
 
 /**
@@ -88,8 +89,9 @@ export const settingSchemas = {
   "approval.deniedCommands": z.array(z.string().min(1)),
   "staleSeconds.idle": positiveInt.max(86_400),
   "staleSeconds.inTool": positiveInt.max(86_400),
-  "results.maxChars": z.number().int().min(500).max(1_000_000),
-  "results.maxPartialChars": z.number().int().min(200).max(1_000_000),
+  // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
+  "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
+  "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { COMMAND_IDS } from "../../../src/host/commandIds";
 import { AGENT_ACTION_LOOK } from "../../../media/model/agentActions";
+import { MAX_STORED_RESULT_CHARS } from "../../../src/core/agents/resultFormat";
 import { MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
 import { actionCommandId, actionContextKey, AGENT_ACTION_IDS, agentRowContext } from "../../../src/core/protocol/agentActions";
 import { makeAgent } from "../../webview/fixtures";
@@ -98,10 +99,13 @@ describe("package.json contract", () => {
     }
   });
 
-  it("bounds the timeout settings by the one maximum the rest of the extension uses", () => {
+  it("bounds the timeout and result settings by the maxima the rest of the extension uses", () => {
     const props = pkg.contributes.configuration.properties;
     for (const key of ["subagents.timeouts.foregroundSeconds", "subagents.timeouts.backgroundSeconds"]) {
       assert.equal(props[key]?.maximum, MAX_TIMEOUT_SECONDS, key);
+    }
+    for (const key of ["subagents.results.maxChars", "subagents.results.maxPartialChars"]) {
+      assert.equal(props[key]?.maximum, MAX_STORED_RESULT_CHARS, key);
     }
   });
 
