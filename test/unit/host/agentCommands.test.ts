@@ -36,6 +36,9 @@ describe("agent picks and summaries (pure)", () => {
     assert.deepEqual(parseTimeoutInput("0", true), { kind: "remove" });
     assert.match(String(parseTimeoutInput("0", false)), /background agent always has a time limit/);
     assert.match(String(parseTimeoutInput("4000", true)), /between 1 and 3600/);
+    assert.match(String(parseTimeoutInput("61m", true)), /between 1 and 3600/);
+    // Only whole numbers: what this input accepts, the supervisor accepts too.
+    for (const bad of ["0.05", "2h", "1.5"]) assert.equal(typeof parseTimeoutInput(bad, true), "string", bad);
     assert.match(String(parseTimeoutInput("soon", true)), /Enter seconds/);
   });
 
