@@ -12,7 +12,8 @@ import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/
  * with the options of the `webview` config in esbuild.mjs (that script builds
  * on import, so the options are repeated here), serves it behind the same
  * CSP as the extension's page, and stands in for `acquireVsCodeApi` with a
- * stub that records posted messages (test/webview/page/stub.js).
+ * stub that records posted messages and, like VS Code, the context of each
+ * unprevented contextmenu event (test/webview/page/stub.js).
  */
 export const ROOT = join(__dirname, "..", "..");
 const PAGE_DIR = join(__dirname, "page");
