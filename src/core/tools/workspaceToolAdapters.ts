@@ -14,6 +14,7 @@ export type CommandGate = (
 ) => Promise<CommandVerdict>;
 
 const MAX_LISTED = 500;
+/** Matches shown to the model; the host may stop collecting at its own limit, so a count of the rest is a lower bound. */
 const MAX_MATCHES = 200;
 
 /**
@@ -82,7 +83,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
       const matches = await workspace.searchText(options);
       if (matches.length === 0) return "No matches.";
       const lines = matches.slice(0, MAX_MATCHES).map((m) => `${m.path}:${m.line}: ${m.text}`);
-      if (matches.length > MAX_MATCHES) lines.push(`[${matches.length - MAX_MATCHES} more matches not shown; refine the query]`);
+      if (matches.length > MAX_MATCHES) lines.push(`[at least ${matches.length - MAX_MATCHES} more matches not shown; refine the query]`);
       return lines.join("\n");
     },
   });

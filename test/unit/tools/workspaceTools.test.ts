@@ -103,6 +103,14 @@ describe("workspace tools and the file ledger", () => {
     assert.equal(await tool("get_diagnostics", {}), "No problems.");
   });
 
+  it("shows the first 200 matches and says the rest is at least what the host returned beyond them", async () => {
+    const ws = new FakeWorkspaceTools({ "many.txt": Array.from({ length: 250 }, (_, i) => `hit ${i}`).join("\n") });
+    const lines = (await toolsFor(ws)("search_text", { query: "hit" })).split("\n");
+    assert.equal(lines.length, 201);
+    assert.equal(lines[199], "many.txt:200: hit 199");
+    assert.equal(lines[200], "[at least 50 more matches not shown; refine the query]");
+  });
+
   it("runs a command only after the gate allows it, passing the abort signal", async () => {
     const ws = new FakeWorkspaceTools();
     const refused = toolsFor(ws, async () => ({ run: false, message: "Command refused by policy: nope." }));
