@@ -30,7 +30,7 @@ import { TranscriptDocuments } from "./host/transcripts/transcriptDocuments";
 
 /**
  * The object graph of one window. Everything is registered with this owner in
- * creation order and disposed in reverse, so the service stops before the
+ * creation order and disposed in reverse, so the supervisor stops before the
  * transcript and tree stores write their last lines.
  */
 class SubagentsExtension extends Disposable {
@@ -74,7 +74,7 @@ class SubagentsExtension extends Disposable {
     };
     void definitions.ready.then(() => startServerIfDefinitions(definitions.current));
     this.register(definitions.onDidChange(startServerIfDefinitions));
-    const service = this.register(
+    const supervisor = this.register(
       new AgentSupervisor({
         settings: () => settings.current,
         modelClient,
@@ -87,8 +87,8 @@ class SubagentsExtension extends Disposable {
       }),
     );
     logger.info(`activated; search uses ${ripgrepPath ? "VS Code's ripgrep" : "findFiles (ripgrep not found)"}`);
-    void service.ready.then(async () => {
-      const removed = await transcripts.prune(new Set(service.snapshot().map((a) => a.id)), activatedAt);
+    void supervisor.ready.then(async () => {
+      const removed = await transcripts.prune(new Set(supervisor.snapshot().map((a) => a.id)), activatedAt);
       if (removed > 0) logger.info(`removed ${removed} transcript(s) of agents no longer in the tree`);
     });
 
@@ -96,17 +96,17 @@ class SubagentsExtension extends Disposable {
       settings.onDidChange((next) => {
         keyPools.setCooldownLadder(next["keyPool.cooldownSeconds"]);
         void keyPools.load(providerIds());
-        service.applySettings();
+        supervisor.applySettings();
       }),
     );
-    this.register(keyPools.onDidChange(() => service.refreshCaps()));
+    this.register(keyPools.onDidChange(() => supervisor.refreshCaps()));
 
-    const documents = this.register(new TranscriptDocuments(service, transcripts));
-    this.register(new TreeIndicators(service, () => keyPools.summaries(), onDidChangeKeys));
-    this.register(new ApprovalNotifications(service, logger));
+    const documents = this.register(new TranscriptDocuments(supervisor, transcripts));
+    this.register(new TreeIndicators(supervisor, () => keyPools.summaries(), onDidChangeKeys));
+    this.register(new ApprovalNotifications(supervisor, logger));
     const treeView = this.register(
       new AgentTreeViewProvider(context.extensionUri, {
-        service,
+        service: supervisor,
         keySummary: () => keyPools.summaries(),
         onDidChangeKeys,
         runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
@@ -121,9 +121,9 @@ class SubagentsExtension extends Disposable {
     }
 
     const keys = keyCommandHandlers({ store: keyStore, pools: keyPools, settings: () => settings.current, env: process.env, logger });
-    const agents = agentCommandHandlers({ service, openTranscript: (id) => documents.open(id) });
+    const agents = agentCommandHandlers({ service: supervisor, openTranscript: (id) => documents.open(id) });
     const runTaskDeps = {
-      service,
+      service: supervisor,
       settings: () => settings.current,
       storedKeyCount: async (providerId: string) => (await keyStore.list(providerId)).length,
       openDocument: (id: string, view: "transcript" | "result") => documents.open(id, view),

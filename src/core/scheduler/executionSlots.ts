@@ -97,7 +97,7 @@ export class ExecutionSlots implements IDisposable {
     return { granted: granted ? lease : undefined, lease: leasePromise };
   }
 
-  /** Re-reads the caps; called on every request and release, and by the service on settings changes. */
+  /** Re-reads the caps; called on every request and release, and by the supervisor on settings changes. */
   refreshCaps(providerId?: string): void {
     const globalCap = Math.max(1, this.caps.global());
     if (this.global.concurrency !== globalCap) this.global.concurrency = globalCap;
@@ -124,7 +124,7 @@ export class ExecutionSlots implements IDisposable {
     return this.queuedCount;
   }
 
-  /** Queued requests are rejected by their own signals; the service aborts every run before this. */
+  /** Queued requests are rejected by their own signals; the supervisor aborts every run before this. */
   dispose(): void {
     this.disposed = true;
     this.global.clear();

@@ -13,7 +13,7 @@ export interface AgentCommandDeps {
 
 const USER_REASON = "interrupted by the user";
 
-/** Runs a service call and shows its refusal (the service words it for users). */
+/** Runs a supervisor call and shows its refusal (the supervisor words it for users). */
 function attempt(action: () => void): boolean {
   try {
     action();

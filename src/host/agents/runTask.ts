@@ -167,7 +167,7 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
     },
   );
 
-  // The window is closing (the service stopped the run without a final status), or the agent is gone.
+  // The window is closing (the supervisor stopped the run without a final status), or the agent is gone.
   if (!isFinal(final.status) || !deps.service.get(agentId)) return;
   await deps.openDocument(agentId, "result").catch((error: unknown) => deps.logger.warn(`could not open the result: ${String(error)}`));
   const choice =
