@@ -106,7 +106,7 @@ class SubagentsExtension extends Disposable {
     this.register(new ApprovalNotifications(supervisor, logger));
     const treeView = this.register(
       new AgentTreeViewProvider(context.extensionUri, {
-        service: supervisor,
+        supervisor,
         keySummary: () => keyPools.summaries(),
         onDidChangeKeys,
         runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
@@ -121,9 +121,9 @@ class SubagentsExtension extends Disposable {
     }
 
     const keys = keyCommandHandlers({ store: keyStore, pools: keyPools, settings: () => settings.current, env: process.env, logger });
-    const agents = agentCommandHandlers({ service: supervisor, openTranscript: (id) => documents.open(id) });
+    const agents = agentCommandHandlers({ supervisor, openTranscript: (id) => documents.open(id) });
     const runTaskDeps = {
-      service: supervisor,
+      supervisor,
       settings: () => settings.current,
       storedKeyCount: async (providerId: string) => (await keyStore.list(providerId)).length,
       openDocument: (id: string, view: "transcript" | "result") => documents.open(id, view),

@@ -44,9 +44,9 @@ export class AgentTreeSession extends Disposable {
     this.coalescer = this.register(
       new TreeUpdateCoalescer(
         {
-          agents: () => deps.service.snapshot(),
+          agents: () => deps.supervisor.snapshot(),
           keys: () => deps.keySummary(),
-          spawningPaused: () => deps.service.spawningPaused,
+          spawningPaused: () => deps.supervisor.spawningPaused,
         },
         (message) => this.port.postMessage(message),
         options.clock ?? systemClock,
@@ -58,7 +58,7 @@ export class AgentTreeSession extends Disposable {
       onReady: () => this.coalescer.start(),
       notify: (level, message) => this.notify(level, message),
     };
-    this.register(deps.service.onDidChange(() => this.coalescer.markDirty()));
+    this.register(deps.supervisor.onDidChange(() => this.coalescer.markDirty()));
     this.register(deps.onDidChangeKeys(() => this.coalescer.markDirty()));
   }
 
@@ -95,7 +95,7 @@ export class AgentTreeSession extends Disposable {
       this.deps.logger.warn(`agent tree: ${action} from the context menu ignored, it came without an agent id`);
       return;
     }
-    const agent = this.deps.service.get(parsed.data.agentId);
+    const agent = this.deps.supervisor.get(parsed.data.agentId);
     if (!agent) {
       this.notify("warning", "That agent no longer exists.");
       return;

@@ -7,7 +7,7 @@ import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { agentPickItems, describeTimeout, parseTimeoutInput, type AgentPickItem } from "./agentPicks";
 
 export interface AgentCommandDeps {
-  service: UserControls;
+  supervisor: UserControls;
   openTranscript: (agentId: string) => Promise<void>;
 }
 
@@ -36,18 +36,18 @@ export function agentIdArgument(arg: unknown): string | undefined {
 
 /** The agent a command acts on: the id it was given (see agentIdArgument), or the user's pick. */
 async function pickAgent(
-  service: UserControls,
+  supervisor: UserControls,
   arg: unknown,
   which: "live" | "all",
   placeHolder: string,
 ): Promise<AgentSnapshot | undefined> {
   const agentId = agentIdArgument(arg);
   if (agentId !== undefined) {
-    const agent = service.get(agentId);
+    const agent = supervisor.get(agentId);
     if (!agent) void vscode.window.showWarningMessage("Subagents: that agent no longer exists.");
     return agent;
   }
-  const items = agentPickItems(service.snapshot(), which);
+  const items = agentPickItems(supervisor.snapshot(), which);
   if (items.length === 0) {
     void vscode.window.showInformationMessage(
       which === "live" ? "Subagents: no agent is running." : "Subagents: there are no agents yet. Start one with Subagents: Run Task…",
@@ -55,27 +55,27 @@ async function pickAgent(
     return undefined;
   }
   const picked = await vscode.window.showQuickPick<AgentPickItem>(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
-  return picked ? service.get(picked.agentId) : undefined;
+  return picked ? supervisor.get(picked.agentId) : undefined;
 }
 
 export function agentCommandHandlers(deps: AgentCommandDeps) {
-  const { service } = deps;
+  const { supervisor } = deps;
   return {
     async interruptAgent(target?: unknown): Promise<void> {
-      const agent = await pickAgent(service, target, "live", "Interrupt which agent? (its subagents stop too)");
-      if (agent) attempt(() => service.interrupt(agent.id, USER_REASON));
+      const agent = await pickAgent(supervisor, target, "live", "Interrupt which agent? (its subagents stop too)");
+      if (agent) attempt(() => supervisor.interrupt(agent.id, USER_REASON));
     },
 
     interruptAll(): void {
-      if (service.snapshot().every((a) => isFinal(a.status))) {
+      if (supervisor.snapshot().every((a) => isFinal(a.status))) {
         void vscode.window.showInformationMessage("Subagents: no agent is running.");
         return;
       }
-      attempt(() => service.interruptAll(USER_REASON));
+      attempt(() => supervisor.interruptAll(USER_REASON));
     },
 
     async setAgentTimeout(target?: unknown): Promise<void> {
-      const agent = await pickAgent(service, target, "live", "Set the time limit of which agent?");
+      const agent = await pickAgent(supervisor, target, "live", "Set the time limit of which agent?");
       if (!agent) return;
       const text = await vscode.window.showInputBox({
         title: `Time limit for ${agent.name} (${describeTimeout(agent, Date.now())})`,
@@ -91,15 +91,15 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
       const change = parseTimeoutInput(text, agent.timeoutRemovable);
       if (typeof change === "string") return;
       attempt(() => {
-        if (change.kind === "remove") service.setTimeout(agent.id, null);
-        else if (change.kind === "extend") service.extendTimeout(agent.id, change.seconds);
-        else service.setTimeout(agent.id, change.seconds);
+        if (change.kind === "remove") supervisor.setTimeout(agent.id, null);
+        else if (change.kind === "extend") supervisor.extendTimeout(agent.id, change.seconds);
+        else supervisor.setTimeout(agent.id, change.seconds);
       });
     },
 
     togglePauseSpawning(): void {
-      const paused = !service.spawningPaused;
-      if (!attempt(() => service.setSpawningPaused(paused))) return;
+      const paused = !supervisor.spawningPaused;
+      if (!attempt(() => supervisor.setSpawningPaused(paused))) return;
       void vscode.window.showInformationMessage(
         paused
           ? "Subagents: spawning paused. New spawn_agent calls are refused; running agents continue."
@@ -108,13 +108,13 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
     },
 
     async openTranscript(target?: unknown): Promise<void> {
-      const agent = await pickAgent(service, target, "all", "Open the transcript of which agent?");
+      const agent = await pickAgent(supervisor, target, "all", "Open the transcript of which agent?");
       if (agent) await deps.openTranscript(agent.id);
     },
 
     clearFinished(): void {
       let removed = 0;
-      if (!attempt(() => (removed = service.clearFinished()))) return;
+      if (!attempt(() => (removed = supervisor.clearFinished()))) return;
       void vscode.window.showInformationMessage(
         removed === 0 ? "Subagents: no finished agents to clear." : `Subagents: cleared ${removed} finished agent${removed === 1 ? "" : "s"}.`,
       );

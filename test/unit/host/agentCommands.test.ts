@@ -88,7 +88,7 @@ describe("agent commands", () => {
     resetShim();
     service = new FakeUserControls(tree());
     opened = [];
-    handlers = agentCommandHandlers({ service, openTranscript: async (id) => void opened.push(id) });
+    handlers = agentCommandHandlers({ supervisor: service, openTranscript: async (id) => void opened.push(id) });
   });
 
   it("Interrupt Agent picks among live agents (or takes the id from the tree)", async () => {
@@ -110,7 +110,7 @@ describe("agent commands", () => {
     handlers.interruptAll();
     assert.deepEqual(service.calls, ["interruptAll"]);
     service = new FakeUserControls([snapshot("done", { status: "completed" })]);
-    agentCommandHandlers({ service, openTranscript: async () => undefined }).interruptAll();
+    agentCommandHandlers({ supervisor: service, openTranscript: async () => undefined }).interruptAll();
     assert.deepEqual(service.calls, []);
     assert.match(ui.messages.at(-1)?.message ?? "", /no agent is running/);
   });

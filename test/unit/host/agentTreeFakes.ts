@@ -164,7 +164,7 @@ export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig 
     keys: [{ providerId: "openai", healthy: 2, cooling: 0, invalid: 0 }],
     posted: [],
     deps: {
-      service,
+      supervisor: service,
       keySummary: () => rig.keys,
       onDidChangeKeys: keyChanges.event,
       runCommand: (id, ...args) => {
