@@ -1,6 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { createAgentService } from "../src/core/agents/agentSupervisor";
+import { AgentSupervisor } from "../src/core/agents/agentSupervisor";
 import type { TranscriptEvent, TranscriptStore } from "../src/core/agents/transcript";
 import { isFinal } from "../src/core/agents/status";
 import { systemClock, type Clock } from "../src/core/common/clock";
@@ -11,7 +11,7 @@ import { spawnCall, startLiveKit } from "../test/fakes/liveModelKit";
 import { ScriptedModelClient } from "../test/fakes/scriptedModelClient";
 
 /**
- * Scheduler benchmarks of issue 4:
+ * Scheduler benchmarks:
  * - spawn.registerP99Ms: from the start of a spawn_agent call to the child
  *   being in the registry, while every child's startup takes 2 s;
  * - scheduler.fanout.speedup: 16 children × 4 model calls of 100 ms on the
@@ -62,7 +62,7 @@ async function registerLatency(): Promise<{ p50: number; p99: number }> {
     },
     read: async () => [],
   };
-  const service = createAgentService({
+  const service = new AgentSupervisor({
     settings: () => settings,
     modelClient: client,
     workspace: new FakeWorkspaceTools(),
@@ -142,7 +142,7 @@ async function memoryPerAgent(): Promise<number> {
   });
   const settings = testSettings({ maxConcurrentAgents: 16, maxQueuedAgents: 10_000 });
   const base = heapAfterGc(gc);
-  const service = createAgentService({
+  const service = new AgentSupervisor({
     settings: () => settings,
     modelClient: client,
     workspace: new FakeWorkspaceTools({ "src/a.ts": "export const a = 1;\n".repeat(50) }),

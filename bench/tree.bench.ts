@@ -48,7 +48,7 @@ export async function runBench(): Promise<Record<string, number>> {
     const deliveries: Array<Promise<unknown>> = [];
     const session = new AgentTreeSession(rig.deps, {
       postMessage: (message: HostToWebviewMessage) => {
-        if (message.type !== "notice") postedAt.set(message.seq, epochNow());
+        if (message.type === "snapshot" || message.type === "patch") postedAt.set(message.seq, epochNow());
         // Not awaited one by one: like VS Code's postMessage, a send does not wait for the previous
         // one to be handled. The page receives them in order (one protocol connection, one thread).
         deliveries.push(

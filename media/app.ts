@@ -3,26 +3,24 @@ import {
   parseHostMessage,
   type HostToWebviewMessage,
   type NoticeMessage,
+  type OpenPromptMessage,
   type PatchMessage,
   type SnapshotMessage,
   type WebviewToHostMessage,
 } from "../src/core/protocol/messages";
-import { AGENT_ACTION_LOOK, actionEffect, availableActions, type AgentActionId } from "./model/agentActions";
+import { actionEffect, availableActions, type AgentActionId } from "../src/core/protocol/agentActions";
 import { AgentStore, flattenTree, type FlatRow } from "./model/agentStore";
 import { reduceViewState, type ViewAction, type ViewState } from "./model/viewState";
 import type { HostChannel } from "./vscodeApi";
-import { ContextMenu, type MenuItem } from "./view/contextMenu";
 import { DetailPane } from "./view/detailPane";
 import { el } from "./view/dom";
 import { EmptyState } from "./view/emptyState";
 import { Notices } from "./view/notices";
 import { InlinePrompt, type PromptAnswer, type PromptRequest } from "./view/prompt";
 import { Toolbar } from "./view/toolbar";
-import { TreeView, type Anchor } from "./view/treeView";
+import { TreeView } from "./view/treeView";
 
 type HostHandlers = { [K in HostToWebviewMessage["type"]]: (message: Extract<HostToWebviewMessage, { type: K }>) => void };
-
-const MENU_GROUP_STARTS: ReadonlySet<AgentActionId> = new Set(["interrupt", "sendMessage"]);
 
 /**
  * The webview app: keeps the agents (from the host) and the UI state (from
@@ -46,12 +44,12 @@ export class AgentTreeApp {
   private readonly toolbar: Toolbar;
   private readonly empty: EmptyState;
   private readonly notices = new Notices();
-  private readonly menu: ContextMenu;
   private readonly prompt: InlinePrompt;
   private readonly handlers: HostHandlers = {
     snapshot: (message) => this.onSnapshot(message),
     patch: (message) => this.onPatch(message),
     notice: (message) => this.onNotice(message),
+    openPrompt: (message) => this.onOpenPrompt(message),
   };
 
   constructor(
@@ -68,7 +66,6 @@ export class AgentTreeApp {
       },
       onSetExpanded: (id, expanded) => this.dispatch({ type: "setExpanded", id, expanded }),
       onAction: (action, id, button) => this.runAction(action, id, button),
-      onContextMenu: (id, anchor, returnFocusTo) => this.openMenu(id, anchor, returnFocusTo),
       onScroll: (top) => this.dispatch({ type: "scroll", top }),
     });
     this.detail = new DetailPane(this.store, {
@@ -83,7 +80,6 @@ export class AgentTreeApp {
     this.toolbar = new Toolbar({ onCommand, onSetSpawningPaused: (paused) => this.host.post({ type: "setSpawningPaused", paused }) });
     this.empty = new EmptyState(onCommand);
     this.prompt = new InlinePrompt((request, answer) => this.answerPrompt(request, answer));
-    this.menu = new ContextMenu(root);
     const connecting = el("p", { className: "connecting muted" }, "Loading agents…");
     root.append(
       this.toolbar.element,
@@ -137,6 +133,20 @@ export class AgentTreeApp {
 
   private onNotice(message: NoticeMessage): void {
     this.notices.show(message.level, message.message);
+  }
+
+  /** "Set Timeout…" or "Send Message…" chosen in the row's native context menu (a host command). */
+  private onOpenPrompt(message: OpenPromptMessage): void {
+    const agent = this.store.get(message.agentId);
+    if (!agent) return;
+    this.prompt.open({
+      kind: message.prompt,
+      agentId: agent.id,
+      agentName: agent.name,
+      returnFocus: () => {
+        if (this.tree.indexOf(agent.id) >= 0) this.tree.focusRow(agent.id, Date.now());
+      },
+    });
   }
 
   private dispatch(action: ViewAction): void {
@@ -240,20 +250,5 @@ export class AgentTreeApp {
       this.host.post({ type: "sendMessage", agentId: agent.id, message: answer.message });
     }
     return undefined;
-  }
-
-  private openMenu(id: string, anchor: Anchor, returnFocusTo: HTMLElement): void {
-    const agent = this.store.get(id);
-    if (!agent) return;
-    const items: MenuItem[] = availableActions(agent).map((action) => ({
-      id: action,
-      label: AGENT_ACTION_LOOK[action].label,
-      icon: AGENT_ACTION_LOOK[action].icon,
-      ariaLabel: AGENT_ACTION_LOOK[action].ariaLabel(agent.name),
-      groupStart: MENU_GROUP_STARTS.has(action),
-    }));
-    this.menu.open(`Actions for ${agent.name}`, items, anchor, returnFocusTo, (picked) =>
-      this.runAction(picked as AgentActionId, id, returnFocusTo),
-    );
   }
 }

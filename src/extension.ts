@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
 import * as vscode from "vscode";
-import { createAgentService } from "./core/agents/agentSupervisor";
+import { AgentSupervisor } from "./core/agents/agentSupervisor";
 import { Disposable } from "./core/common/disposable";
 import type { Event } from "./core/common/emitter";
 import { createAgentTypeResolver } from "./core/definitions/agentTypeResolver";
@@ -10,6 +10,7 @@ import { keysFromEnvironment } from "./core/keys/envImport";
 import { SecretRedactor } from "./core/keys/redact";
 import { redactingWorkspaceTools } from "./core/tools/redactingWorkspaceTools";
 import { ChatClient } from "./core/llm/chatClient";
+import { actionCommandId, AGENT_ACTION_IDS } from "./core/protocol/agentActions";
 import { agentCommandHandlers } from "./host/agents/agentCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
@@ -34,7 +35,7 @@ import { TranscriptDocuments } from "./host/transcripts/transcriptDocuments";
 
 /**
  * The object graph of one window. Everything is registered with this owner in
- * creation order and disposed in reverse, so the service stops before the
+ * creation order and disposed in reverse, so the supervisor stops before the
  * transcript and tree stores write their last lines.
  */
 class SubagentsExtension extends Disposable {
@@ -96,8 +97,8 @@ class SubagentsExtension extends Disposable {
     };
     void definitions.ready.then(() => startServerIfDefinitions(definitions.current));
     this.register(definitions.onDidChange(startServerIfDefinitions));
-    const service = this.register(
-      createAgentService({
+    const supervisor = this.register(
+      new AgentSupervisor({
         settings: () => settings.current,
         modelClient,
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
@@ -109,25 +110,25 @@ class SubagentsExtension extends Disposable {
       }),
     );
     logger.info(`activated; search uses ${ripgrepPath ? "VS Code's ripgrep" : "findFiles (ripgrep not found)"}`);
-    void service.ready.then(() =>
-      pruneClearedTranscripts(treeStore, transcripts, new Set(service.snapshot().map((a) => a.id)), activatedAt, logger),
+    void supervisor.ready.then(() =>
+      pruneClearedTranscripts(treeStore, transcripts, new Set(supervisor.snapshot().map((a) => a.id)), activatedAt, logger),
     );
 
     this.register(
       settings.onDidChange((next) => {
         keyPools.setCooldownLadder(next["keyPool.cooldownSeconds"]);
         void keyPools.load(providerIds());
-        service.applySettings();
+        supervisor.applySettings();
       }),
     );
-    this.register(keyPools.onDidChange(() => service.refreshCaps()));
+    this.register(keyPools.onDidChange(() => supervisor.refreshCaps()));
 
-    const documents = this.register(new TranscriptDocuments(service, transcripts, (text) => redactor.redact(text)));
-    this.register(new TreeIndicators(service, () => keyPools.summaries(), onDidChangeKeys));
-    this.register(new ApprovalNotifications(service, logger));
+    const documents = this.register(new TranscriptDocuments(supervisor, transcripts, (text) => redactor.redact(text)));
+    this.register(new TreeIndicators(supervisor, () => keyPools.summaries(), onDidChangeKeys));
+    this.register(new ApprovalNotifications(supervisor, logger));
     const treeView = this.register(
       new AgentTreeViewProvider(context.extensionUri, {
-        service,
+        supervisor,
         keySummary: () => keyPools.summaries(),
         onDidChangeKeys,
         runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
@@ -136,11 +137,15 @@ class SubagentsExtension extends Disposable {
       }, (message) => redactor.redactDeep(message)),
     );
     this.register(vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, treeView));
+    // The entries of a row's native context menu (package.json `menus.webview/context`).
+    for (const action of AGENT_ACTION_IDS) {
+      this.register(vscode.commands.registerCommand(actionCommandId(action), (menuContext: unknown) => treeView.runAgentAction(action, menuContext)));
+    }
 
     const keys = keyCommandHandlers({ store: keyStore, pools: keyPools, settings: () => settings.current, env: process.env, logger });
-    const agents = agentCommandHandlers({ service, openTranscript: (id) => documents.open(id) });
+    const agents = agentCommandHandlers({ supervisor, openTranscript: (id) => documents.open(id) });
     const runTaskDeps = {
-      service,
+      supervisor,
       settings: () => settings.current,
       storedKeyCount: async (providerId: string) => (await keyStore.list(providerId)).length,
       openDocument: (id: string, view: "transcript" | "result") => documents.open(id, view),

@@ -1,21 +1,8 @@
-import { isFinal } from "../../src/core/agents/status";
+import { availableActions, type AgentActionId } from "../../src/core/protocol/agentActions";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
-import { EXTEND_TIMEOUT_SECONDS, type WebviewToHostMessage } from "../../src/core/protocol/messages";
+import { EXTEND_TIMEOUT_SECONDS } from "../../src/core/protocol/messages";
 
-/** Per-agent controls; rows, the context menu and the detail pane all offer these. */
-export const AGENT_ACTION_IDS = [
-  "approve",
-  "deny",
-  "interrupt",
-  "extendTimeout",
-  "setTimeout",
-  "removeTimeout",
-  "sendMessage",
-  "openTranscript",
-  "copyResult",
-] as const;
-export type AgentActionId = (typeof AGENT_ACTION_IDS)[number];
-
+/** How each per-agent control looks in the view; package.json's menu titles are the same labels (a unit test checks). */
 export interface AgentActionLook {
   /** Menu and detail-pane text. */
   readonly label: string;
@@ -40,26 +27,8 @@ export const AGENT_ACTION_LOOK: Readonly<Record<AgentActionId, AgentActionLook>>
   copyResult: { label: "Copy Result", ariaLabel: (n) => `Copy result of ${n}`, icon: "copy" },
 };
 
-/** Controls that make sense for the agent as the view knows it; the host checks again. */
-export function availableActions(agent: AgentSnapshot): AgentActionId[] {
-  const live = !isFinal(agent.status);
-  const hasLimit = agent.timeoutAt !== undefined;
-  const available: Record<AgentActionId, boolean> = {
-    approve: live && agent.pendingApproval !== undefined,
-    deny: live && agent.pendingApproval !== undefined,
-    interrupt: live,
-    extendTimeout: live && hasLimit,
-    setTimeout: live,
-    removeTimeout: live && hasLimit && agent.timeoutRemovable,
-    sendMessage: true,
-    openTranscript: true,
-    copyResult: agent.result !== undefined || agent.error !== undefined,
-  };
-  return AGENT_ACTION_IDS.filter((id) => available[id]);
-}
-
 /**
- * The few controls shown on the row itself; the rest are in the context menu and detail pane.
+ * The few controls shown on the row itself; the rest are in the native context menu and the detail pane.
  * While a command waits for approval the row offers only the decision: those buttons stay
  * on screen beside the name, and a narrow sidebar has no room for more.
  */
@@ -70,40 +39,4 @@ export function rowActions(agent: AgentSnapshot): AgentActionId[] {
       : ["approve", "deny", "interrupt", "extendTimeout", "sendMessage", "openTranscript"],
   );
   return availableActions(agent).filter((id) => inline.has(id));
-}
-
-/** What an action does: a message to the host, or an input the user fills in first. */
-export type ActionEffect =
-  | { readonly kind: "post"; readonly message: WebviewToHostMessage }
-  | { readonly kind: "prompt"; readonly prompt: "timeout" | "message" };
-
-export function actionEffect(action: AgentActionId, agent: AgentSnapshot): ActionEffect {
-  const agentId = agent.id;
-  switch (action) {
-    case "approve":
-    case "deny":
-      return {
-        kind: "post",
-        message: {
-          type: "resolveApproval",
-          agentId,
-          requestId: agent.pendingApproval?.requestId ?? "",
-          decision: action === "approve" ? "approved" : "denied",
-        },
-      };
-    case "interrupt":
-      return { kind: "post", message: { type: "interrupt", agentId } };
-    case "extendTimeout":
-      return { kind: "post", message: { type: "extendTimeout", agentId, seconds: EXTEND_TIMEOUT_SECONDS } };
-    case "setTimeout":
-      return { kind: "prompt", prompt: "timeout" };
-    case "removeTimeout":
-      return { kind: "post", message: { type: "setTimeout", agentId, seconds: null } };
-    case "sendMessage":
-      return { kind: "prompt", prompt: "message" };
-    case "openTranscript":
-      return { kind: "post", message: { type: "openTranscript", agentId } };
-    case "copyResult":
-      return { kind: "post", message: { type: "copyResult", agentId } };
-  }
 }

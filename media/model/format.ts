@@ -1,4 +1,5 @@
 import type { AgentStatus } from "../../src/core/agents/status";
+import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS } from "../../src/core/common/timeLimits";
 
 /** How each status looks: an icon (codicon), a theme colour, and a word that works without colour. */
 export interface StatusLook {
@@ -101,3 +102,21 @@ export function parseDuration(text: string): number | undefined {
   return rounded > 0 ? rounded : undefined;
 }
 
+/**
+ * What the view's "Set timeout" prompt accepts: a duration that rounds to
+ * whole seconds from 1 to MAX_TIMEOUT_SECONDS, the same range the supervisor
+ * checks, so the view never sends a value the host would refuse. `0.4s`
+ * rounds to 0 and is refused rather than read as "no limit".
+ */
+export function parseTimeoutAnswer(text: string): { seconds: number } | { error: string } {
+  const seconds = parseDuration(text);
+  if (seconds !== undefined && isTimeoutSeconds(seconds)) return { seconds };
+  return { error: `Type a duration from 1s to ${formatDurationWords(MAX_TIMEOUT_SECONDS)}, such as 90s, 10m or 1h.` };
+}
+
+/** `1 hour`, `90 minutes`, `45 seconds`: a bound as a person says it. */
+function formatDurationWords(seconds: number): string {
+  if (seconds % 3600 === 0) return seconds === 3600 ? "1 hour" : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}

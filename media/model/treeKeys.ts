@@ -6,7 +6,6 @@ export type TreeKeyCommand =
   | { readonly type: "expand"; readonly id: string }
   | { readonly type: "collapse"; readonly id: string }
   | { readonly type: "select"; readonly id: string }
-  | { readonly type: "contextMenu"; readonly id: string }
   | { readonly type: "none" };
 
 export interface KeyPress {
@@ -21,8 +20,9 @@ const NONE: TreeKeyCommand = { type: "none" };
 
 /**
  * Arrows move; Right expands or enters, Left collapses or goes to the parent;
- * Home/End and PageUp/PageDown jump; Enter and Space select (show details);
- * the context-menu key and Shift+F10 open the row's actions.
+ * Home/End and PageUp/PageDown jump; Enter and Space select (show details).
+ * The context-menu key and Shift+F10 are left to the browser: their
+ * `contextmenu` event opens VS Code's native menu of the focused row.
  */
 export function treeKeyCommand(press: KeyPress, rows: readonly FlatRow[], index: number, pageSize: number): TreeKeyCommand {
   const row = rows[index];
@@ -54,10 +54,6 @@ export function treeKeyCommand(press: KeyPress, rows: readonly FlatRow[], index:
     case "Enter":
     case " ":
       return press.shiftKey ? NONE : { type: "select", id: row.id };
-    case "ContextMenu":
-      return { type: "contextMenu", id: row.id };
-    case "F10":
-      return press.shiftKey ? { type: "contextMenu", id: row.id } : NONE;
     default:
       return NONE;
   }

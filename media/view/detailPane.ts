@@ -1,5 +1,6 @@
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
-import { AGENT_ACTION_LOOK, availableActions, type AgentActionId } from "../model/agentActions";
+import { agentRowContext, availableActions, type AgentActionId } from "../../src/core/protocol/agentActions";
+import { AGENT_ACTION_LOOK } from "../model/agentActions";
 import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
@@ -45,8 +46,11 @@ export class DetailPane {
     this.element.hidden = agent === undefined;
     if (!agent) {
       this.element.replaceChildren();
+      delete this.element.dataset["vscodeContext"];
       return;
     }
+    // Right-clicking the pane offers its agent's actions, like its row, plus Copy for selected text.
+    this.element.dataset["vscodeContext"] = JSON.stringify({ ...agentRowContext(agent), preventDefaultContextMenuItems: false });
     this.element.replaceChildren(...this.build(agent, now));
     if (focusedAction) this.element.querySelector<HTMLElement>(`button[data-action="${focusedAction}"]`)?.focus();
   }

@@ -1,8 +1,8 @@
 import "@vscode-elements/elements/dist/vscode-label/index.js";
 import "@vscode-elements/elements/dist/vscode-textarea/index.js";
 import "@vscode-elements/elements/dist/vscode-textfield/index.js";
-import { MAX_MESSAGE_CHARS, MAX_TIMEOUT_SECONDS } from "../../src/core/protocol/messages";
-import { formatElapsed, parseDuration } from "../model/format";
+import { MAX_MESSAGE_CHARS } from "../../src/core/protocol/messages";
+import { parseTimeoutAnswer } from "../model/format";
 import { el } from "./dom";
 
 export type PromptKind = "timeout" | "message";
@@ -49,7 +49,8 @@ export class InlinePrompt {
     cancel.addEventListener("click", () => this.close());
     this.element = el(
       "form",
-      { className: "prompt", attrs: { role: "dialog" } },
+      // The page turns VS Code's Cut/Copy/Paste menu off; a text field needs it back.
+      { className: "prompt", attrs: { role: "dialog", "data-vscode-context": JSON.stringify({ preventDefaultContextMenuItems: false }) } },
       this.title,
       this.fieldSlot,
       this.hint,
@@ -88,7 +89,7 @@ export class InlinePrompt {
     this.element.setAttribute("aria-label", title);
     this.submitButton.textContent = isTimeout ? "Set Timeout" : "Send";
     this.hint.textContent = isTimeout
-      ? "A duration from now, such as 90s, 10m or 1h 30m."
+      ? "A duration from now, such as 90s, 10m or 1h."
       : "The agent reads it next; a finished agent runs again. Ctrl+Enter sends.";
     this.hint.classList.remove("error");
     const field: ValueElement = document.createElement(isTimeout ? "vscode-textfield" : "vscode-textarea");
@@ -119,12 +120,12 @@ export class InlinePrompt {
     const raw = this.field.value;
     let answer: PromptAnswer;
     if (request.kind === "timeout") {
-      const seconds = parseDuration(raw);
-      if (seconds === undefined || seconds > MAX_TIMEOUT_SECONDS) {
-        this.showError(`Type a duration between 1s and ${formatElapsed(MAX_TIMEOUT_SECONDS * 1000)}, such as 90s or 10m.`);
+      const parsed = parseTimeoutAnswer(raw);
+      if ("error" in parsed) {
+        this.showError(parsed.error);
         return;
       }
-      answer = { kind: "timeout", seconds };
+      answer = { kind: "timeout", seconds: parsed.seconds };
     } else {
       const message = raw.trim();
       if (message === "" || message.length > MAX_MESSAGE_CHARS) {

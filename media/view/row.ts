@@ -1,10 +1,11 @@
+import { agentRowContext } from "../../src/core/protocol/agentActions";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 import { AGENT_ACTION_LOOK, rowActions } from "../model/agentActions";
 import type { AgentStore, FlatRow } from "../model/agentStore";
 import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokenPair } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 
-/** Fixed row height: virtualisation places rows by index × height. Keep in sync with tree.css. */
+/** Fixed row height: virtualisation places rows by index × height. TreeView hands it to the CSS as `--row-height`. */
 export const ROW_HEIGHT = 40;
 const INDENT_PX = 14;
 
@@ -13,9 +14,29 @@ export interface RowFlags {
   readonly focused: boolean;
 }
 
-/** The accessible name of a row: "<name>, <status>" (issue 6). */
+/** The accessible name of a row: "<name>, <status>", what a screen reader says first. */
 export function rowLabel(agent: AgentSnapshot): string {
   return `${agent.name}, ${STATUS_LOOK[agent.status].label}`;
+}
+
+/**
+ * The row's accessible description: what the row shows besides name and
+ * status, so a screen reader user hears it without opening the details —
+ * elapsed time, tokens (the subtree's total when the row is collapsed) and a
+ * command waiting for approval.
+ */
+export function rowDescription(agent: AgentSnapshot, elapsedMs: number, subtreeTotal: boolean): string {
+  const tokens = subtreeTotal
+    ? `subtree total ${formatTokenPair(agent.subtreeTokensIn, agent.subtreeTokensOut).spoken}`
+    : formatTokenPair(agent.tokensIn, agent.tokensOut).spoken;
+  const parts = [`elapsed ${formatElapsed(elapsedMs)}`, tokens];
+  if (agent.pendingApproval) parts.push(`command waiting for approval: ${agent.pendingApproval.command}`);
+  return parts.join("; ");
+}
+
+/** A collapsed parent shows its whole subtree's tokens. */
+function subtreeTotal(flat: FlatRow): boolean {
+  return flat.hasChildren && !flat.expanded;
 }
 
 function setText(node: HTMLElement, text: string): void {
@@ -87,6 +108,9 @@ export class RowView {
     const look = STATUS_LOOK[agent.status];
     const row = this.element;
     for (const status of Object.keys(STATUS_LOOK)) row.classList.toggle(`status-${status}`, status === agent.status);
+    // Read by VS Code when the row's context menu opens: the `when` clauses of the menu's
+    // entries in package.json, and the argument of the command the user picks.
+    row.dataset["vscodeContext"] = JSON.stringify(agentRowContext(agent));
 
     const indent = (flat.level - 1) * INDENT_PX;
     this.line1.style.paddingLeft = `${indent}px`;
@@ -111,7 +135,7 @@ export class RowView {
     setAttr(this.model, "title", `${agent.providerId}:${agent.model}`);
     this.updateActivity(agent);
 
-    const showSubtree = flat.hasChildren && !flat.expanded;
+    const showSubtree = subtreeTotal(flat);
     const tokens = showSubtree
       ? formatTokenPair(agent.subtreeTokensIn, agent.subtreeTokensOut)
       : formatTokenPair(agent.tokensIn, agent.tokensOut);
@@ -143,11 +167,13 @@ export class RowView {
     this.setButtonTabStops(flags.focused);
   }
 
-  /** Updates the ticking texts (elapsed, time left). */
+  /** Updates the ticking texts (elapsed, time left) and the description that reads them out. */
   tick(store: AgentStore, now: number): void {
     const agent = this.shownAgent;
     if (!agent) return;
-    setText(this.elapsed, formatElapsed(store.elapsedAt(agent, now)));
+    const elapsedMs = store.elapsedAt(agent, now);
+    setText(this.elapsed, formatElapsed(elapsedMs));
+    setAttr(this.element, "aria-description", rowDescription(agent, elapsedMs, this.shownFlat !== undefined && subtreeTotal(this.shownFlat)));
     const remaining = store.remainingAt(agent, now);
     this.remaining.hidden = remaining === undefined;
     if (remaining !== undefined) setText(this.remainingValue, formatRemaining(remaining));

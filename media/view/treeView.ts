@@ -1,4 +1,4 @@
-import { AGENT_ACTION_IDS, type AgentActionId } from "../model/agentActions";
+import { isAgentActionId, type AgentActionId } from "../../src/core/protocol/agentActions";
 import { elapsedAdvances, type AgentStore, type FlatRow } from "../model/agentStore";
 import { treeKeyCommand } from "../model/treeKeys";
 import type { ViewState } from "../model/viewState";
@@ -8,23 +8,14 @@ import { ROW_HEIGHT, RowView } from "./row";
 /** Rows rendered above and below the viewport, so fast scrolling does not show gaps. */
 const OVERSCAN = 8;
 
-export interface Anchor {
-  readonly x: number;
-  readonly y: number;
-}
-
 export interface TreeViewCallbacks {
   readonly state: () => ViewState;
   readonly onFocus: (id: string) => void;
   readonly onSelect: (id: string) => void;
   readonly onSetExpanded: (id: string, expanded: boolean) => void;
   readonly onAction: (action: AgentActionId, id: string, button: HTMLElement) => void;
-  readonly onContextMenu: (id: string, anchor: Anchor, returnFocusTo: HTMLElement) => void;
   readonly onScroll: (top: number) => void;
 }
-
-const isActionId = (value: string | undefined): value is AgentActionId =>
-  (AGENT_ACTION_IDS as readonly string[]).includes(value ?? "");
 
 /**
  * The agent tree as an ARIA tree with virtualised rows: only rows in (or near)
@@ -46,6 +37,8 @@ export class TreeView {
   ) {
     this.canvas = el("div", { className: "tree-canvas" });
     this.element = el("div", { className: "tree", attrs: { role: "tree", "aria-label": "Agents" } }, this.canvas);
+    // The CSS reads the height from here, so layout and virtualisation cannot disagree.
+    this.element.style.setProperty("--row-height", `${ROW_HEIGHT}px`);
     this.element.addEventListener("click", (event) => this.onClick(event));
     this.element.addEventListener("keydown", (event) => this.onKeyDown(event));
     this.element.addEventListener("contextmenu", (event) => this.onContextMenu(event));
@@ -159,11 +152,13 @@ export class TreeView {
     const button = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-action]") : null;
     const action = button?.dataset["action"];
     if (button && action === "more") {
+      // VS Code opens a webview's native context menu on a `contextmenu` event that nobody
+      // prevented, with the context of the element it was fired on: the row's.
       const rect = button.getBoundingClientRect();
-      this.callbacks.onContextMenu(id, { x: rect.left, y: rect.bottom }, button);
+      button.dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, cancelable: true, clientX: rect.left, clientY: rect.bottom }));
       return;
     }
-    if (button && isActionId(action)) {
+    if (button && isAgentActionId(action)) {
       this.callbacks.onAction(action, id, button);
       return;
     }
@@ -204,11 +199,6 @@ export class TreeView {
       case "select":
         this.callbacks.onSelect(command.id);
         break;
-      case "contextMenu": {
-        const rect = row.getBoundingClientRect();
-        this.callbacks.onContextMenu(command.id, { x: rect.left + 24, y: rect.top + ROW_HEIGHT / 2 }, row);
-        break;
-      }
     }
   }
 
@@ -217,13 +207,16 @@ export class TreeView {
     this.focusRow(id, Date.now());
   }
 
+  /**
+   * A right click, Shift+F10 or the context-menu key on a row: the row takes
+   * focus (as in VS Code's own trees) and the event goes on, unprevented, to
+   * VS Code, which shows the `webview/context` menu for the row's context.
+   */
   private onContextMenu(event: MouseEvent): void {
     const row = this.rowOf(event.target);
     const id = row?.dataset["id"];
     if (!row || id === undefined) return;
-    event.preventDefault();
-    this.callbacks.onFocus(id);
-    this.callbacks.onContextMenu(id, { x: event.clientX, y: event.clientY }, row);
+    if (this.callbacks.state().focusedId !== id) this.callbacks.onFocus(id);
   }
 
   private onFocusIn(event: FocusEvent): void {

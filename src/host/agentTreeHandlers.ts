@@ -1,6 +1,6 @@
 import type { Event } from "../core/common/emitter";
 import type { Logger } from "../core/common/logger";
-import type { AgentService } from "../core/agents/agentService";
+import type { UserControls } from "../core/agents/userControls";
 import { isFinal } from "../core/agents/status";
 import type { AgentSnapshot, KeyPoolSummary } from "../core/protocol/agentSnapshot";
 import type { NoticeMessage, ToolbarCommand, WebviewMessageOf, WebviewMessageType } from "../core/protocol/messages";
@@ -8,7 +8,7 @@ import { COMMAND_IDS, type CommandId } from "./commandIds";
 
 /** What the agent tree needs from the rest of the extension; tests pass fakes. */
 export interface AgentTreeDeps {
-  readonly service: AgentService;
+  readonly supervisor: UserControls;
   /** Healthy/cooling/invalid counts per provider; never a key. */
   readonly keySummary: () => readonly KeyPoolSummary[];
   readonly onDidChangeKeys: Event<void>;
@@ -43,7 +43,7 @@ const TOOLBAR_COMMAND_IDS: Readonly<Record<ToolbarCommand, CommandId>> = {
  * agent is an ordinary, harmless refusal: logged and told to the user.
  */
 function liveAgent(ctx: HandlerContext, agentId: string, action: string, allowFinal: boolean): AgentSnapshot | undefined {
-  const agent = ctx.deps.service.get(agentId);
+  const agent = ctx.deps.supervisor.get(agentId);
   if (!agent) {
     ctx.deps.logger.info(`agent tree: ${action} ignored, no agent with id ${JSON.stringify(agentId)}`);
     ctx.notify("warning", "That agent no longer exists.");
@@ -57,7 +57,7 @@ function liveAgent(ctx: HandlerContext, agentId: string, action: string, allowFi
   return agent;
 }
 
-/** Runs a service call; a refusal (documented to throw a user-fit Error) becomes a notice. */
+/** Runs a supervisor call; a refusal (documented to throw a user-fit Error) becomes a notice. */
 function attempt(ctx: HandlerContext, action: string, call: () => void): void {
   try {
     call();
@@ -83,12 +83,12 @@ export const agentTreeHandlers: AgentTreeHandlers = {
 
   interrupt: ({ agentId }, ctx) => {
     const agent = liveAgent(ctx, agentId, "interrupt", false);
-    if (agent) attempt(ctx, "interrupt", () => ctx.deps.service.interrupt(agent.id, "Interrupted from the agent tree"));
+    if (agent) attempt(ctx, "interrupt", () => ctx.deps.supervisor.interrupt(agent.id, "Interrupted from the agent tree"));
   },
 
   extendTimeout: ({ agentId, seconds }, ctx) => {
     const agent = liveAgent(ctx, agentId, "extendTimeout", false);
-    if (agent) attempt(ctx, "extendTimeout", () => ctx.deps.service.extendTimeout(agent.id, seconds));
+    if (agent) attempt(ctx, "extendTimeout", () => ctx.deps.supervisor.extendTimeout(agent.id, seconds));
   },
 
   setTimeout: ({ agentId, seconds }, ctx) => {
@@ -98,12 +98,12 @@ export const agentTreeHandlers: AgentTreeHandlers = {
       ctx.notify("info", `The timeout of ${agent.name} cannot be removed (background agents always have a limit).`);
       return;
     }
-    attempt(ctx, "setTimeout", () => ctx.deps.service.setTimeout(agent.id, seconds));
+    attempt(ctx, "setTimeout", () => ctx.deps.supervisor.setTimeout(agent.id, seconds));
   },
 
   sendMessage: ({ agentId, message }, ctx) => {
     const agent = liveAgent(ctx, agentId, "sendMessage", true);
-    if (agent) attempt(ctx, "sendMessage", () => ctx.deps.service.sendMessage(agent.id, message));
+    if (agent) attempt(ctx, "sendMessage", () => ctx.deps.supervisor.sendMessage(agent.id, message));
   },
 
   resolveApproval: ({ agentId, requestId, decision }, ctx) => {
@@ -114,7 +114,7 @@ export const agentTreeHandlers: AgentTreeHandlers = {
       ctx.notify("info", `That command approval of ${agent.name} was already answered.`);
       return;
     }
-    attempt(ctx, "resolveApproval", () => ctx.deps.service.resolveApproval(requestId, decision));
+    attempt(ctx, "resolveApproval", () => ctx.deps.supervisor.resolveApproval(requestId, decision));
   },
 
   openTranscript: ({ agentId }, ctx) => {
@@ -137,8 +137,8 @@ export const agentTreeHandlers: AgentTreeHandlers = {
   },
 
   setSpawningPaused: ({ paused }, ctx) => {
-    if (ctx.deps.service.spawningPaused === paused) return;
-    attempt(ctx, "setSpawningPaused", () => ctx.deps.service.setSpawningPaused(paused));
+    if (ctx.deps.supervisor.spawningPaused === paused) return;
+    attempt(ctx, "setSpawningPaused", () => ctx.deps.supervisor.setSpawningPaused(paused));
   },
 
   runCommand: ({ command }, ctx) => {

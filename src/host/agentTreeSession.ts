@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "../core/common/clock";
 import { Disposable } from "../core/common/disposable";
+import { actionEffect, agentRowContextSchema, type AgentActionId } from "../core/protocol/agentActions";
 import {
   parseWebviewMessage,
   type HostToWebviewMessage,
@@ -43,9 +44,9 @@ export class AgentTreeSession extends Disposable {
     this.coalescer = this.register(
       new TreeUpdateCoalescer(
         {
-          agents: () => deps.service.snapshot(),
+          agents: () => deps.supervisor.snapshot(),
           keys: () => deps.keySummary(),
-          spawningPaused: () => deps.service.spawningPaused,
+          spawningPaused: () => deps.supervisor.spawningPaused,
         },
         (message) => this.port.postMessage(message),
         options.clock ?? systemClock,
@@ -57,7 +58,7 @@ export class AgentTreeSession extends Disposable {
       onReady: () => this.coalescer.start(),
       notify: (level, message) => this.notify(level, message),
     };
-    this.register(deps.service.onDidChange(() => this.coalescer.markDirty()));
+    this.register(deps.supervisor.onDidChange(() => this.coalescer.markDirty()));
     this.register(deps.onDidChangeKeys(() => this.coalescer.markDirty()));
   }
 
@@ -79,6 +80,29 @@ export class AgentTreeSession extends Disposable {
       return;
     }
     this.dispatch(parsed.message.type, parsed.message);
+  }
+
+  /**
+   * A command from the row's native context menu; `menuContext` is the row's
+   * `data-vscode-context` as VS Code passes it. It takes the same path as the
+   * row's button: the same message through the same handler, or the view's
+   * own prompt for actions that need an answer typed first.
+   */
+  runAgentAction(action: AgentActionId, menuContext: unknown): void {
+    if (this.isDisposed) return;
+    const parsed = agentRowContextSchema.safeParse(menuContext);
+    if (!parsed.success) {
+      this.deps.logger.warn(`agent tree: ${action} from the context menu ignored, it came without an agent id`);
+      return;
+    }
+    const agent = this.deps.supervisor.get(parsed.data.agentId);
+    if (!agent) {
+      this.notify("warning", "That agent no longer exists.");
+      return;
+    }
+    const effect = actionEffect(action, agent, parsed.data.requestId);
+    if (effect.kind === "post") this.dispatch(effect.message.type, effect.message);
+    else if (this.coalescer.isActive) this.port.postMessage({ type: "openPrompt", agentId: agent.id, prompt: effect.prompt });
   }
 
   /** The view was hidden (its page is discarded) or shown again (its page will send `ready`). */

@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import type { AgentActionId } from "../core/protocol/agentActions";
 import type { AgentTreeDeps } from "./agentTreeHandlers";
 import { AgentTreeSession } from "./agentTreeSession";
 import { renderWebviewHtml } from "./webviewHtml";
@@ -42,6 +43,15 @@ export class AgentTreeViewProvider implements vscode.WebviewViewProvider, vscode
     ];
     // Set last: the page may answer `ready` as soon as it has loaded.
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri);
+  }
+
+  /**
+   * Runs a command of a row's native context menu. The menu can only open on
+   * a visible view, so a missing session means the view went away meanwhile.
+   */
+  runAgentAction(action: AgentActionId, menuContext: unknown): void {
+    if (this.session) this.session.runAgentAction(action, menuContext);
+    else this.deps.logger.info(`agent tree: ${action} ignored, the view is not open`);
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-/** Command ids of the public contract (BRIEF §3); package.json lists the same ids and titles. */
+/** Command ids users, docs and keybindings rely on, so they never change silently; package.json lists the same ids and titles. */
 export const COMMAND_IDS = {
   runTask: "subagents.runTask",
   addApiKey: "subagents.addApiKey",

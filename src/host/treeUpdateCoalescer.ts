@@ -4,7 +4,7 @@ import type { AgentSnapshot, KeyPoolSummary } from "../core/protocol/agentSnapsh
 import type { PatchMessage, SnapshotMessage } from "../core/protocol/messages";
 import { diffAgents, sameKeySummary, type SentAgent } from "./agentTreeDiff";
 
-/** 20 messages per second at most, however fast agents change (issue 6 target: ≤ ~20/s). */
+/** 20 messages per second at most, however fast agents change: more would only cost the webview frames without showing anything new. */
 export const DEFAULT_MIN_INTERVAL_MS = 50;
 
 /** Where the tree's current state comes from. */

@@ -5,7 +5,9 @@ import { createNonce, webviewContentSecurityPolicy } from "./webviewCsp";
  * The webview page: strict CSP (`default-src 'none'`, no inline code, no eval),
  * scripts only from the bundle with this load's nonce, styles and the codicon
  * font only from the extension's `dist/`. The body opts out of VS Code's
- * default Cut/Copy/Paste menu: rows have their own context menu.
+ * default Cut/Copy/Paste menu: a row's context menu lists only its agent's
+ * actions (package.json `menus.webview/context`, keyed on the row's
+ * `data-vscode-context`).
  */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = createNonce();

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { agentDefinitionTemplate, TEMPLATE_DESCRIPTION } from "../../src/core/definitions/definitionFiles";
-import { MAX_DEFINITION_TIMEOUT_SECONDS } from "../../src/core/definitions/definitionSchema";
+import { MAX_TIMEOUT_SECONDS } from "../../src/core/common/timeLimits";
 import { E2ESession } from "./harness/session";
 import {
   activeEditorSquiggles,
@@ -52,7 +52,7 @@ const VALID = [
 
 // The messages src/core/definitions produces (valueChecks.ts, definitionSchema.ts).
 const UNKNOWN_TOOL = /Unknown tool "fly_to_moon"/;
-const TIMEOUT_RANGE = new RegExp(`timeout_seconds must be between 0 and ${MAX_DEFINITION_TIMEOUT_SECONDS}`);
+const TIMEOUT_RANGE = new RegExp(`timeout_seconds must be between 0 and ${MAX_TIMEOUT_SECONDS}`);
 
 const NEW_NAME = "e2e-helper";
 

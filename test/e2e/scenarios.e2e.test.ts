@@ -10,7 +10,7 @@ import { waitUntil, type AgentTreeView } from "./harness/workbench";
  * Scenarios 1–6 of the end-to-end issue, in one code-server window (each
  * scenario starts by clearing finished agents, so the tree shows only its
  * own). Driven only through the UI: command palette, input boxes, quick
- * picks, notifications and the agent tree's buttons. The model is the
+ * picks, notifications, the agent tree's buttons and its rows' context menu. The model is the
  * project's fake OpenAI-compatible server, scripted per scenario.
  */
 
@@ -211,6 +211,56 @@ describe("Subagents in real VS Code (code-server)", { timeout: 30 * 60_000 }, ()
       for (const name of ["s3-sibling-1", "s3-sibling-2"]) await tree.waitForRow(name, "Completed", 60_000);
       await tree.waitForRow(ROOT, "Completed", 60_000);
       assert.equal((await tree.row("s3-staller"))?.status, "Interrupted", "the interrupted child must stay Interrupted");
+    });
+  });
+
+  it("3b: Shift+F10 on a row opens VS Code's context menu with that agent's actions; its Send Message… opens the view's prompt and its Interrupt stops the agent", { timeout: SCENARIO_TIMEOUT }, async () => {
+    await session.scenario("3b-context-menu", async () => {
+      await addKeysOnce();
+      const tree = await freshTree();
+      const ROOT = "S3b one worker to steer from its menu";
+      const WORKER = "s3b-worker";
+      session.server.setScript((request) => {
+        const task = taskOf(request);
+        if (task.startsWith(ROOT)) {
+          if (toolResults(request).length === 0) return { toolCalls: [spawnCall({ name: WORKER, task: `Answer briefly [${WORKER}]` })] };
+          return { text: "S3b root answer" };
+        }
+        if (task.includes(`[${WORKER}]`)) return { fault: "stall" };
+        return unexpected(request);
+      });
+      await runTask(ROOT);
+      await tree.waitForRow(WORKER, "Running", 30_000);
+
+      const page = session.workbench.page;
+      const menuLabels = async (): Promise<string[]> =>
+        (await page.locator(".monaco-menu .action-menu-item .action-label").allTextContents()).map((t) => t.trim()).filter((t) => t !== "");
+      const openMenu = async (): Promise<void> => {
+        const row = tree.rowLocator(WORKER).first();
+        await row.focus();
+        await row.press("Shift+F10");
+        await waitUntil("VS Code's context menu of the row", async () => (await menuLabels()).length > 0, 10_000);
+      };
+
+      await openMenu();
+      // A running foreground child with the default limit: everything but approvals and Copy Result.
+      assert.deepEqual(await menuLabels(), [
+        "Interrupt",
+        "Extend Timeout by 5 Minutes",
+        "Set Timeout…",
+        "Remove Time Limit",
+        "Send Message…",
+        "Open Transcript",
+      ]);
+      await page.getByRole("menuitem", { name: "Send Message…" }).click();
+      const prompt = tree.frame.getByRole("dialog", { name: `Send message to ${WORKER}` });
+      await prompt.waitFor({ state: "visible", timeout: 10_000 });
+      await prompt.getByRole("button", { name: "Cancel" }).click();
+
+      await openMenu();
+      await page.getByRole("menuitem", { name: "Interrupt", exact: true }).click();
+      await tree.waitForRow(WORKER, "Interrupted", 10_000);
+      await tree.waitForRow(ROOT, "Completed", 60_000);
     });
   });
 

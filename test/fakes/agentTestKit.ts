@@ -1,6 +1,6 @@
 import { afterEach } from "node:test";
-import { createAgentService, type AgentServiceHandle } from "../../src/core/agents/agentSupervisor";
-import type { AgentServiceDeps } from "../../src/core/agents/serviceContext";
+import { AgentSupervisor } from "../../src/core/agents/agentSupervisor";
+import type { SupervisorDeps } from "../../src/core/agents/supervisorContext";
 import { isFinal } from "../../src/core/agents/status";
 import type { ModelClient } from "../../src/core/llm/modelClient";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
@@ -20,7 +20,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
 }
 
 export interface AgentTestKit {
-  service: AgentServiceHandle;
+  service: AgentSupervisor;
   settings: Settings;
   workspace: FakeWorkspaceTools;
   transcripts: MemoryTranscriptStore;
@@ -32,7 +32,7 @@ export interface AgentTestKit {
 /** A service on fakes; `settings` is mutable and read live, `keys` sets usable keys per provider. */
 export function createKit(
   modelClient: ModelClient,
-  options: { settings?: Partial<Settings>; deps?: Partial<AgentServiceDeps>; treeStore?: MemoryTreeStore; transcripts?: MemoryTranscriptStore } = {},
+  options: { settings?: Partial<Settings>; deps?: Partial<SupervisorDeps>; treeStore?: MemoryTreeStore; transcripts?: MemoryTranscriptStore } = {},
 ): AgentTestKit {
   const settings = testSettings(options.settings);
   const workspace = new FakeWorkspaceTools();
@@ -43,7 +43,7 @@ export function createKit(
     ["alpha", 4],
     ["beta", 4],
   ]);
-  const service = createAgentService({
+  const service = new AgentSupervisor({
     settings: () => settings,
     modelClient,
     workspace,
@@ -66,11 +66,11 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
   }
 }
 
-export function byName(service: AgentServiceHandle, name: string): AgentSnapshot | undefined {
+export function byName(service: AgentSupervisor, name: string): AgentSnapshot | undefined {
   return service.snapshot().find((a) => a.name === name);
 }
 
-export function allFinal(service: AgentServiceHandle): boolean {
+export function allFinal(service: AgentSupervisor): boolean {
   return service.snapshot().every((a) => isFinal(a.status));
 }
 

@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { createAgentService, type AgentServiceHandle } from "../../src/core/agents/agentSupervisor";
-import type { AgentServiceDeps } from "../../src/core/agents/serviceContext";
+import { AgentSupervisor } from "../../src/core/agents/agentSupervisor";
+import type { SupervisorDeps } from "../../src/core/agents/supervisorContext";
 import { Emitter } from "../../src/core/common/emitter";
 import { KeyPools } from "../../src/core/keys/keyPools";
 import { endpointOrigin } from "../../src/core/keys/keyOrigin";
@@ -72,7 +72,7 @@ export function viewOf(request: ScriptedRequest): AgentView {
 
 export interface LiveKit {
   server: FakeOpenAiServer;
-  service: AgentServiceHandle;
+  service: AgentSupervisor;
   pools: KeyPools;
   client: ChatClient;
   clock: TrackingClock;
@@ -95,7 +95,7 @@ export async function startLiveKit(options: {
   script: (view: AgentView) => ScriptedReply | Promise<ScriptedReply>;
   settings?: Partial<Settings>;
   server?: Omit<FakeOpenAiServerOptions, "script" | "keys">;
-  deps?: Partial<AgentServiceDeps>;
+  deps?: Partial<SupervisorDeps>;
 }): Promise<LiveKit> {
   const keys = Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
   const server = await startFakeOpenAiServer({ ...options.server, keys, script: (request) => options.script(viewOf(request)) });
@@ -117,7 +117,7 @@ export async function startLiveKit(options: {
   });
   const workspace = new FakeWorkspaceTools({ "README.md": "# project\n", "src/a.ts": "export const a = 1;\n" });
   const transcripts = new MemoryTranscriptStore();
-  const service = createAgentService({
+  const service = new AgentSupervisor({
     settings: () => settings,
     modelClient: client,
     workspace,

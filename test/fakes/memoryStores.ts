@@ -1,4 +1,4 @@
-import type { TreeStore } from "../../src/core/agents/agentService";
+import type { TreeStore } from "../../src/core/agents/treePersistence";
 import type { TranscriptEvent, TranscriptStore } from "../../src/core/agents/transcript";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { makeAgent, snapshotOf } from "./fixtures";
-import { openView, pageErrors, postAndPaint, startHarness, type WebviewHarness } from "./harness";
+import { contextMenuRequests, openView, pageErrors, postAndPaint, startHarness, type WebviewHarness } from "./harness";
 
 let harness: WebviewHarness;
 before(async () => {
@@ -26,6 +26,18 @@ describe("agent detail pane", () => {
     await page.locator('[data-id="free"] .name').click();
     assert.equal(await page.locator(".detail-cost").count(), 0);
     assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
+  it("offers its agent's actions and Copy for selected text in VS Code's context menu", async () => {
+    const page = await openView(harness);
+    await postAndPaint(page, snapshotOf([makeAgent({ id: "done", name: "Done root", status: "completed", result: "The answer is 42." })]));
+    await page.locator('[data-id="done"] .name').click();
+    await page.locator(".detail").click({ button: "right" });
+    const [request] = await contextMenuRequests(page);
+    assert.equal(request?.context["agentId"], "done");
+    assert.equal(request?.context["subagents.can.copyResult"], true);
+    assert.equal(request?.context["preventDefaultContextMenuItems"], false, "Cut/Copy/Paste stay for selected text");
     await page.close();
   });
 });

@@ -12,7 +12,8 @@ import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/
  * with the options of the `webview` config in esbuild.mjs (that script builds
  * on import, so the options are repeated here), serves it behind the same
  * CSP as the extension's page, and stands in for `acquireVsCodeApi` with a
- * stub that records posted messages (test/webview/page/stub.js).
+ * stub that records posted messages and, like VS Code, the context of each
+ * unprevented contextmenu event (test/webview/page/stub.js).
  */
 export const ROOT = join(__dirname, "..", "..");
 const PAGE_DIR = join(__dirname, "page");
@@ -67,7 +68,7 @@ function pageHtml(theme: string): string {
 <link rel="stylesheet" href="/bundle/webview.css">
 <title>Subagents</title>
 </head>
-<body class="vscode-${known}">
+<body class="vscode-${known}" data-vscode-context='{"preventDefaultContextMenuItems": true}'>
 <div id="app"></div>
 <script nonce="${nonce}" src="/page/stub.js"></script>
 <script nonce="${nonce}" src="/bundle/webview.js"></script>
@@ -190,6 +191,18 @@ export async function waitForPosted(
     if (Date.now() > deadline) throw new Error(`no matching message; posted: ${JSON.stringify(await postedMessages(page))}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A native context menu VS Code would have opened: the merged row context, where, and which row had focus. */
+export interface ContextMenuRequest {
+  readonly context: Record<string, unknown>;
+  readonly x: number;
+  readonly y: number;
+  readonly focused: string | null;
+}
+
+export async function contextMenuRequests(page: Page): Promise<ContextMenuRequest[]> {
+  return page.evaluate(() => (globalThis as unknown as { __contextMenus: ContextMenuRequest[] }).__contextMenus.slice());
 }
 
 export async function cspViolations(page: Page): Promise<string[]> {

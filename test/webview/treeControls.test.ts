@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { makeAgent, mixedTree, patchOf, snapshotOf } from "./fixtures";
 import {
   clearPosted,
+  contextMenuRequests,
   cspViolations,
   openView,
   pageErrors,
@@ -56,9 +57,16 @@ describe("agent tree controls", () => {
     assert.equal(await scan.getByRole("button", { name: "Interrupt Scan imports" }).count(), 0);
     assert.equal(await scan.getByRole("button", { name: "Send message to Scan imports" }).count(), 1);
     assert.equal(await page.locator('[data-id="lint"]').getByRole("button", { name: /Extend timeout/ }).count(), 0, "no limit to extend");
-    await scan.getByRole("button", { name: "More actions for Scan imports" }).click();
-    await page.getByRole("menuitem", { name: "Copy result of Scan imports" }).click();
-    assert.deepEqual(await postedMessages(page), [{ type: "copyResult", agentId: "scan" }]);
+    // "More actions" opens VS Code's native menu for the row, offering what applies to a finished agent.
+    const more = scan.getByRole("button", { name: "More actions for Scan imports" });
+    await more.click();
+    const [request] = await contextMenuRequests(page);
+    assert.equal(request?.context["agentId"], "scan");
+    const offered = Object.entries(request?.context ?? {}).filter(([k, v]) => k.startsWith("subagents.can.") && v === true).map(([k]) => k);
+    assert.deepEqual(offered, ["subagents.can.sendMessage", "subagents.can.openTranscript", "subagents.can.copyResult"]);
+    const box = await more.boundingBox();
+    assert.ok(box && Math.abs((request?.x ?? 0) - box.x) < 1 && Math.abs((request?.y ?? 0) - (box.y + box.height)) < 1, "the menu opens under the button");
+    assert.deepEqual(await postedMessages(page), []);
 
     // The agent ends while its row is on screen: its Interrupt button goes away with the patch.
     const edit = page.locator('[data-id="edit"]');
@@ -84,9 +92,14 @@ describe("agent tree controls", () => {
     await page.keyboard.press("Enter");
     assert.match((await dialog.locator(".prompt-hint").textContent()) ?? "", /Type a duration/);
     assert.deepEqual(await postedMessages(page), []);
+    // Beyond the one-hour maximum the host would refuse, so the prompt refuses it first.
     await input.fill("1h 30m");
     await input.press("Enter");
-    assert.deepEqual(await postedMessages(page), [{ type: "setTimeout", agentId: "edit", seconds: 5400 }]);
+    assert.match((await dialog.locator(".prompt-hint").textContent()) ?? "", /from 1s to 1 hour/);
+    assert.deepEqual(await postedMessages(page), []);
+    await input.fill("45m");
+    await input.press("Enter");
+    assert.deepEqual(await postedMessages(page), [{ type: "setTimeout", agentId: "edit", seconds: 2700 }]);
     assert.equal(await dialog.isVisible(), false);
 
     await clearPosted(page);

@@ -72,6 +72,18 @@ describe("agent tree rendering", () => {
     ]) {
       assert.equal(await page.getByRole("treeitem", { name: `${name}, ${status}`, exact: true }).count(), 1, name);
     }
+    // The description reads out what the row shows besides name and status.
+    const scan = mixedTree().find((a) => a.id === "scan");
+    assert.ok(scan);
+    assert.equal(
+      await attribute(page, '[data-id="scan"]', "aria-description"),
+      `elapsed 42s; ${scan.tokensIn} tokens in, ${scan.tokensOut} tokens out`,
+    );
+    assert.match((await attribute(page, '[data-id="edit"]', "aria-description")) ?? "", /^elapsed \d+s; \d+ tokens in, \d+ tokens out$/);
+    assert.match(
+      (await attribute(page, '[data-id="tests"]', "aria-description")) ?? "",
+      /; command waiting for approval: npm test -- --grep auth$/,
+    );
     await page.close();
   });
 

@@ -6,27 +6,14 @@ import { StaleMonitor } from "../scheduler/staleMonitor";
 import { errorMessage, raceAbort, RunAborted } from "./abort";
 import type { AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
-import { runAgentLoop, type RunSetup } from "./agentRunner";
+import { runAgentLoop, type LoopInput } from "./agentLoop";
+import type { ActiveRun } from "./activeRun";
 import { formatDuration, MAX_STORED_RESULT_CHARS, PartialOutput } from "./resultFormat";
-import { createRunHooks } from "./runHooks";
-import type { ServiceContext } from "./serviceContext";
+import { createLoopHooks } from "./loopHooks";
+import type { SupervisorContext } from "./supervisorContext";
 import type { AgentStatus } from "./status";
 
 type FinalStatus = Extract<AgentStatus, "completed" | "failed" | "timed_out" | "interrupted">;
-
-/** The live part of one run of one agent; dropped when the run ends. */
-export interface ActiveRun {
-  readonly agentId: string;
-  readonly abort: AbortController;
-  readonly done: Promise<void>;
-  readonly partial: PartialOutput;
-  readonly runningTools: string[];
-  resolveDone(): void;
-  lease: SlotLease | undefined;
-  slotWait: Promise<void> | undefined;
-  waits: number;
-  ended: boolean;
-}
 
 /** Thrown by a startup step; the agent fails with "startup failed: …" and its parent is told. */
 export class StartupError extends Error {
@@ -36,7 +23,7 @@ export class StartupError extends Error {
 export interface RunEvents {
   /** After the final status is recorded (and descendants were stopped). */
   onFinished(record: AgentRecord): void;
-  /** A startup failure of a live agent (never after it was stopped: lesson 12). */
+  /** A startup failure of a live agent; never after it was stopped, when its parent no longer expects news of it. */
   onStartupFailed(record: AgentRecord, reason: string): void;
 }
 
@@ -44,7 +31,7 @@ export interface RunEvents {
  * Owns every run: its status transitions, execution slot, deadline, stale
  * flag, inbox and end. `finish()` is the only way into a final status and it
  * is first-wins, so a late completion never overwrites `timed_out` or
- * `interrupted` (lesson 5).
+ * `interrupted`.
  */
 export class AgentRuns implements IDisposable {
   private readonly runs = new Map<string, ActiveRun>();
@@ -53,7 +40,7 @@ export class AgentRuns implements IDisposable {
   readonly stale: StaleMonitor;
 
   constructor(
-    private readonly ctx: ServiceContext,
+    private readonly ctx: SupervisorContext,
     private readonly registry: AgentRegistry,
     private readonly slots: ExecutionSlots,
     private readonly events: RunEvents,
@@ -125,14 +112,14 @@ export class AgentRuns implements IDisposable {
    * Runs startup (`prepare`) and then the loop, and always ends in a final
    * status: whatever throws, the agent does not stay `running`.
    */
-  async execute(agentId: string, prepare: (run: ActiveRun) => Promise<RunSetup | undefined>): Promise<void> {
+  async execute(agentId: string, prepare: (run: ActiveRun) => Promise<LoopInput | undefined>): Promise<void> {
     const run = this.runs.get(agentId);
     if (!run) return;
-    let setup: RunSetup | undefined;
+    let setup: LoopInput | undefined;
     try {
       setup = await prepare(run);
     } catch (error) {
-      if (run.ended) return; // Stopped during startup: a late failure must not reach the parent (lesson 12).
+      if (run.ended) return; // Stopped during startup: the parent already heard the final status; a late failure would contradict it.
       const reason = `startup failed: ${errorMessage(error)}`;
       this.finish(agentId, "failed", reason);
       const record = this.registry.get(agentId);
@@ -143,7 +130,7 @@ export class AgentRuns implements IDisposable {
     try {
       const outcome = await runAgentLoop(
         setup,
-        createRunHooks(run, {
+        createLoopHooks(run, {
           registry: this.registry,
           ctx: this.ctx,
           stale: this.stale,

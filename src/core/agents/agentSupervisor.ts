@@ -3,23 +3,23 @@ import { Disposable, toDisposable } from "../common/disposable";
 import type { Event } from "../common/emitter";
 import { silentLogger } from "../common/logger";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
-import { MAX_TIMEOUT_SECONDS } from "../scheduler/agentTimeouts";
+import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../common/timeLimits";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
 import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
-import { newAgentRecord, toSnapshot, type AgentRecord } from "./agentRecord";
+import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
-import { DEFAULT_MAX_TURNS } from "./agentRunner";
+import { DEFAULT_MAX_TURNS } from "./agentLoop";
 import { AgentRuns } from "./agentRuns";
-import type { AgentService } from "./agentService";
+import type { UserControls } from "./userControls";
 import { createCommandGate } from "./commandApprovals";
 import { resolveRootModel } from "./modelResolution";
 import { priceLookup } from "./pricing";
-import type { AgentServiceDeps, ServiceContext } from "./serviceContext";
-import { nameFromTask, newAgentId, SubagentControl } from "./subagentControl";
-import { TreePersistence } from "./treePersistence";
+import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
+import { SubagentControl } from "./subagentControl";
+import { TREE_SAVE_DELAY_MS, TreePersistence } from "./treePersistence";
 
-/** Counters for tests, benchmarks and the status bar: a quiet service shows zeros. */
+/** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
 export interface SupervisorStats {
   slots: SlotStats;
   activeRuns: number;
@@ -29,31 +29,18 @@ export interface SupervisorStats {
   pendingApprovals: number;
 }
 
-/** The AgentService the host uses, plus what only the owner needs (readiness, disposal, counters). */
-export interface AgentServiceHandle extends AgentService {
+/**
+ * The one owner of every agent: the registry (tree), runs (status, slots,
+ * deadlines), the agent tools' control, command approvals, the pause flag and
+ * persistence, wired together. Host commands and the tree view see it only
+ * through UserControls; whoever creates it also gets readiness, counters,
+ * settings refresh and disposal.
+ */
+export class AgentSupervisor extends Disposable implements UserControls {
   /** Settles once the saved tree (if any) has been restored. */
   readonly ready: Promise<void>;
-  stats(): SupervisorStats;
-  /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
-  refreshCaps(): void;
-  /** Settings changed: caps are re-read and snapshots (costs) recomputed for listeners. */
-  applySettings(): void;
-  dispose(): void;
-}
-
-export function createAgentService(deps: AgentServiceDeps): AgentServiceHandle {
-  return new AgentSupervisor(deps);
-}
-
-/**
- * The core behind AgentService: the registry (tree), runs (status, slots,
- * deadlines), the agent tools' control, approvals and persistence, wired
- * together. Host commands and the tree view call only the AgentService side.
- */
-export class AgentSupervisor extends Disposable implements AgentServiceHandle {
-  readonly ready: Promise<void>;
   readonly onDidChange: Event<void>;
-  private readonly ctx: ServiceContext;
+  private readonly ctx: SupervisorContext;
   private readonly registry: AgentRegistry;
   private readonly slots: ExecutionSlots;
   private readonly runs: AgentRuns;
@@ -62,7 +49,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
   private readonly persistence: TreePersistence;
   private paused = false;
 
-  constructor(deps: AgentServiceDeps) {
+  constructor(deps: SupervisorDeps) {
     super();
     this.ctx = {
       settings: deps.settings,
@@ -86,7 +73,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
       deps.treeStore,
       () => this.registry.snapshotAll(),
       this.ctx.clock,
-      deps.treeSaveDelayMs ?? 1000,
+      deps.treeSaveDelayMs ?? TREE_SAVE_DELAY_MS,
       this.ctx.logger,
     );
     this.runs = new AgentRuns(
@@ -128,36 +115,9 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
     if (this.paused) {
       throw new Error("Spawning is paused (Subagents: Pause/Resume Spawning). Resume spawning to start a task; running agents are not affected.");
     }
-    const choice = resolveRootModel(options.modelRef, this.ctx.settings());
-    const now = this.ctx.clock.now();
-    const id = newAgentId(this.registry);
-    const record = newAgentRecord({
-      id,
-      name: nameFromTask(options.task),
-      parentId: null,
-      rootId: id,
-      depth: 0,
-      role: "root",
-      task: options.task,
-      providerId: choice.providerId,
-      model: choice.model,
-      background: false,
-      createdAt: now,
-      timeoutSeconds: undefined,
-    });
-    this.registry.add(record);
-    this.ctx.transcripts.append(id, {
-      type: "spawned",
-      at: now,
-      name: record.name,
-      task: record.task,
-      parentId: null,
-      model: `${choice.providerId}:${choice.model}`,
-      role: "root",
-    });
-    const run = this.runs.begin(id, "pending_init");
-    void this.runs.execute(id, async () => this.control.setups.fresh(record, run));
-    const done = run.done.then(
+    const record = this.control.startRoot(options.task, resolveRootModel(options.modelRef, this.ctx.settings()));
+    const id = record.id;
+    const done = this.runs.whenRunEnds(id).then(
       () => this.registry.snapshot(id) ?? toSnapshot(record, this.ctx.clock.now(), { in: record.tokensIn, out: record.tokensOut }),
     );
     return { agentId: id, done };
@@ -197,7 +157,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
   }
 
   sendMessage(agentId: string, message: string, options: { modelRef?: string } = {}): void {
-    this.control.deliver(agentId, message, options.modelRef, "user");
+    this.control.deliverFromUser(agentId, message, options.modelRef);
   }
 
   resolveApproval(requestId: string, decision: "approved" | "denied"): void {
@@ -225,10 +185,12 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
     return removed;
   }
 
+  /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
   refreshCaps(): void {
     this.slots.refreshCaps();
   }
 
+  /** Settings changed: caps are re-read and snapshots (costs) recomputed for listeners. */
   applySettings(): void {
     this.slots.refreshCaps();
     this.registry.settingsChanged();
@@ -288,9 +250,7 @@ export class AgentSupervisor extends Disposable implements AgentServiceHandle {
   }
 
   private checkSeconds(seconds: number): void {
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-      throw new Error(`A timeout is between 1 and ${MAX_TIMEOUT_SECONDS} seconds; got ${seconds}.`);
-    }
+    if (!isTimeoutSeconds(seconds)) throw new Error(`A timeout is ${TIMEOUT_RANGE_TEXT}; got ${seconds}.`);
   }
 
   private shutdown(): void {

@@ -3,15 +3,15 @@ import { decideCommand } from "../tools/approvalPolicy";
 import type { CommandGate } from "../tools/workspaceToolAdapters";
 import { RunAborted } from "./abort";
 import type { AgentRegistry } from "./agentRegistry";
-import type { ServiceContext } from "./serviceContext";
+import type { SupervisorContext } from "./supervisorContext";
 
 /**
- * The approval step of `run_command` (lesson 13). "ask" never opens a
- * blocking prompt: the agent releases its slot, shows `pendingApproval` in
+ * The approval step of `run_command`. "ask" never opens a blocking prompt
+ * (a subagent asking the user a modal question would freeze the UI or deadlock): the agent releases its slot, shows `pendingApproval` in
  * the tree and waits for `resolveApproval`, an interrupt or its timeout,
  * while every other agent keeps running.
  */
-export function createCommandGate(ctx: ServiceContext, registry: AgentRegistry, broker: ApprovalBroker): CommandGate {
+export function createCommandGate(ctx: SupervisorContext, registry: AgentRegistry, broker: ApprovalBroker): CommandGate {
   return async (request, context) => {
     const agent = registry.require(context.agentId);
     const settings = ctx.settings();

@@ -44,7 +44,8 @@ export function resolveChildModel(spec: string | undefined, parent: ModelChoice,
 /**
  * The model a resumed agent runs with: an explicit `"<provider>:<model>"`
  * (strict: the provider must be configured), else the model it ran with,
- * which must still be configured (lesson 10: classify by the real model).
+ * which must still be configured. The run is classified (provider, cap) by
+ * this model, so a resumed agent never counts against the wrong provider.
  */
 export function resolveResumeModel(modelRef: string | undefined, current: ModelChoice, settings: Settings): ModelChoice {
   if (modelRef !== undefined) return resolveRootModel(modelRef, settings);

@@ -70,7 +70,7 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * What a parent agent receives about a child (BRIEF §3): status, elapsed
+ * What a parent agent receives about a child: status, elapsed
  * time, tokens and the result — truncated to `maxChars` on success and to
  * `maxPartialChars` of partial output otherwise, with a note of what was cut.
  */

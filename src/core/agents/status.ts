@@ -1,4 +1,4 @@
-/** The public status vocabulary (BRIEF §3). Tests, docs and the tree rely on these names. */
+/** The public status vocabulary. Users, docs, tests and the tree rely on these names, so they do not change. */
 export const AGENT_STATUSES = [
   "pending_init",
   "queued",

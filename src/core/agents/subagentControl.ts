@@ -2,38 +2,47 @@ import { randomUUID } from "node:crypto";
 import type { IDisposable } from "../common/disposable";
 import type { ExecutionSlots } from "../scheduler/executionSlots";
 import { resolveSpawnTimeout } from "../scheduler/agentTimeouts";
-import { canSpawn, childRoleProblem, queueAdmissionProblem, SPAWNING_PAUSED_MESSAGE } from "../scheduler/spawnRules";
+import {
+  canSpawn,
+  childRoleProblem,
+  QUEUE_FULL_ADVICE_FOR_AGENTS,
+  QUEUE_FULL_ADVICE_FOR_USERS,
+  queueOverflow,
+  SPAWNING_PAUSED_MESSAGE,
+} from "../scheduler/spawnRules";
 import type { AgentToolHost, SpawnRequest } from "../tools/agentTools";
 import { ToolError, type ToolContext } from "../tools/toolDefinition";
 import type { CommandGate } from "../tools/workspaceToolAdapters";
 import { errorMessage } from "./abort";
 import { newAgentRecord, type AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
-import { StartupError, type ActiveRun, type AgentRuns } from "./agentRuns";
-import type { RunSetup } from "./agentRunner";
-import { resolveChildModel, resolveResumeModel } from "./modelResolution";
+import type { ActiveRun } from "./activeRun";
+import { StartupError, type AgentRuns } from "./agentRuns";
+import type { LoopInput } from "./agentLoop";
+import { resolveChildModel, resolveResumeModel, type ModelChoice } from "./modelResolution";
 import { formatAgentReport, reportText } from "./resultFormat";
-import { RunSetupFactory } from "./runSetup";
+import { RunBuilder } from "./runBuilder";
 import type {
   AgentStartupHook,
   AgentStartupOverrides,
   AgentTypeRequest,
   ResolvedAgentType,
-  ServiceContext,
-} from "./serviceContext";
+  SupervisorContext,
+} from "./supervisorContext";
 
 /**
- * The agent tools' side of the supervisor: spawning, waiting, messaging and
- * interrupting on behalf of one agent, which may address only its own
- * subtree. Spawning registers the child synchronously (visible at once, its
- * deadline already armed) and leaves the slow startup to the background.
+ * Where agents start and what the agent tools call: spawning, waiting,
+ * messaging and interrupting on behalf of one agent, which may address only
+ * its own subtree, plus starting a root and delivering a user's message for
+ * the supervisor. Every start registers the agent synchronously (visible at
+ * once, its deadline already armed) and leaves the slow startup to the background.
  */
 export class SubagentControl implements AgentToolHost {
   /** Builds tool sets and conversations; its agent tools call back into this object. */
-  readonly setups: RunSetupFactory;
+  private readonly runBuilder: RunBuilder;
 
   constructor(
-    private readonly ctx: ServiceContext,
+    private readonly ctx: SupervisorContext,
     private readonly registry: AgentRegistry,
     private readonly runs: AgentRuns,
     private readonly slots: ExecutionSlots,
@@ -41,11 +50,11 @@ export class SubagentControl implements AgentToolHost {
     private readonly startupHook: AgentStartupHook | undefined,
     gate: CommandGate,
   ) {
-    this.setups = new RunSetupFactory(ctx, this, gate);
+    this.runBuilder = new RunBuilder(ctx, this, gate);
   }
 
   /** Throws a ToolError (for the model) when the spawn is not allowed. */
-  registerChild(callerId: string, request: SpawnRequest): AgentRecord {
+  private registerChild(callerId: string, request: SpawnRequest): AgentRecord {
     const caller = this.registry.require(callerId);
     const settings = this.ctx.settings();
     if (this.isPaused()) throw new ToolError(SPAWNING_PAUSED_MESSAGE);
@@ -60,7 +69,7 @@ export class SubagentControl implements AgentToolHost {
       backgroundSeconds: settings["timeouts.backgroundSeconds"],
     });
     if (!timeout.ok) throw new ToolError(timeout.error);
-    this.admitToQueue();
+    this.admitForAgent();
 
     const now = this.ctx.clock.now();
     const record = newAgentRecord({
@@ -80,24 +89,58 @@ export class SubagentControl implements AgentToolHost {
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
-    this.registry.add(record);
+    this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
         `agent ${record.id} (type ${plan.agentType}) does not get ${plan.notGranted.join(", ")}: its parent ${caller.id} lacks them`,
       );
     }
+    return record;
+  }
+
+  /**
+   * Starts a root agent for the user with an already resolved model. Its
+   * startup only builds the conversation: the startup hook and agent types
+   * apply to subagents.
+   */
+  startRoot(task: string, choice: ModelChoice): AgentRecord {
+    const id = this.newId();
+    const record = newAgentRecord({
+      id,
+      name: nameFromTask(task),
+      parentId: null,
+      rootId: id,
+      depth: 0,
+      role: "root",
+      task,
+      providerId: choice.providerId,
+      model: choice.model,
+      background: false,
+      createdAt: this.ctx.clock.now(),
+      timeoutSeconds: undefined,
+    });
+    this.start(record, async (run) => this.runBuilder.fresh(record, run));
+    return record;
+  }
+
+  /**
+   * The one way a new agent comes to life, root or child: it is in the tree
+   * and its transcript says "spawned" before anything awaits, its run (and
+   * deadline) begins as `pending_init`, and the slow startup continues in the background.
+   */
+  private start(record: AgentRecord, startup: (run: ActiveRun) => Promise<LoopInput | undefined>): void {
+    this.registry.add(record);
     this.ctx.transcripts.append(record.id, {
       type: "spawned",
-      at: now,
+      at: record.createdAt,
       name: record.name,
       task: record.task,
       parentId: record.parentId,
       model: `${record.providerId}:${record.model}`,
       role: record.role,
     });
-    const run = this.runs.begin(record.id, "pending_init");
-    void this.runs.execute(record.id, () => this.startup(record, plan, run));
-    return record;
+    this.runs.begin(record.id, "pending_init");
+    void this.runs.execute(record.id, startup);
   }
 
   /**
@@ -116,7 +159,7 @@ export class SubagentControl implements AgentToolHost {
     let typeError: string | undefined;
     if (request.agentType !== undefined) {
       const resolution = this.ctx.agentTypes
-        ? this.ctx.agentTypes.resolve(request.agentType, explicit, this.setups.toolNames(caller))
+        ? this.ctx.agentTypes.resolve(request.agentType, explicit, this.runBuilder.toolNames(caller))
         : { error: `Unknown agent_type "${request.agentType}". No agent types are available. Omit agent_type to spawn a general agent.` };
       if ("error" in resolution) typeError = resolution.error;
       else resolved = resolution;
@@ -131,7 +174,7 @@ export class SubagentControl implements AgentToolHost {
       timeoutSeconds: chosen.timeoutSeconds,
       model: chosen.model,
       agentType: resolved?.agentType ?? request.agentType,
-      allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.setups.toolNames(caller) : undefined,
+      allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.runBuilder.toolNames(caller) : undefined,
       notGranted: resolved?.notGranted ?? [],
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
@@ -139,19 +182,27 @@ export class SubagentControl implements AgentToolHost {
     return plan;
   }
 
-  /** Throws when one more waiting agent would exceed `maxQueuedAgents` (worded for a model or a user). */
-  admitToQueue(audience: "model" | "user" = "model"): void {
+  /** Why one more waiting agent would exceed `maxQueuedAgents`, or undefined when it fits. */
+  private queueOverflow(): string | undefined {
     const settings = this.ctx.settings();
-    const problem = queueAdmissionProblem(
-      {
-        waiting: this.registry.countWhere((r) => r.status === "queued" || r.status === "pending_init"),
-        held: this.slots.held,
-        globalCap: settings.maxConcurrentAgents,
-        maxQueued: settings.maxQueuedAgents,
-      },
-      audience,
-    );
-    if (problem) throw audience === "model" ? new ToolError(problem) : new Error(problem);
+    return queueOverflow({
+      waiting: this.registry.countWhere((r) => r.status === "queued" || r.status === "pending_init"),
+      held: this.slots.held,
+      globalCap: settings.maxConcurrentAgents,
+      maxQueued: settings.maxQueuedAgents,
+    });
+  }
+
+  /** A spawn or message from an agent's tool: the model reads the refusal and can act on it. */
+  private admitForAgent(): void {
+    const overflow = this.queueOverflow();
+    if (overflow) throw new ToolError(`${overflow} ${QUEUE_FULL_ADVICE_FOR_AGENTS}`);
+  }
+
+  /** A message from the user: the refusal is shown in VS Code. */
+  private admitForUser(): void {
+    const overflow = this.queueOverflow();
+    if (overflow) throw new Error(`${overflow} ${QUEUE_FULL_ADVICE_FOR_USERS}`);
   }
 
   async spawnAgent(callerId: string, request: SpawnRequest, context: ToolContext): Promise<string> {
@@ -178,7 +229,7 @@ export class SubagentControl implements AgentToolHost {
 
   sendMessage(callerId: string, agentId: string, message: string): string {
     this.requireSubtree(callerId, [agentId]);
-    this.deliver(agentId, message, undefined, "model");
+    this.deliverFromAgent(agentId, message);
     const record = this.registry.require(agentId);
     return `Message delivered to ${record.name} (${agentId}); its status is ${record.status}.`;
   }
@@ -203,12 +254,24 @@ export class SubagentControl implements AgentToolHost {
     return list.length === 0 ? "You have no subagents." : reportText(list);
   }
 
+  /** `send_message` from an agent to one of its subagents. */
+  deliverFromAgent(agentId: string, message: string): void {
+    this.deliver(agentId, message, undefined, () => this.admitForAgent());
+  }
+
+  /** A follow-up typed by the user; `modelRef` may re-target a finished agent's new run. */
+  deliverFromUser(agentId: string, message: string, modelRef: string | undefined): void {
+    this.deliver(agentId, message, modelRef, () => this.admitForUser());
+  }
+
   /**
    * Queues a message; a finished agent starts a new run (rebuilt from its
    * transcript). `modelRef` re-targets the resumed run; it is validated and
-   * saved only once the resume is accepted (lesson 10).
+   * saved only once the resume is accepted, so a refused resume (queue full,
+   * unknown provider) leaves the agent's recorded model as it was, and the
+   * run is classified (provider, cap) by the model it will actually use.
    */
-  deliver(agentId: string, message: string, modelRef: string | undefined, audience: "model" | "user"): void {
+  private deliver(agentId: string, message: string, modelRef: string | undefined, admit: () => void): void {
     const record = this.registry.require(agentId);
     if (message.trim() === "") throw new Error("The message is empty.");
     if (this.runs.isActive(agentId)) {
@@ -218,7 +281,7 @@ export class SubagentControl implements AgentToolHost {
       return;
     }
     const choice = resolveResumeModel(modelRef, record, this.ctx.settings());
-    this.admitToQueue(audience);
+    admit();
     this.registry.update(agentId, (r) => {
       r.providerId = choice.providerId;
       r.model = choice.model;
@@ -226,10 +289,10 @@ export class SubagentControl implements AgentToolHost {
     });
     this.runs.enqueueMessage(agentId, message);
     const run = this.runs.begin(agentId, "queued");
-    void this.runs.execute(agentId, () => this.setups.resumed(record, run));
+    void this.runs.execute(agentId, () => this.runBuilder.resumed(record, run));
   }
 
-  private async startup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<RunSetup | undefined> {
+  private async childStartup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<LoopInput | undefined> {
     if (plan.typeError !== undefined) throw new StartupError(plan.typeError);
     let overrides: AgentStartupOverrides | undefined;
     try {
@@ -258,7 +321,7 @@ export class SubagentControl implements AgentToolHost {
       if (overrides?.agentType !== undefined) r.agentType = overrides.agentType;
     });
     const systemPrompt = overrides?.systemPrompt ?? plan.systemPrompt;
-    return this.setups.fresh(record, run, {
+    return this.runBuilder.fresh(record, run, {
       ...overrides,
       ...(systemPrompt !== undefined ? { systemPrompt } : {}),
     });

@@ -4,8 +4,16 @@ import type { Logger } from "../common/logger";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import { errorMessage } from "./abort";
 import { fromSnapshot, type AgentRecord } from "./agentRecord";
-import type { TreeStore } from "./agentService";
 import { isFinal } from "./status";
+
+/** Persisted form of the tree (the host keeps it under workspace storage), so a window reload can bring it back. */
+export interface TreeStore {
+  save(agents: readonly AgentSnapshot[]): void;
+  load(): Promise<AgentSnapshot[]>;
+}
+
+/** Longest delay before a tree change is saved: a stream of token updates becomes one write a second. */
+export const TREE_SAVE_DELAY_MS = 1000;
 
 export const WINDOW_RELOADED = "window reloaded";
 

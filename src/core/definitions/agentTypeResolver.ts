@@ -1,8 +1,8 @@
-import type { AgentTypeResolver } from "../agents/serviceContext";
+import type { AgentTypeResolver } from "../agents/supervisorContext";
 import { applyAgentDefinition, describeAgentTypes, unknownAgentTypeMessage, type AgentDefinitions } from "./agentDefinitions";
 
 /**
- * Adapts the workspace's agent definitions to the agent service. `definitions`
+ * Adapts the workspace's agent definitions to the agent supervisor. `definitions`
  * is read on every use, so a reload of the files applies to the next spawn
  * (and to the type list of the next root that starts) without a restart.
  */

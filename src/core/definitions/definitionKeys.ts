@@ -1,3 +1,5 @@
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+
 /**
  * Documentation of each front-matter key, for hovers and completion. The
  * order is the order of the template and of completion items.
@@ -80,9 +82,9 @@ export const DEFINITION_KEY_DOCS: Readonly<Record<DefinitionKey, DefinitionKeyDo
   timeout_seconds: {
     key: "timeout_seconds",
     required: false,
-    detail: "integer, 0..3600",
+    detail: `integer, 0..${MAX_TIMEOUT_SECONDS}`,
     documentation:
-      "Default timeout of this agent in seconds, from 0 to 3600. `0` = no limit, allowed only for " +
+      `Default timeout of this agent in seconds, from 0 to ${MAX_TIMEOUT_SECONDS}. \`0\` = no limit, allowed only for ` +
       "foreground agents. A `timeout_seconds` given to `spawn_agent` overrides it.",
     valueSnippet: "${1:300}",
   },

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import type { ToolName } from "./toolNames";
 
 /**
@@ -9,8 +10,6 @@ import type { ToolName } from "./toolNames";
  */
 export const AGENT_ROLES = ["leaf", "orchestrator"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
-
-export const MAX_DEFINITION_TIMEOUT_SECONDS = 3600;
 
 /** Letters, digits, `-`, `_`, `.`; starts with a letter or digit (it is typed as `agent_type`). */
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -35,8 +34,8 @@ export const agentFrontMatterSchema = z.object({
   timeout_seconds: z
     .number({ error: "timeout_seconds must be a whole number of seconds" })
     .int("timeout_seconds must be a whole number of seconds")
-    .min(0, `timeout_seconds must be between 0 and ${MAX_DEFINITION_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
-    .max(MAX_DEFINITION_TIMEOUT_SECONDS, `timeout_seconds must be between 0 and ${MAX_DEFINITION_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
+    .min(0, `timeout_seconds must be between 0 and ${MAX_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
+    .max(MAX_TIMEOUT_SECONDS, `timeout_seconds must be between 0 and ${MAX_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
     .optional(),
   background: z.boolean({ error: "background must be true or false" }).optional(),
 }).check((ctx) => {

@@ -1,5 +1,5 @@
 /**
- * The tool names agents see (BRIEF §3). Agent definition files name tools
+ * The tool names agents see, a public contract. Agent definition files name tools
  * from this list; the language server completes and checks against it.
  */
 export const TOOL_NAMES = [

@@ -1,6 +1,6 @@
 /**
  * Keys from environment variables by the `PREFIX`, `PREFIX_1` … `PREFIX_99`
- * convention (BRIEF §3). Pure: the host passes `process.env`, tests a record.
+ * convention (the documented `envPrefix` of a provider). Pure: the host passes `process.env`, tests a record.
  * Values are trimmed; empty values and duplicates are skipped; order is
  * PREFIX first, then by number.
  */

@@ -3,7 +3,7 @@
  * The pool turns it into health: cooldowns, invalid marks, rate-limit budget.
  */
 
-/** Failure classes that put a key into cooldown (BRIEF §4 lesson 6). */
+/** Failure classes that put a key into cooldown: retrying on the same key would only fail again. */
 export type KeyFailureClass = "rate_limit" | "server" | "timeout" | "conflict" | "connection" | "stall";
 
 /** From `x-ratelimit-*` response headers; every field optional because providers differ. */

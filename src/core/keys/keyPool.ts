@@ -52,7 +52,7 @@ interface KeyRecord {
 }
 
 /**
- * The keys of one provider (BRIEF §4 lessons 1, 6, 7). Hands out keys
+ * The keys of one provider, and only that provider's. Hands out keys
  * round-robin over healthy ones, tracks per-key health, and spreads load by
  * the provider's own rate-limit headers so that a busy pool rarely sees a 429.
  *

@@ -35,8 +35,8 @@ export interface MisboundKey {
 
 /**
  * One KeyPool per provider id, fed from the KeyStore. Pools are separate
- * objects so that a key of provider A can never be handed out for provider B
- * (BRIEF §4 lesson 1). A store change (also from another window) reloads that
+ * objects so that a key of provider A can never be handed out for provider B,
+ * which would send it to B's servers. A store change (also from another window) reloads that
  * provider's pool; keys that stay keep their health.
  */
 export class KeyPools extends Disposable {

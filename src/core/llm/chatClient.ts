@@ -71,9 +71,10 @@ const LONG_WAIT_MS = 5000;
 /**
  * ModelClient over the `openai` SDK's streamed Chat Completions. The SDK's
  * own retries are off: this class retries itself so that every retry goes to
- * another healthy key of the same provider's pool (BRIEF §4 lessons 1, 6, 7)
- * and so that errors raised while iterating the stream are retried too.
- * Nothing it logs or throws contains a key (lesson 8).
+ * another healthy key of the same provider's pool (never another provider's,
+ * and the failing key cools down first) and so that errors raised while
+ * iterating the stream are retried too. Nothing it logs or throws contains a
+ * key: logs, errors and transcripts leave the user's machine in bug reports.
  */
 export class ChatClient extends Disposable implements ModelClient {
   private readonly pools: KeyPools;
@@ -176,7 +177,7 @@ export class ChatClient extends Disposable implements ModelClient {
     }
     if (!lease) throw this.noUsableKey(pool, provider);
     if (lease.providerId !== provider.id) {
-      // Unreachable by construction; a key must never cross providers (lesson 1).
+      // Unreachable by construction; a key sent to another provider would leak it to that provider.
       lease.release({ kind: "unused" });
       throw new Error(`internal error: a key of "${lease.providerId}" was offered for "${provider.id}"`);
     }

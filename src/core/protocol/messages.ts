@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { agentSnapshotSchema, keyPoolSummarySchema } from "./agentSnapshot";
 
 /**
@@ -8,12 +9,14 @@ import { agentSnapshotSchema, keyPoolSummarySchema } from "./agentSnapshot";
  * parses everything the host sends.
  */
 
-/** "Extend timeout" adds this much; the toolbar and context menu say "5 minutes". */
+/** "Extend timeout" adds this much; the row's button and context menu say "5 minutes". */
 export const EXTEND_TIMEOUT_SECONDS = 300;
-/** Upper bound of a timeout the user can type into the view (one day). */
-export const MAX_TIMEOUT_SECONDS = 86_400;
 /** Upper bound of a follow-up message typed into the view. */
 export const MAX_MESSAGE_CHARS = 20_000;
+
+/** An agent id or approval request id coming from the page: a short, non-empty string. */
+export const agentIdSchema = z.string().min(1).max(256);
+export const requestIdSchema = z.string().min(1).max(256);
 
 // ---------------------------------------------------------------- host → webview
 
@@ -50,21 +53,34 @@ export const noticeMessageSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * Asks the view to open its inline prompt for an agent: "Set Timeout…" and
+ * "Send Message…" chosen in VS Code's native context menu arrive at the host
+ * as commands, and the answer is typed in the view like from the row's buttons.
+ */
+export const openPromptMessageSchema = z.object({
+  type: z.literal("openPrompt"),
+  agentId: agentIdSchema,
+  prompt: z.enum(["timeout", "message"]),
+});
+
 export const hostToWebviewMessageSchema = z.discriminatedUnion("type", [
   snapshotMessageSchema,
   patchMessageSchema,
   noticeMessageSchema,
+  openPromptMessageSchema,
 ]);
 
 export type SnapshotMessage = z.infer<typeof snapshotMessageSchema>;
 export type PatchMessage = z.infer<typeof patchMessageSchema>;
 export type NoticeMessage = z.infer<typeof noticeMessageSchema>;
+export type OpenPromptMessage = z.infer<typeof openPromptMessageSchema>;
 export type HostToWebviewMessage = z.infer<typeof hostToWebviewMessageSchema>;
 
 // ---------------------------------------------------------------- webview → host
 // Strict objects: a message with unknown keys is malformed, not "mostly fine".
 
-const agentId = z.string().min(1).max(256);
+const agentId = agentIdSchema;
 const timeoutSeconds = z.number().int().min(1).max(MAX_TIMEOUT_SECONDS);
 
 /** The webview's script has loaded and listens; the host answers with a snapshot. */
@@ -98,7 +114,7 @@ export const sendMessageMessageSchema = z.strictObject({
 export const resolveApprovalMessageSchema = z.strictObject({
   type: z.literal("resolveApproval"),
   agentId,
-  requestId: z.string().min(1).max(256),
+  requestId: requestIdSchema,
   decision: z.enum(["approved", "denied"]),
 });
 

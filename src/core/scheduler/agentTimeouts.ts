@@ -1,16 +1,16 @@
 import type { Clock } from "../common/clock";
 import type { IDisposable } from "../common/disposable";
-
-/** The longest timeout anyone may set (BRIEF §3). */
-export const MAX_TIMEOUT_SECONDS = 3600;
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 
 export type TimeoutResolution = { ok: true; seconds: number | undefined } | { ok: false; error: string };
 
 /**
- * Resolves the timeout of a new subagent (lesson 9): foreground defaults to
- * the foreground setting and `0` means no limit; background defaults to the
- * background setting and must be greater than 0 — a background agent nobody
- * waits for must not be able to run forever.
+ * Resolves the timeout of a new subagent: seconds from 0 to
+ * MAX_TIMEOUT_SECONDS, fractions allowed (the spawning model asked for them;
+ * nothing rounds them to 0). Foreground defaults to the foreground setting
+ * and `0` means no limit; background defaults to the background setting and
+ * must be greater than 0, because a background agent nobody waits for must
+ * not be able to run forever.
  */
 export function resolveSpawnTimeout(
   requested: number | undefined,
@@ -18,7 +18,9 @@ export function resolveSpawnTimeout(
   defaults: { foregroundSeconds: number; backgroundSeconds: number },
 ): TimeoutResolution {
   const seconds = requested ?? (background ? defaults.backgroundSeconds : defaults.foregroundSeconds);
-  if (!Number.isFinite(seconds) || seconds < 0) return { ok: false, error: "timeout_seconds must be a number ≥ 0" };
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    return { ok: false, error: `timeout_seconds must be a number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}; got ${seconds}` };
+  }
   if (seconds > MAX_TIMEOUT_SECONDS) {
     return { ok: false, error: `timeout_seconds is at most ${MAX_TIMEOUT_SECONDS} (1 hour); got ${seconds}` };
   }
@@ -27,7 +29,7 @@ export function resolveSpawnTimeout(
       return {
         ok: false,
         error:
-          "a background agent needs a timeout greater than 0 (at most 3600 s): nobody waits for it, so it must not run forever. " +
+          `a background agent needs a timeout greater than 0 (at most ${MAX_TIMEOUT_SECONDS} s): nobody waits for it, so it must not run forever. ` +
           "Give timeout_seconds > 0, or spawn it in the foreground where 0 means no limit.",
       };
     }

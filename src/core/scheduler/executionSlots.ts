@@ -8,7 +8,7 @@ export interface SlotLease {
 }
 
 export interface SlotRequest {
-  /** Set synchronously when the slot was free: taken before `request()` returned (lesson 2). */
+  /** Set synchronously when the slot was free: taken before `request()` returned, so parallel requests cannot overshoot a cap. */
   readonly granted: SlotLease | undefined;
   /** Resolves with the lease; rejects with the signal's reason when aborted while queued. */
   readonly lease: Promise<SlotLease>;
@@ -33,7 +33,8 @@ export interface SlotStats {
  *
  * p-queue starts a task synchronously inside `add()` when a slot is free, so
  * the check and the reservation happen in the same tick — there is no
- * `await` between "is there room?" and "take it" (lesson 2). Caps are read
+ * `await` between "is there room?" and "take it", where six parallel spawns
+ * with a cap of four could all see room. Caps are read
  * again on every request and release, so a settings or key change applies
  * live; a lowered cap lets current holders finish.
  */
@@ -96,7 +97,7 @@ export class ExecutionSlots implements IDisposable {
     return { granted: granted ? lease : undefined, lease: leasePromise };
   }
 
-  /** Re-reads the caps; called on every request and release, and by the service on settings changes. */
+  /** Re-reads the caps; called on every request and release, and by the supervisor on settings changes. */
   refreshCaps(providerId?: string): void {
     const globalCap = Math.max(1, this.caps.global());
     if (this.global.concurrency !== globalCap) this.global.concurrency = globalCap;
@@ -123,7 +124,7 @@ export class ExecutionSlots implements IDisposable {
     return this.queuedCount;
   }
 
-  /** Queued requests are rejected by their own signals; the service aborts every run before this. */
+  /** Queued requests are rejected by their own signals; the supervisor aborts every run before this. */
   dispose(): void {
     this.disposed = true;
     this.global.clear();

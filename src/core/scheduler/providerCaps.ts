@@ -11,7 +11,8 @@
  * request in flight per key. `max(1, …)` keeps a provider with no pool (a
  * local server, or every key invalid) usable at a trickle instead of stuck,
  * and the global cap always wins. A provider's cap counts only that
- * provider's slot holders (lesson 3).
+ * provider's slot holders: counting others would starve a provider whose
+ * keys are idle.
  */
 export const SLOTS_PER_KEY = 2;
 

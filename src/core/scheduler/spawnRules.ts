@@ -1,7 +1,7 @@
 import type { AgentRole } from "../agents/status";
 
 /**
- * Depth and role rules (issue 4): `maxSpawnDepth` counts levels below the
+ * Depth and role rules: `maxSpawnDepth` counts levels below the
  * root, so with the default 1 the root's children are leaves. The root may
  * always spawn; an orchestrator may spawn while its depth is below the limit;
  * a leaf never gets the agent tools.
@@ -26,23 +26,23 @@ export function childRoleProblem(role: "leaf" | "orchestrator", childDepth: numb
 }
 
 /**
- * Bounded queueing: a spawn that would have to wait for a slot is accepted
- * while fewer than `maxQueued` agents would be waiting; beyond that it is
- * refused with an error the model can act on (wait for some agents first).
+ * Bounded queueing: a spawn or resume that would have to wait for a slot is
+ * accepted while fewer than `maxQueued` agents would be waiting. Beyond that,
+ * returns what is wrong; the caller adds advice for whoever asked (an agent's
+ * tool call or the user).
  */
-export function queueAdmissionProblem(
-  state: { waiting: number; held: number; globalCap: number; maxQueued: number },
-  audience: "model" | "user" = "model",
-): string | undefined {
+export function queueOverflow(state: { waiting: number; held: number; globalCap: number; maxQueued: number }): string | undefined {
   const free = Math.max(0, state.globalCap - state.held);
   const wouldWait = Math.max(0, state.waiting + 1 - free);
   if (wouldWait <= state.maxQueued) return undefined;
-  const advice =
-    audience === "model"
-      ? "Wait for some of your agents to finish (wait_agents) before spawning more, or do this part yourself."
-      : "Try again when some agents have finished, or raise subagents.maxQueuedAgents.";
-  return `${state.waiting} agents are already waiting for an execution slot (subagents.maxQueuedAgents is ${state.maxQueued}). ${advice}`;
+  return `${state.waiting} agents are already waiting for an execution slot (subagents.maxQueuedAgents is ${state.maxQueued}).`;
 }
+
+/** What a model can do about a full queue. */
+export const QUEUE_FULL_ADVICE_FOR_AGENTS =
+  "Wait for some of your agents to finish (wait_agents) before spawning more, or do this part yourself.";
+/** What a user can do about a full queue. */
+export const QUEUE_FULL_ADVICE_FOR_USERS = "Try again when some agents have finished, or raise subagents.maxQueuedAgents.";
 
 export const SPAWNING_PAUSED_MESSAGE =
   "Spawning is paused by the user (Subagents: Pause/Resume Spawning). Continue without spawning new agents, " +

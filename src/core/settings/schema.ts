@@ -1,8 +1,11 @@
 import * as z from "zod";
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
+import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
 
 /**
- * The `subagents.*` settings: one zod schema per key, each with the default of
- * BRIEF §3. package.json's `contributes.configuration` mirrors these (a unit
+ * The `subagents.*` settings: one zod schema per key, each with its
+ * documented default. package.json's `contributes.configuration` mirrors these (a unit
  * test keeps the two in step).
  */
 
@@ -77,8 +80,8 @@ export const settingSchemas = {
   maxConcurrentAgents: positiveInt.max(256),
   maxQueuedAgents: z.number().int().min(0).max(10_000),
   maxSpawnDepth: z.number().int().min(1).max(8),
-  "timeouts.foregroundSeconds": z.number().int().min(0).max(3600),
-  "timeouts.backgroundSeconds": positiveInt.max(3600),
+  "timeouts.foregroundSeconds": z.number().int().min(0).max(MAX_TIMEOUT_SECONDS),
+  "timeouts.backgroundSeconds": positiveInt.max(MAX_TIMEOUT_SECONDS),
   "keyPool.cooldownSeconds": z.array(positiveInt.max(86_400)).min(1),
   "approval.root": approvalPolicySchema,
   "approval.subagents": approvalPolicySchema,
@@ -86,8 +89,9 @@ export const settingSchemas = {
   "approval.deniedCommands": z.array(z.string().min(1)),
   "staleSeconds.idle": positiveInt.max(86_400),
   "staleSeconds.inTool": positiveInt.max(86_400),
-  "results.maxChars": z.number().int().min(500).max(1_000_000),
-  "results.maxPartialChars": z.number().int().min(200).max(1_000_000),
+  // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
+  "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
+  "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -102,7 +106,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxSpawnDepth: 1,
   "timeouts.foregroundSeconds": 300,
   "timeouts.backgroundSeconds": 900,
-  "keyPool.cooldownSeconds": [30, 300, 1800],
+  "keyPool.cooldownSeconds": [...DEFAULT_COOLDOWN_SECONDS],
   "approval.root": "ask",
   "approval.subagents": "ask",
   "approval.allowedCommands": DEFAULT_ALLOWED_COMMANDS,

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { defineTool, type AgentTool, type ToolContext } from "./toolDefinition";
 
 /** A `spawn_agent` call after validation, in the core's vocabulary. */
@@ -29,7 +30,7 @@ export interface AgentToolHost {
 export const AGENT_TOOL_NAMES = ["spawn_agent", "wait_agents", "send_message", "interrupt_agent", "list_agents"] as const;
 
 /**
- * The agent tools of BRIEF §3. They are offered only to agents that may
+ * The agent tools (spawn, wait, message, interrupt, list). They are offered only to agents that may
  * spawn (the root, and orchestrators above the depth limit); a leaf gets
  * none of them, so it cannot fan out or steer other agents.
  */
@@ -54,9 +55,9 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
       timeout_seconds: z
         .number()
         .min(0)
-        .max(3600)
+        .max(MAX_TIMEOUT_SECONDS)
         .optional()
-        .describe("Foreground: 0 = no limit. Background: must be > 0"),
+        .describe(`Seconds, at most ${MAX_TIMEOUT_SECONDS}. Foreground: 0 = no limit. Background: must be > 0`),
       background: z.boolean().optional().describe("Default false (or the agent type's default)"),
       agent_type: z
         .string()
@@ -82,7 +83,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
     description: "Wait for background subagents to finish; returns the status and result of each.",
     parameters: z.object({
       agent_ids: z.array(z.string().min(1)).min(1),
-      timeout_seconds: z.number().positive().max(3600).optional().describe("Stop waiting after this long"),
+      timeout_seconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional().describe("Stop waiting after this long"),
     }),
     execute(args, context) {
       return host.waitAgents(callerId, args.agent_ids, args.timeout_seconds, context);

@@ -14,7 +14,8 @@ interface Waiter extends PendingApproval {
 }
 
 /**
- * Command approvals that wait for the user (lesson 13). A request never
+ * Command approvals that wait for the user without a modal prompt (a
+ * subagent must not freeze the UI). A request never
  * blocks anything but its own agent: the agent waits without a slot, the tree
  * shows the request, and the answer comes through `resolve()` — or the wait
  * ends as "cancelled" when the agent is interrupted or times out.

@@ -1,7 +1,7 @@
 import type { ApprovalPolicy } from "../settings/schema";
 
 /**
- * The `run_command` approval policy (BRIEF §3), as a pure function so the
+ * The `run_command` approval policy (`subagents.approval.*`), as a pure function so the
  * agent loop, the host and tests agree on every decision:
  *
  * 1. the deny-list wins over everything, and it looks inside subshells,

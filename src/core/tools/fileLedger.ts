@@ -1,5 +1,5 @@
 /**
- * The versions of the files one agent has read (lesson 14). An edit or write
+ * The versions of the files one agent has read. An edit or write
  * passes the version the agent saw, so a change made by another agent (or the
  * user) since that read makes the edit fail instead of silently overwriting.
  */

@@ -9,7 +9,8 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /**
    * Runs `wait` without holding an execution slot: the agent shows `waiting`
-   * with `reason` and gets a slot again before the tool returns (lesson 11).
+   * with `reason` and gets a slot again before the tool returns. A parent that
+   * kept its slot while waiting for children could deadlock a full tree.
    */
   waitWithoutSlot<T>(reason: string, wait: () => Promise<T>): Promise<T>;
 }

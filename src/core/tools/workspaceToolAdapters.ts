@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_COMMAND_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { FileLedger, normalizePath, staleReadMessage } from "./fileLedger";
 import { defineTool, ToolError, type AgentTool, type ToolContext } from "./toolDefinition";
 import type { WorkspaceTools } from "./workspaceTools";
@@ -13,10 +14,12 @@ export type CommandGate = (
 ) => Promise<CommandVerdict>;
 
 const MAX_LISTED = 500;
+/** Matches shown to the model; the host may stop collecting at its own limit, so a count of the rest is a lower bound. */
 const MAX_MATCHES = 200;
 
 /**
- * The workspace tools as the model sees them (BRIEF §3 names): thin adapters
+ * The workspace tools as the model sees them (their names and parameters are
+ * a public contract): thin adapters
  * over the host's `WorkspaceTools` that add the file ledger and the approval
  * gate. One set per agent, because the ledger is that agent's view.
  */
@@ -80,7 +83,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
       const matches = await workspace.searchText(options);
       if (matches.length === 0) return "No matches.";
       const lines = matches.slice(0, MAX_MATCHES).map((m) => `${m.path}:${m.line}: ${m.text}`);
-      if (matches.length > MAX_MATCHES) lines.push(`[${matches.length - MAX_MATCHES} more matches not shown; refine the query]`);
+      if (matches.length > MAX_MATCHES) lines.push(`[at least ${matches.length - MAX_MATCHES} more matches not shown; refine the query]`);
       return lines.join("\n");
     },
   });
@@ -151,7 +154,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     parameters: z.object({
       command: z.string().min(1),
       cwd: z.string().optional().describe("Workspace-relative working directory"),
-      timeout_seconds: z.number().positive().max(3600).optional(),
+      timeout_seconds: z.number().positive().max(MAX_COMMAND_TIMEOUT_SECONDS).optional(),
     }),
     async execute(args, context) {
       const request: { command: string; cwd?: string } = { command: args.command };

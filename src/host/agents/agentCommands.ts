@@ -1,17 +1,19 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
+import { MAX_TIMEOUT_SECONDS } from "../../core/common/timeLimits";
+import { agentRowContextSchema } from "../../core/protocol/agentActions";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { agentPickItems, describeTimeout, parseTimeoutInput, type AgentPickItem } from "./agentPicks";
 
 export interface AgentCommandDeps {
-  service: AgentService;
+  supervisor: UserControls;
   openTranscript: (agentId: string) => Promise<void>;
 }
 
 const USER_REASON = "interrupted by the user";
 
-/** Runs a service call and shows its refusal (the service words it for users). */
+/** Runs a supervisor call and shows its refusal (the supervisor words it for users). */
 function attempt(action: () => void): boolean {
   try {
     action();
@@ -22,19 +24,30 @@ function attempt(action: () => void): boolean {
   }
 }
 
-/** The agent a command acts on: the id passed by the tree, or the user's pick. */
+/**
+ * The agent id a command was given: a plain id (from code or a keybinding's
+ * `args`), or the context object of a row in the tree's native context menu.
+ */
+export function agentIdArgument(arg: unknown): string | undefined {
+  if (typeof arg === "string") return arg;
+  const parsed = agentRowContextSchema.safeParse(arg);
+  return parsed.success ? parsed.data.agentId : undefined;
+}
+
+/** The agent a command acts on: the id it was given (see agentIdArgument), or the user's pick. */
 async function pickAgent(
-  service: AgentService,
-  agentId: unknown,
+  supervisor: UserControls,
+  arg: unknown,
   which: "live" | "all",
   placeHolder: string,
 ): Promise<AgentSnapshot | undefined> {
-  if (typeof agentId === "string") {
-    const agent = service.get(agentId);
+  const agentId = agentIdArgument(arg);
+  if (agentId !== undefined) {
+    const agent = supervisor.get(agentId);
     if (!agent) void vscode.window.showWarningMessage("Subagents: that agent no longer exists.");
     return agent;
   }
-  const items = agentPickItems(service.snapshot(), which);
+  const items = agentPickItems(supervisor.snapshot(), which);
   if (items.length === 0) {
     void vscode.window.showInformationMessage(
       which === "live" ? "Subagents: no agent is running." : "Subagents: there are no agents yet. Start one with Subagents: Run Task…",
@@ -42,33 +55,33 @@ async function pickAgent(
     return undefined;
   }
   const picked = await vscode.window.showQuickPick<AgentPickItem>(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
-  return picked ? service.get(picked.agentId) : undefined;
+  return picked ? supervisor.get(picked.agentId) : undefined;
 }
 
 export function agentCommandHandlers(deps: AgentCommandDeps) {
-  const { service } = deps;
+  const { supervisor } = deps;
   return {
-    async interruptAgent(agentId?: unknown): Promise<void> {
-      const agent = await pickAgent(service, agentId, "live", "Interrupt which agent? (its subagents stop too)");
-      if (agent) attempt(() => service.interrupt(agent.id, USER_REASON));
+    async interruptAgent(target?: unknown): Promise<void> {
+      const agent = await pickAgent(supervisor, target, "live", "Interrupt which agent? (its subagents stop too)");
+      if (agent) attempt(() => supervisor.interrupt(agent.id, USER_REASON));
     },
 
     interruptAll(): void {
-      if (service.snapshot().every((a) => isFinal(a.status))) {
+      if (supervisor.snapshot().every((a) => isFinal(a.status))) {
         void vscode.window.showInformationMessage("Subagents: no agent is running.");
         return;
       }
-      attempt(() => service.interruptAll(USER_REASON));
+      attempt(() => supervisor.interruptAll(USER_REASON));
     },
 
-    async setAgentTimeout(agentId?: unknown): Promise<void> {
-      const agent = await pickAgent(service, agentId, "live", "Set the time limit of which agent?");
+    async setAgentTimeout(target?: unknown): Promise<void> {
+      const agent = await pickAgent(supervisor, target, "live", "Set the time limit of which agent?");
       if (!agent) return;
       const text = await vscode.window.showInputBox({
         title: `Time limit for ${agent.name} (${describeTimeout(agent, Date.now())})`,
         prompt: agent.timeoutRemovable
           ? "Seconds from now (e.g. 600), +N to extend, 0 for no limit"
-          : "Seconds from now (1–3600), or +N to extend",
+          : `Seconds from now (1–${MAX_TIMEOUT_SECONDS}), or +N to extend`,
         validateInput: (value) => {
           const parsed = parseTimeoutInput(value, agent.timeoutRemovable);
           return typeof parsed === "string" ? parsed : undefined;
@@ -78,15 +91,15 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
       const change = parseTimeoutInput(text, agent.timeoutRemovable);
       if (typeof change === "string") return;
       attempt(() => {
-        if (change.kind === "remove") service.setTimeout(agent.id, null);
-        else if (change.kind === "extend") service.extendTimeout(agent.id, change.seconds);
-        else service.setTimeout(agent.id, change.seconds);
+        if (change.kind === "remove") supervisor.setTimeout(agent.id, null);
+        else if (change.kind === "extend") supervisor.extendTimeout(agent.id, change.seconds);
+        else supervisor.setTimeout(agent.id, change.seconds);
       });
     },
 
     togglePauseSpawning(): void {
-      const paused = !service.spawningPaused;
-      if (!attempt(() => service.setSpawningPaused(paused))) return;
+      const paused = !supervisor.spawningPaused;
+      if (!attempt(() => supervisor.setSpawningPaused(paused))) return;
       void vscode.window.showInformationMessage(
         paused
           ? "Subagents: spawning paused. New spawn_agent calls are refused; running agents continue."
@@ -94,14 +107,14 @@ export function agentCommandHandlers(deps: AgentCommandDeps) {
       );
     },
 
-    async openTranscript(agentId?: unknown): Promise<void> {
-      const agent = await pickAgent(service, agentId, "all", "Open the transcript of which agent?");
+    async openTranscript(target?: unknown): Promise<void> {
+      const agent = await pickAgent(supervisor, target, "all", "Open the transcript of which agent?");
       if (agent) await deps.openTranscript(agent.id);
     },
 
     clearFinished(): void {
       let removed = 0;
-      if (!attempt(() => (removed = service.clearFinished()))) return;
+      if (!attempt(() => (removed = supervisor.clearFinished()))) return;
       void vscode.window.showInformationMessage(
         removed === 0 ? "Subagents: no finished agents to clear." : `Subagents: cleared ${removed} finished agent${removed === 1 ? "" : "s"}.`,
       );

@@ -1,4 +1,5 @@
 import { isFinal } from "../../core/agents/status";
+import { MAX_TIMEOUT_SECONDS } from "../../core/common/timeLimits";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 
 /** Codicon per status, shared by quick picks and the status bar tooltip. */
@@ -72,19 +73,19 @@ export type TimeoutChange =
   | { kind: "extend"; seconds: number }
   | { kind: "remove" };
 
-export const MAX_TIMEOUT_SECONDS = 3600;
-
 /**
  * Reads the "Set Agent Timeout" input: `600` sets the limit to 600 s from
- * now, `+300` extends it, `0`/`none` removes it (foreground agents only,
- * lesson 9). Returns a message for the input box when the text is not valid.
+ * now, `+300` extends it, `10m` is ten minutes, `0`/`none` removes it
+ * (foreground agents only: a background agent nobody waits for must not run
+ * forever). Only whole numbers are read, so what passes here is what the
+ * supervisor accepts. Returns a message for the input box when the text is not valid.
  */
 export function parseTimeoutInput(text: string, removable: boolean): TimeoutChange | string {
   const value = text.trim().toLowerCase();
   if (value === "0" || value === "none" || value === "off") {
     return removable
       ? { kind: "remove" }
-      : "A background agent always has a time limit: enter 1–3600 seconds, or +N to extend.";
+      : `A background agent always has a time limit: enter 1–${MAX_TIMEOUT_SECONDS} seconds, or +N to extend.`;
   }
   const match = /^(\+)?\s*(\d+)\s*(s|m|min)?$/.exec(value);
   if (!match) return "Enter seconds (for example 600), +N to extend, or 0 to remove the limit.";

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { Disposable } from "../../core/common/disposable";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
@@ -45,12 +45,12 @@ export class ApprovalNotifications extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly service: AgentService,
+    private readonly supervisor: UserControls,
     private readonly logger: Logger,
   ) {
     super();
     this.register(
-      service.onDidChange(() => {
+      supervisor.onDidChange(() => {
         this.timer ??= setTimeout(() => this.check(), 100);
       }),
     );
@@ -61,7 +61,7 @@ export class ApprovalNotifications extends Disposable {
   private check(): void {
     this.timer = undefined;
     if (this.isDisposed) return;
-    const agents = this.service.snapshot();
+    const agents = this.supervisor.snapshot();
     const live = new Set(agents.flatMap((a) => (a.pendingApproval ? [a.pendingApproval.requestId] : [])));
     for (const id of [...this.shown]) if (!live.has(id)) this.shown.delete(id);
     for (const request of approvalsToNotify(agents, this.shown)) {
@@ -74,10 +74,10 @@ export class ApprovalNotifications extends Disposable {
     const choice = await vscode.window.showWarningMessage(approvalMessage(request), "Approve", "Deny");
     if (!choice) return;
     // The request may have been answered in the tree, or the agent stopped, meanwhile.
-    const still = this.service.get(request.agentId)?.pendingApproval?.requestId === request.requestId;
+    const still = this.supervisor.get(request.agentId)?.pendingApproval?.requestId === request.requestId;
     if (!still) return;
     try {
-      this.service.resolveApproval(request.requestId, choice === "Approve" ? "approved" : "denied");
+      this.supervisor.resolveApproval(request.requestId, choice === "Approve" ? "approved" : "denied");
     } catch (error) {
       this.logger.warn(`approval ${request.requestId}: ${(error as Error).message}`);
     }

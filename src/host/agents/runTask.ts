@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
@@ -11,7 +11,7 @@ import { askForTask, markTaskStarted, validateTask } from "./taskInput";
 export { validateTask };
 
 export interface RunTaskDeps {
-  service: AgentService;
+  supervisor: UserControls;
   settings: () => Settings;
   /** Keys stored for a provider (0 = probably a mistake, unless it is a local server). */
   storedKeyCount: (providerId: string) => Promise<number>;
@@ -128,9 +128,9 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
   const input = await collectInput(deps, arg);
   if (!input || !(await confirmKeys(deps, input.modelRef))) return;
 
-  let started: ReturnType<AgentService["runRoot"]>;
+  let started: ReturnType<UserControls["runRoot"]>;
   try {
-    started = deps.service.runRoot({ task: input.task, ...(input.modelRef ? { modelRef: input.modelRef } : {}) });
+    started = deps.supervisor.runRoot({ task: input.task, ...(input.modelRef ? { modelRef: input.modelRef } : {}) });
     markTaskStarted(input.document);
   } catch (error) {
     void vscode.window.showErrorMessage(`Subagents: ${(error as Error).message}`);
@@ -141,18 +141,18 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
   void vscode.commands.executeCommand(`${AGENT_TREE_VIEW_ID}.focus`);
 
   const final = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Subagents: ${deps.service.get(agentId)?.name ?? "task"}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Subagents: ${deps.supervisor.get(agentId)?.name ?? "task"}`, cancellable: true },
     async (progress, token) => {
-      const cancel = token.onCancellationRequested(() => deps.service.interrupt(agentId, "cancelled by the user"));
+      const cancel = token.onCancellationRequested(() => deps.supervisor.interrupt(agentId, "cancelled by the user"));
       let last = "";
       let timer: ReturnType<typeof setTimeout> | undefined;
       const report = () => {
         timer = undefined;
-        const root = deps.service.get(agentId);
-        const line = root ? progressLine(root, deps.service.snapshot()) : "";
+        const root = deps.supervisor.get(agentId);
+        const line = root ? progressLine(root, deps.supervisor.snapshot()) : "";
         if (line !== last) progress.report({ message: (last = line) });
       };
-      const watch = deps.service.onDidChange(() => (timer ??= setTimeout(report, 300)));
+      const watch = deps.supervisor.onDidChange(() => (timer ??= setTimeout(report, 300)));
       // Elapsed time advances without tree events (a root waiting on its children), so tick too.
       const ticker = setInterval(report, 1000);
       report();
@@ -167,8 +167,8 @@ export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
     },
   );
 
-  // The window is closing (the service stopped the run without a final status), or the agent is gone.
-  if (!isFinal(final.status) || !deps.service.get(agentId)) return;
+  // The window is closing (the supervisor stopped the run without a final status), or the agent is gone.
+  if (!isFinal(final.status) || !deps.supervisor.get(agentId)) return;
   await deps.openDocument(agentId, "result").catch((error: unknown) => deps.logger.warn(`could not open the result: ${String(error)}`));
   const choice =
     final.status === "completed"

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { Disposable } from "../../core/common/disposable";
 import type { Event } from "../../core/common/emitter";
 import type { KeyPoolSummary } from "../../core/protocol/agentSnapshot";
@@ -19,7 +19,7 @@ export class TreeIndicators extends Disposable {
   private lastContext: Partial<ContextKeyValues> = {};
 
   constructor(
-    private readonly service: AgentService,
+    private readonly supervisor: UserControls,
     private readonly keySummary: () => readonly KeyPoolSummary[],
     onDidChangeKeys: Event<void>,
   ) {
@@ -27,7 +27,7 @@ export class TreeIndicators extends Disposable {
     this.item = this.register(vscode.window.createStatusBarItem("subagents.status", vscode.StatusBarAlignment.Left, 50));
     this.item.name = "Subagents";
     this.item.command = `${AGENT_TREE_VIEW_ID}.focus`;
-    this.register(service.onDidChange(() => this.schedule()));
+    this.register(supervisor.onDidChange(() => this.schedule()));
     this.register(onDidChangeKeys(() => this.schedule()));
     this.register({ dispose: () => clearTimeout(this.timer) });
     this.update();
@@ -43,8 +43,8 @@ export class TreeIndicators extends Disposable {
 
   update(): void {
     if (this.isDisposed) return;
-    const agents = this.service.snapshot();
-    const model = statusBarModel(agents, this.keySummary(), this.service.spawningPaused);
+    const agents = this.supervisor.snapshot();
+    const model = statusBarModel(agents, this.keySummary(), this.supervisor.spawningPaused);
     this.item.text = model.text;
     this.item.tooltip = model.tooltip;
     this.item.backgroundColor = model.attention ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;

@@ -1,7 +1,7 @@
 import { renameSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as nodePath from "node:path";
-import type { TreeStore } from "../../core/agents/agentService";
+import type { TreeStore } from "../../core/agents/treePersistence";
 import type { Logger } from "../../core/common/logger";
 import { agentSnapshotSchema, type AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { syncDirectory, writeFileDurably } from "./durableWrite";

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { MAX_COMMAND_TIMEOUT_SECONDS } from "../../core/common/timeLimits";
 import type { CommandResult } from "../../core/tools/workspaceTools";
 
 export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 120;
-export const MAX_COMMAND_TIMEOUT_SECONDS = 3600;
 export const MAX_COMMAND_OUTPUT_CHARS = 30_000;
 /** Time between the polite SIGTERM and SIGKILL of the process group. */
 const KILL_GRACE_MS = 1500;

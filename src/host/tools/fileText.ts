@@ -99,7 +99,7 @@ function countOccurrences(text: string, needle: string): number {
   return count;
 }
 
-/** The stale-read rule (lesson 14): the message names the file and says what to do. */
+/** The stale-read rule, so two agents editing one file never silently overwrite each other: the message names the file and says what to do. */
 export function assertFresh(displayPath: string, expected: string | undefined, actual: string | undefined): void {
   if (expected === undefined || expected === actual) return;
   const what = actual === undefined ? "was deleted" : "changed";

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { AgentService } from "../../core/agents/agentService";
+import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { TranscriptStore } from "../../core/agents/transcript";
 import { Disposable } from "../../core/common/disposable";
@@ -36,27 +36,27 @@ export class TranscriptDocuments extends Disposable implements vscode.TextDocume
   private lastRefreshAt = 0;
 
   constructor(
-    private readonly service: AgentService,
+    private readonly supervisor: UserControls,
     private readonly transcripts: TranscriptStore,
     /** Applied to every document before it is shown (key redaction). */
     private readonly beforeShow: (text: string) => string = (text) => text,
   ) {
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, this));
-    this.register(service.onDidChange(() => this.scheduleRefresh()));
+    this.register(supervisor.onDidChange(() => this.scheduleRefresh()));
     this.register({ dispose: () => clearTimeout(this.refreshTimer) });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const agentId = agentIdOf(uri);
     if (!agentId) return "# Unknown transcript\n";
-    if (uri.query === "view=result") return this.beforeShow(renderResultMarkdown(agentId, this.service.get(agentId)));
+    if (uri.query === "view=result") return this.beforeShow(renderResultMarkdown(agentId, this.supervisor.get(agentId)));
     const events = await this.transcripts.read(agentId);
-    return this.beforeShow(renderTranscriptMarkdown(agentId, this.service.get(agentId), events));
+    return this.beforeShow(renderTranscriptMarkdown(agentId, this.supervisor.get(agentId), events));
   }
 
   async open(agentId: string, view: "transcript" | "result" = "transcript"): Promise<void> {
-    const name = this.service.get(agentId)?.name ?? agentId;
+    const name = this.supervisor.get(agentId)?.name ?? agentId;
     const document = await vscode.workspace.openTextDocument(transcriptUri(agentId, name, view));
     await vscode.window.showTextDocument(document, { preview: false });
   }
@@ -68,7 +68,7 @@ export class TranscriptDocuments extends Disposable implements vscode.TextDocume
       this.lastRefreshAt = Date.now();
       for (const document of vscode.workspace.textDocuments) {
         if (document.uri.scheme !== TRANSCRIPT_SCHEME) continue;
-        const agent = this.service.get(agentIdOf(document.uri) ?? "");
+        const agent = this.supervisor.get(agentIdOf(document.uri) ?? "");
         // A finished agent's transcript changes once more (its final lines), then never.
         if (agent && (!isFinal(agent.status) || (agent.endedAt ?? 0) >= since)) this.changes.fire(document.uri);
       }

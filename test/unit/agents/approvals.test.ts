@@ -8,7 +8,7 @@ const start = scriptedKitPerTest();
 const command = (c: string) => ({ toolCalls: [{ name: "run_command", arguments: { command: c, cwd: "src" } }] });
 const echoLast = (call: { messages: Parameters<typeof lastToolResult>[0] }) => ({ text: `saw: ${lastToolResult(call.messages)}` });
 
-describe("command approvals (lesson 13)", () => {
+describe("command approvals", () => {
   it("waits visibly without a slot, lets other agents run, and runs the command once approved", async () => {
     const { kit } = start(
       (call) => {

@@ -5,8 +5,8 @@ import { waitFor } from "../../fakes/agentTestKit";
 import { spawnCall, spawnedIds, startLiveKit, type LiveKit } from "../../fakes/liveModelKit";
 
 /**
- * Scenarios of issue 4 against the real stack: the test server on 127.0.0.1,
- * KeyPools and ChatClient over the `openai` SDK, and the agent service.
+ * Scheduling scenarios against the real stack: the test server on 127.0.0.1,
+ * KeyPools and ChatClient over the `openai` SDK, and the agent supervisor.
  */
 let kit: LiveKit | undefined;
 afterEach(async () => {
@@ -54,7 +54,7 @@ describe("scenarios against the test server", () => {
     await assertDrained(kit);
   });
 
-  it("50 parallel spawn_agent calls with cap 4 never have more than 4 model calls in flight (lesson 2)", async () => {
+  it("50 parallel spawn_agent calls with cap 4 never have more than 4 model calls in flight", async () => {
     kit = await startLiveKit({
       keyCount: 4,
       settings: { maxConcurrentAgents: 4 },
@@ -163,7 +163,7 @@ describe("scenarios against the test server", () => {
     await assertDrained(kit);
   });
 
-  it("cap 1, depth 3, fan-out 3: the deep tree completes without deadlock (lesson 11)", async () => {
+  it("cap 1, depth 3, fan-out 3: the deep tree completes without deadlock", async () => {
     kit = await startLiveKit({
       keyCount: 1,
       settings: { maxConcurrentAgents: 1, maxSpawnDepth: 3 },

@@ -31,6 +31,30 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
+  it("starts roots and children the same way: one spawned entry each, then pending_init", async () => {
+    const { kit } = start((call) => {
+      if (call.role !== "root") return { text: `done ${call.task}` };
+      if (call.turn === 0) return { toolCalls: [spawn("child")] };
+      return { text: "root done" };
+    });
+    const root = kit.service.runRoot({ task: "root" });
+    await root.done;
+    const child = byName(kit.service, "child");
+    assert.ok(child);
+    for (const [agent, parentId, role] of [
+      [root.agentId, null, "root"],
+      [child.id, root.agentId, "leaf"],
+    ] as const) {
+      const events = kit.transcripts.of(agent);
+      assert.equal(events.filter((e) => e.type === "spawned").length, 1, `one spawned entry for ${role}`);
+      assert.deepEqual(
+        events.slice(0, 2).map((e) => (e.type === "spawned" ? `spawned ${e.parentId} ${e.role}` : e.type === "status" ? `status ${e.status}` : e.type)),
+        [`spawned ${parentId} ${role}`, "status pending_init"],
+      );
+    }
+    await assertQuiet(kit);
+  });
+
   it("runs foreground children in parallel and returns their reports", async () => {
     const { kit, client } = start((call) => {
       if (call.role === "root") {
@@ -55,7 +79,7 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
-  it("never has more model calls in flight than the cap with many parallel spawns (lesson 2)", async () => {
+  it("never has more model calls in flight than the cap with many parallel spawns", async () => {
     const { kit, client } = start((call) => {
       if (call.role === "root") {
         if (call.turn === 0) return { toolCalls: Array.from({ length: 6 }, (_, i) => spawn(`c${i}`)) };
@@ -68,7 +92,7 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
-  it("does not deadlock with cap 1, depth 3 and fan-out 3 (lesson 11)", async () => {
+  it("does not deadlock with cap 1, depth 3 and fan-out 3", async () => {
     const { kit } = start((call) => {
       const depth = (call.task.match(/\./g) ?? []).length;
       if (call.turn === 0 && depth < 3) {
@@ -101,7 +125,7 @@ describe("spawning", () => {
     await assertQuiet(kit);
   });
 
-  it("rejects a background spawn with timeout 0 and a foreground spawn beyond 3600 s (lesson 9)", async () => {
+  it("rejects a background spawn with timeout 0 and a foreground spawn beyond 3600 s", async () => {
     const results: string[] = [];
     const { kit } = start((call) => {
       if (call.turn === 0) return { toolCalls: [spawn("bg", { background: true, timeout_seconds: 0 }), spawn("fg", { timeout_seconds: 4000 })] };
@@ -199,7 +223,7 @@ describe("spawning", () => {
     await waitFor(() => kit!.service.snapshot().every((a) => isFinal(a.status)), "all final");
     await assertQuiet(kit);
   });
-  it("a provider cap counts only that provider's agents; the global cap counts all (lesson 3)", async () => {
+  it("a provider cap counts only that provider's agents; the global cap counts all", async () => {
     const { kit, client } = start((call) => {
       if (call.role === "root") {
         if (call.turn > 0) return { text: "ok" };

@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { COMMAND_IDS } from "../../../src/host/commandIds";
+import { AGENT_ACTION_LOOK } from "../../../media/model/agentActions";
+import { MAX_STORED_RESULT_CHARS } from "../../../src/core/agents/resultFormat";
+import { MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
+import { actionCommandId, actionContextKey, AGENT_ACTION_IDS, agentRowContext } from "../../../src/core/protocol/agentActions";
+import { makeAgent } from "../../webview/fixtures";
 import { DEFAULT_SETTINGS, settingSchemas } from "../../../src/core/settings/schema";
 
 const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
@@ -10,13 +15,14 @@ const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta
   capabilities: { untrustedWorkspaces: { supported: string } };
   contributes: {
     commands: Array<{ command: string; title: string; category: string }>;
+    menus: Record<string, Array<{ command: string; when?: string; group?: string }>>;
     views: Record<string, Array<{ id: string; type?: string }>>;
     viewsContainers: { activitybar: Array<{ id: string; title: string }> };
     configuration: { properties: Record<string, { default: unknown; minimum?: number; maximum?: number }> };
   };
 };
 
-/** BRIEF §3, copied verbatim: the public contract. */
+/** The public contract of command ids and titles: users, docs and keybindings rely on them. */
 const CONTRACT: Array<[string, string]> = [
   ["subagents.runTask", "Run Task…"],
   ["subagents.addApiKey", "Add API Key…"],
@@ -31,8 +37,14 @@ const CONTRACT: Array<[string, string]> = [
   ["subagents.clearFinished", "Clear Finished Agents"],
 ];
 
-/** Commands beyond the brief's contract, each added by an issue that needed it. */
-const EXTRA: Array<[string, string]> = [["subagents.newAgentDefinition", "New Agent Definition"]];
+/**
+ * Commands beyond the contract: a new agent definition, and one per entry of
+ * an agent row's native context menu, titled as the view's own buttons.
+ */
+const EXTRA: Array<[string, string]> = [
+  ["subagents.newAgentDefinition", "New Agent Definition"],
+  ...AGENT_ACTION_IDS.map((action): [string, string] => [actionCommandId(action), AGENT_ACTION_LOOK[action].label]),
+];
 
 describe("package.json contract", () => {
   it("lists every command id and title of the brief exactly, under category Subagents", () => {
@@ -43,6 +55,22 @@ describe("package.json contract", () => {
 
   it("registers the same ids in code as in the manifest", () => {
     assert.deepEqual(Object.values(COMMAND_IDS).sort(), CONTRACT.map(([id]) => id).sort());
+  });
+
+  it("offers each agent action in the row's native context menu, only where the row's context allows it", () => {
+    const entries = pkg.contributes.menus["webview/context"] ?? [];
+    assert.deepEqual(entries.map((e) => e.command), AGENT_ACTION_IDS.map(actionCommandId));
+    // Every key the `when` clauses test is one the row actually sets.
+    const rowKeys = new Set(Object.keys(agentRowContext(makeAgent({ id: "a", pendingApproval: { requestId: "r", command: "ls", cwd: "." } }))));
+    for (const [i, action] of AGENT_ACTION_IDS.entries()) {
+      const when = entries[i]?.when ?? "";
+      assert.equal(when, `webviewId == 'subagents.agentTree' && webviewSection == 'agentRow' && ${actionContextKey(action)}`, action);
+      assert.ok(rowKeys.has(actionContextKey(action)), action);
+      assert.match(entries[i]?.group ?? "", /^\d_\w+@\d$/, `${action} has a menu group and order`);
+    }
+    // Without a row's context they cannot act, so the command palette does not list them.
+    const hidden = new Set((pkg.contributes.menus["commandPalette"] ?? []).filter((e) => e.when === "false").map((e) => e.command));
+    for (const action of AGENT_ACTION_IDS) assert.ok(hidden.has(actionCommandId(action)), `${action} hidden from the palette`);
   });
 
   it("declares the view container and the webview view", () => {
@@ -68,6 +96,16 @@ describe("package.json contract", () => {
       assert.deepEqual(prop.default, DEFAULT_SETTINGS[key], `default of subagents.${key}`);
       // The manifest's default must itself pass the zod schema.
       assert.ok(settingSchemas[key].safeParse(prop.default).success, `schema accepts default of ${key}`);
+    }
+  });
+
+  it("bounds the timeout and result settings by the maxima the rest of the extension uses", () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const key of ["subagents.timeouts.foregroundSeconds", "subagents.timeouts.backgroundSeconds"]) {
+      assert.equal(props[key]?.maximum, MAX_TIMEOUT_SECONDS, key);
+    }
+    for (const key of ["subagents.results.maxChars", "subagents.results.maxPartialChars"]) {
+      assert.equal(props[key]?.maximum, MAX_STORED_RESULT_CHARS, key);
     }
   });
 

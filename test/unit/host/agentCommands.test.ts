@@ -2,7 +2,7 @@ import "../../fakes/vscodeModule";
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { silentLogger } from "../../../src/core/common/logger";
-import { agentCommandHandlers } from "../../../src/host/agents/agentCommands";
+import { agentCommandHandlers, agentIdArgument } from "../../../src/host/agents/agentCommands";
 import { agentPickItems, parseTimeoutInput, treeOrder } from "../../../src/host/agents/agentPicks";
 import { ApprovalNotifications, approvalsToNotify } from "../../../src/host/agents/approvalNotifications";
 import { modelChoices, parseRunTaskArgument, progressLine } from "../../../src/host/agents/runTask";
@@ -10,7 +10,7 @@ import { contextKeyValues, statusBarModel } from "../../../src/host/agents/statu
 import { commandFailureMessage } from "../../../src/host/commands";
 import { DEFAULT_SETTINGS } from "../../../src/core/settings/schema";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
-import { FakeAgentService } from "./agentTreeFakes";
+import { FakeUserControls } from "./agentTreeFakes";
 import { snapshot, waitFor } from "./hostTestSupport";
 
 const tree = () => [
@@ -36,6 +36,9 @@ describe("agent picks and summaries (pure)", () => {
     assert.deepEqual(parseTimeoutInput("0", true), { kind: "remove" });
     assert.match(String(parseTimeoutInput("0", false)), /background agent always has a time limit/);
     assert.match(String(parseTimeoutInput("4000", true)), /between 1 and 3600/);
+    assert.match(String(parseTimeoutInput("61m", true)), /between 1 and 3600/);
+    // Only whole numbers: what this input accepts, the supervisor accepts too.
+    for (const bad of ["0.05", "2h", "1.5"]) assert.equal(typeof parseTimeoutInput(bad, true), "string", bad);
     assert.match(String(parseTimeoutInput("soon", true)), /Enter seconds/);
   });
 
@@ -76,30 +79,38 @@ describe("agent picks and summaries (pure)", () => {
 });
 
 describe("agent commands", () => {
-  let service: FakeAgentService;
+  let service: FakeUserControls;
   let opened: string[];
   let handlers: ReturnType<typeof agentCommandHandlers>;
   const ui = shimState.ui;
 
   beforeEach(() => {
     resetShim();
-    service = new FakeAgentService(tree());
+    service = new FakeUserControls(tree());
     opened = [];
-    handlers = agentCommandHandlers({ service, openTranscript: async (id) => void opened.push(id) });
+    handlers = agentCommandHandlers({ supervisor: service, openTranscript: async (id) => void opened.push(id) });
   });
 
   it("Interrupt Agent picks among live agents (or takes the id from the tree)", async () => {
     ui.pickAnswers.push((items) => items.find((i) => /c2/.test(i.label)));
     await handlers.interruptAgent();
     await handlers.interruptAgent("r1");
-    assert.deepEqual(service.calls, ["interrupt c2 interrupted by the user", "interrupt r1 interrupted by the user"]);
+    // From a row's native context menu: the row's data-vscode-context, with VS Code's `webview` key.
+    await handlers.interruptAgent({ webview: "subagents.agentTree", webviewSection: "agentRow", agentId: "c2" });
+    assert.deepEqual(service.calls, [
+      "interrupt c2 interrupted by the user",
+      "interrupt r1 interrupted by the user",
+      "interrupt c2 interrupted by the user",
+    ]);
+    assert.equal(agentIdArgument({ webview: "subagents.agentTree" }), undefined, "no agent id: the command asks");
+    assert.equal(agentIdArgument(42), undefined);
   });
 
   it("Interrupt All says so when nothing runs", () => {
     handlers.interruptAll();
     assert.deepEqual(service.calls, ["interruptAll"]);
-    service = new FakeAgentService([snapshot("done", { status: "completed" })]);
-    agentCommandHandlers({ service, openTranscript: async () => undefined }).interruptAll();
+    service = new FakeUserControls([snapshot("done", { status: "completed" })]);
+    agentCommandHandlers({ supervisor: service, openTranscript: async () => undefined }).interruptAll();
     assert.deepEqual(service.calls, []);
     assert.match(ui.messages.at(-1)?.message ?? "", /no agent is running/);
   });

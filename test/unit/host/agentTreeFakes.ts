@@ -1,4 +1,4 @@
-import type { AgentService } from "../../../src/core/agents/agentService";
+import type { UserControls } from "../../../src/core/agents/userControls";
 import type { Clock } from "../../../src/core/common/clock";
 import type { IDisposable } from "../../../src/core/common/disposable";
 import { Emitter } from "../../../src/core/common/emitter";
@@ -42,8 +42,8 @@ export class ManualClock implements Clock {
   }
 }
 
-/** An AgentService over a plain map that records every call that could change something. */
-export class FakeAgentService implements AgentService {
+/** An UserControls over a plain map that records every call that could change something. */
+export class FakeUserControls implements UserControls {
   readonly agents = new Map<string, AgentSnapshot>();
   readonly calls: string[] = [];
   readonly changes = new Emitter<void>();
@@ -139,7 +139,7 @@ export class RecordingLogger implements Logger {
 }
 
 export interface TreeTestRig {
-  readonly service: FakeAgentService;
+  readonly service: FakeUserControls;
   readonly deps: AgentTreeDeps;
   readonly logger: RecordingLogger;
   readonly commands: Array<[CommandId, ...unknown[]]>;
@@ -150,7 +150,7 @@ export interface TreeTestRig {
 }
 
 export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig {
-  const service = new FakeAgentService(agents);
+  const service = new FakeUserControls(agents);
   const logger = new RecordingLogger();
   const commands: Array<[CommandId, ...unknown[]]> = [];
   const clipboard: string[] = [];
@@ -164,7 +164,7 @@ export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig 
     keys: [{ providerId: "openai", healthy: 2, cooling: 0, invalid: 0 }],
     posted: [],
     deps: {
-      service,
+      supervisor: service,
       keySummary: () => rig.keys,
       onDidChangeKeys: keyChanges.event,
       runCommand: (id, ...args) => {

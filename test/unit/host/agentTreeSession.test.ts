@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { agentRowContext } from "../../../src/core/protocol/agentActions";
 import type { AgentSnapshot } from "../../../src/core/protocol/agentSnapshot";
 import type { PatchMessage, SnapshotMessage } from "../../../src/core/protocol/messages";
 import { AgentTreeSession } from "../../../src/host/agentTreeSession";
@@ -143,6 +144,51 @@ describe("AgentTreeSession actions", () => {
     assert.deepEqual(rig.clipboard, []);
     assert.equal(notices(rig).length, 8);
     assert.match(notices(rig)[1] ?? "", /Scan imports has already finished \(completed\)/);
+  });
+
+  it("runs the native context menu's commands through the same handlers, with the row's context as argument", async () => {
+    const { rig, session } = sessionRig();
+    session.handleMessage({ type: "ready" });
+    rig.posted.length = 0;
+    // What VS Code passes: the row's data-vscode-context plus its own `webview` key.
+    const menu = (id: string) => ({ webview: "subagents.agentTree", ...agentRowContext(rig.service.get(id)!) });
+    session.runAgentAction("interrupt", menu("edit"));
+    session.runAgentAction("extendTimeout", menu("edit"));
+    session.runAgentAction("removeTimeout", menu("edit"));
+    session.runAgentAction("approve", menu("tests"));
+    session.runAgentAction("openTranscript", menu("scan-b"));
+    session.runAgentAction("copyResult", menu("scan"));
+    await flushPromises();
+    assert.deepEqual(rig.service.calls, [
+      "interrupt edit Interrupted from the agent tree",
+      "extendTimeout edit 300",
+      "setTimeout edit null",
+      "resolveApproval req-1 approved",
+    ]);
+    assert.deepEqual(rig.commands, [[COMMAND_IDS.openTranscript, "scan-b"]]);
+    assert.deepEqual(rig.clipboard, ["Found **37** imports of `auth` in 12 files."]);
+
+    // Actions that need typed input open the view's own prompt.
+    rig.posted.length = 0;
+    session.runAgentAction("setTimeout", menu("edit"));
+    session.runAgentAction("sendMessage", menu("scan"));
+    assert.deepEqual(rig.posted, [
+      { type: "openPrompt", agentId: "edit", prompt: "timeout" },
+      { type: "openPrompt", agentId: "scan", prompt: "message" },
+    ]);
+  });
+
+  it("answers only the approval the menu was opened for, and ignores a context without an agent", () => {
+    const { rig, session } = sessionRig();
+    session.handleMessage({ type: "ready" });
+    rig.posted.length = 0;
+    session.runAgentAction("deny", { webview: "subagents.agentTree", agentId: "tests", requestId: "req-0" });
+    session.runAgentAction("interrupt", { webview: "subagents.agentTree" });
+    session.runAgentAction("interrupt", "edit; rm -rf /");
+    session.runAgentAction("interrupt", { agentId: "gone" });
+    assert.deepEqual(rig.service.calls, []);
+    assert.deepEqual(notices(rig), ["info: That command approval of Run unit tests was already answered.", "warning: That agent no longer exists."]);
+    assert.equal(rig.logger.lines.filter((l) => l.includes("came without an agent id")).length, 2);
   });
 
   it("turns a service refusal into an error notice", () => {

@@ -48,7 +48,7 @@ describe("Run Task: where the task comes from", () => {
     // One provider with one model: no model quick pick, so every pick below is the task's.
     kit = createKit(new ScriptedModelClient(() => ({ text: "done" })), { settings: { providers: [TEST_PROVIDERS[0]!] } });
     deps = {
-      service: kit.service,
+      supervisor: kit.service,
       settings: () => kit.settings,
       storedKeyCount: async () => 1,
       openDocument: async () => undefined,

@@ -77,7 +77,7 @@ describe("workspace tools: files", () => {
     assert.notEqual(result.version, read.version);
   });
 
-  it("rejects an edit based on a stale read and names the file (lesson 14)", async () => {
+  it("rejects an edit based on a stale read and names the file", async () => {
     const read = await tools.readFile("src/a.ts");
     // Another agent changes the file after this one read it.
     await tools.editFile({ path: "src/a.ts", oldText: "line 4", newText: "line four" });

@@ -308,7 +308,7 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     }
   });
 
-  it("sends a provider's keys only to that provider (lesson 1)", async () => {
+  it("sends a provider's keys only to that provider", async () => {
     const keysA = testKeys("alpha", 3);
     const keysB = testKeys("beta", 2);
     // Each server accepts only its own provider's keys: a stray key would show up as a 401.

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   EXTEND_TIMEOUT_SECONDS,
-  MAX_TIMEOUT_SECONDS,
   parseHostMessage,
   parseWebviewMessage,
   webviewToHostMessageSchema,
   type WebviewToHostMessage,
 } from "../../../src/core/protocol/messages";
+import { MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
 import { makeAgent } from "../../webview/fixtures";
 
 const VALID: WebviewToHostMessage[] = [
@@ -54,6 +54,8 @@ describe("webview → host messages", () => {
       { type: "extendTimeout", agentId: "a", seconds: 0 },
       { type: "extendTimeout", agentId: "a", seconds: 1.5 },
       { type: "setTimeout", agentId: "a", seconds: MAX_TIMEOUT_SECONDS + 1 },
+      { type: "setTimeout", agentId: "a", seconds: 7200 },
+      { type: "setTimeout", agentId: "a", seconds: 0.05 },
       { type: "setTimeout", agentId: "a" },
       { type: "sendMessage", agentId: "a", message: "   " },
       { type: "resolveApproval", agentId: "a", requestId: "r", decision: "maybe" },

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { actionEffect, availableActions, rowActions } from "../../../media/model/agentActions";
+import { rowActions } from "../../../media/model/agentActions";
+import { actionEffect, agentRowContext, availableActions } from "../../../src/core/protocol/agentActions";
 import { AgentStore, flattenTree } from "../../../media/model/agentStore";
-import { formatElapsed, formatRemaining, formatTokens, parseDuration } from "../../../media/model/format";
+import { formatElapsed, formatRemaining, formatTokens, parseDuration, parseTimeoutAnswer } from "../../../media/model/format";
+import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
+import { setTimeoutMessageSchema } from "../../../src/core/protocol/messages";
 import { treeKeyCommand, type KeyPress } from "../../../media/model/treeKeys";
 import { INITIAL_VIEW_STATE, reduceViewState, restoreViewState } from "../../../media/model/viewState";
 import { FIXTURE_NOW, largeTree, makeAgent, mixedTree } from "../../webview/fixtures";
@@ -122,6 +125,24 @@ describe("formatting", () => {
     assert.equal(parseDuration("1.5h"), 5400);
     for (const bad of ["", "0", "0s", "abc", "10 minutes", "-5", "5d", "m"]) assert.equal(parseDuration(bad), undefined, bad);
   });
+
+  it("the timeout prompt accepts what the host accepts and nothing more", () => {
+    assert.deepEqual(parseTimeoutAnswer("1h"), { seconds: MAX_TIMEOUT_SECONDS });
+    assert.deepEqual(parseTimeoutAnswer("90.4s"), { seconds: 90 }, "typed fractions round to whole seconds");
+    for (const bad of ["2h", "61m", "3601", "1h 1s", "0.05s", "0.4s", "0.05", "0", "soon"]) {
+      const parsed = parseTimeoutAnswer(bad);
+      assert.ok("error" in parsed, bad);
+      if ("error" in parsed) assert.match(parsed.error, /from 1s to 1 hour/);
+    }
+    // Whatever the prompt lets through, the message schema and the supervisor's rule accept.
+    for (const good of ["1", "1s", "90", "10m", "1h", "59m 59s", "1.5m"]) {
+      const parsed = parseTimeoutAnswer(good);
+      assert.ok("seconds" in parsed, good);
+      if (!("seconds" in parsed)) continue;
+      assert.ok(isTimeoutSeconds(parsed.seconds), good);
+      assert.ok(setTimeoutMessageSchema.safeParse({ type: "setTimeout", agentId: "a", seconds: parsed.seconds }).success, good);
+    }
+  });
 });
 
 describe("view state", () => {
@@ -170,11 +191,12 @@ describe("tree keyboard", () => {
     assert.deepEqual(treeKeyCommand(press("ArrowRight"), rows, at("edit"), 10), { type: "none" });
   });
 
-  it("selects with Enter and Space, opens the menu with the context-menu key and Shift+F10", () => {
+  it("selects with Enter and Space, and leaves the context-menu key and Shift+F10 to the browser", () => {
     assert.deepEqual(treeKeyCommand(press("Enter"), rows, 0, 10), { type: "select", id: "root-2" });
     assert.deepEqual(treeKeyCommand(press(" "), rows, 0, 10), { type: "select", id: "root-2" });
-    assert.deepEqual(treeKeyCommand(press("ContextMenu"), rows, 0, 10), { type: "contextMenu", id: "root-2" });
-    assert.deepEqual(treeKeyCommand(press("F10", true), rows, 0, 10), { type: "contextMenu", id: "root-2" });
+    // Not handled, so not prevented: their `contextmenu` event opens VS Code's native menu.
+    assert.deepEqual(treeKeyCommand(press("ContextMenu"), rows, 0, 10), { type: "none" });
+    assert.deepEqual(treeKeyCommand(press("F10", true), rows, 0, 10), { type: "none" });
     assert.deepEqual(treeKeyCommand(press("F10"), rows, 0, 10), { type: "none" });
     assert.deepEqual(treeKeyCommand({ ...press("ArrowDown"), ctrlKey: true }, rows, 0, 10), { type: "none" });
   });
@@ -207,5 +229,24 @@ describe("agent actions", () => {
     assert.deepEqual(actionEffect("extendTimeout", agent("edit")), { kind: "post", message: { type: "extendTimeout", agentId: "edit", seconds: 300 } });
     assert.deepEqual(actionEffect("sendMessage", agent("edit")), { kind: "prompt", prompt: "message" });
     assert.deepEqual(actionEffect("setTimeout", agent("edit")), { kind: "prompt", prompt: "timeout" });
+  });
+
+  it("puts the agent, its pending approval and one context key per action into the row's menu context", () => {
+    assert.deepEqual(agentRowContext(agent("scan")), {
+      webviewSection: "agentRow",
+      agentId: "scan",
+      "subagents.can.approve": false,
+      "subagents.can.deny": false,
+      "subagents.can.interrupt": false,
+      "subagents.can.extendTimeout": false,
+      "subagents.can.setTimeout": false,
+      "subagents.can.removeTimeout": false,
+      "subagents.can.sendMessage": true,
+      "subagents.can.openTranscript": true,
+      "subagents.can.copyResult": true,
+    });
+    const tests = agentRowContext(agent("tests"));
+    assert.equal(tests["requestId"], "req-1");
+    assert.equal(tests["subagents.can.approve"], true);
   });
 });

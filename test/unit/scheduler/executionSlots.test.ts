@@ -12,7 +12,7 @@ function slots(global: number, perProvider: Record<string, number>) {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe("ExecutionSlots", () => {
-  it("reserves synchronously: six requests with cap four grant exactly four before any await (lesson 2)", () => {
+  it("reserves synchronously: six requests with cap four grant exactly four before any await", () => {
     const { s } = slots(4, { p: 8 });
     const signal = new AbortController().signal;
     const requests = Array.from({ length: 6 }, () => s.request("p", signal));
@@ -23,7 +23,7 @@ describe("ExecutionSlots", () => {
     s.dispose();
   });
 
-  it("wakes the next queued request when a slot is released (lesson 11)", async () => {
+  it("wakes the next queued request when a slot is released", async () => {
     const { s } = slots(1, { p: 1 });
     const signal = new AbortController().signal;
     const first = s.request("p", signal);
@@ -41,7 +41,7 @@ describe("ExecutionSlots", () => {
     s.dispose();
   });
 
-  it("counts a provider cap only against that provider and the global cap against all (lesson 3)", async () => {
+  it("counts a provider cap only against that provider and the global cap against all", async () => {
     const { s } = slots(3, { a: 1, b: 5 });
     const signal = new AbortController().signal;
     const a = [s.request("a", signal), s.request("a", signal)];

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AgentTimeouts, resolveSpawnTimeout } from "../../../src/core/scheduler/agentTimeouts";
-import { canSpawn, childRoleProblem, queueAdmissionProblem } from "../../../src/core/scheduler/spawnRules";
+import { canSpawn, childRoleProblem, queueOverflow } from "../../../src/core/scheduler/spawnRules";
 import { StaleMonitor } from "../../../src/core/scheduler/staleMonitor";
 import { TrackingClock } from "../../fakes/trackingClock";
 
 const defaults = { foregroundSeconds: 300, backgroundSeconds: 900 };
 
-describe("spawn timeouts (lesson 9)", () => {
+describe("spawn timeouts", () => {
   it("uses the defaults and treats 0 as no limit only in the foreground", () => {
     assert.deepEqual(resolveSpawnTimeout(undefined, false, defaults), { ok: true, seconds: 300 });
     assert.deepEqual(resolveSpawnTimeout(undefined, true, defaults), { ok: true, seconds: 900 });
@@ -17,9 +17,14 @@ describe("spawn timeouts (lesson 9)", () => {
     assert.match(background.ok ? "" : background.error, /background agent needs a timeout greater than 0/);
   });
 
-  it("rejects more than an hour", () => {
+  it("rejects more than an hour and negative or non-finite values; keeps a fraction as it is", () => {
     const r = resolveSpawnTimeout(3601, false, defaults);
     assert.equal(r.ok, false);
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const b = resolveSpawnTimeout(bad, false, defaults);
+      assert.match(b.ok ? "" : b.error, /number of seconds from 0 to 3600/, String(bad));
+    }
+    assert.deepEqual(resolveSpawnTimeout(0.05, true, defaults), { ok: true, seconds: 0.05 }, "not rounded down to 0 = no limit");
     assert.deepEqual(resolveSpawnTimeout(3600, true, defaults), { ok: true, seconds: 3600 });
   });
 
@@ -45,12 +50,12 @@ describe("depth and roles", () => {
 });
 
 describe("queue admission", () => {
-  it("queues up to maxQueued waiting agents, then refuses with advice", () => {
-    assert.equal(queueAdmissionProblem({ waiting: 0, held: 4, globalCap: 4, maxQueued: 1 }), undefined);
-    assert.match(queueAdmissionProblem({ waiting: 1, held: 4, globalCap: 4, maxQueued: 1 }) ?? "", /wait_agents/);
+  it("queues up to maxQueued waiting agents, then says how many wait and what the limit is", () => {
+    assert.equal(queueOverflow({ waiting: 0, held: 4, globalCap: 4, maxQueued: 1 }), undefined);
+    assert.match(queueOverflow({ waiting: 1, held: 4, globalCap: 4, maxQueued: 1 }) ?? "", /1 agents are already waiting .*maxQueuedAgents is 1/);
     // Free slots absorb waiting agents: maxQueued 0 still admits while a slot is free.
-    assert.equal(queueAdmissionProblem({ waiting: 0, held: 3, globalCap: 4, maxQueued: 0 }), undefined);
-    assert.ok(queueAdmissionProblem({ waiting: 0, held: 4, globalCap: 4, maxQueued: 0 }));
+    assert.equal(queueOverflow({ waiting: 0, held: 3, globalCap: 4, maxQueued: 0 }), undefined);
+    assert.ok(queueOverflow({ waiting: 0, held: 4, globalCap: 4, maxQueued: 0 }));
   });
 });
 

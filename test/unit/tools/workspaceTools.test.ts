@@ -26,7 +26,7 @@ function toolsFor(workspace: FakeWorkspaceTools, gate: CommandGate = allowAll) {
 }
 
 describe("tool definitions", () => {
-  it("exposes BRIEF §3 names and parameters as JSON schema generated from zod", () => {
+  it("exposes the contract tool names and parameters as JSON schema generated from zod", () => {
     const host = {} as AgentToolHost;
     const tools = [...createWorkspaceTools(new FakeWorkspaceTools(), new FileLedger(), allowAll), ...createAgentTools(host, "x")];
     const specs = Object.fromEntries(
@@ -67,7 +67,7 @@ describe("tool definitions", () => {
   });
 });
 
-describe("workspace tools and the file ledger (lesson 14)", () => {
+describe("workspace tools and the file ledger", () => {
   it("refuses an edit based on a stale read, naming the file", async () => {
     const ws = new FakeWorkspaceTools({ "src/a.ts": "one\ntwo\n" });
     const agentA = toolsFor(ws);
@@ -101,6 +101,14 @@ describe("workspace tools and the file ledger (lesson 14)", () => {
     assert.equal(await tool("list_files", { path: "lib" }), "lib/b.ts");
     assert.equal(await tool("search_text", { query: "needle" }), "lib/b.ts:1: needle here");
     assert.equal(await tool("get_diagnostics", {}), "No problems.");
+  });
+
+  it("shows the first 200 matches and says the rest is at least what the host returned beyond them", async () => {
+    const ws = new FakeWorkspaceTools({ "many.txt": Array.from({ length: 250 }, (_, i) => `hit ${i}`).join("\n") });
+    const lines = (await toolsFor(ws)("search_text", { query: "hit" })).split("\n");
+    assert.equal(lines.length, 201);
+    assert.equal(lines[199], "many.txt:200: hit 199");
+    assert.equal(lines[200], "[at least 50 more matches not shown; refine the query]");
   });
 
   it("runs a command only after the gate allows it, passing the abort signal", async () => {

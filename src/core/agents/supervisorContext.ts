@@ -4,7 +4,7 @@ import type { ModelClient } from "../llm/modelClient";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
-import type { TreeStore } from "./agentService";
+import type { TreeStore } from "./treePersistence";
 import type { TranscriptStore } from "./transcript";
 
 /** What a subagent's startup asks of the agent-definition layer (another issue plugs in here). */
@@ -49,7 +49,7 @@ export interface ResolvedAgentType extends AgentTypeRequest {
 }
 
 /**
- * The agent types (definition files) as the service sees them. Consulted
+ * The agent types (definition files) as the supervisor sees them. Consulted
  * synchronously when `spawn_agent` names an `agent_type`, because the type's
  * role, timeout and background defaults decide how the child is registered;
  * an unknown type still registers the child, whose startup then fails with
@@ -61,7 +61,7 @@ export interface AgentTypeResolver {
   describe(): string;
 }
 
-export interface AgentServiceDeps {
+export interface SupervisorDeps {
   /** Read on every use, so settings changes apply to running agents at their next step. */
   settings: () => Settings;
   modelClient: ModelClient;
@@ -76,18 +76,18 @@ export interface AgentServiceDeps {
   resolveAgentType?: AgentStartupHook;
   /** Agent types for `spawn_agent`'s `agent_type` (core/definitions/agentTypeResolver.ts adapts definition files). */
   agentTypes?: AgentTypeResolver;
-  /** Turn budget of one run (default 50). */
+  /** Turn budget of one run (default DEFAULT_MAX_TURNS). */
   maxTurns?: number;
-  /** Factor of the per-provider cap formula (default 2, see providerCap). */
+  /** Factor of the per-provider cap formula (default SLOTS_PER_KEY, see providerCap). */
   slotsPerKey?: number;
   /** Period of the stale check (default: a quarter of the smaller threshold, 0.25–5 s). */
   staleCheckMs?: number;
-  /** Longest delay before a tree change is saved (default 1000 ms); final statuses save at once. */
+  /** Longest delay before a tree change is saved (default TREE_SAVE_DELAY_MS); final statuses save at once. */
   treeSaveDelayMs?: number;
 }
 
-/** The resolved dependencies shared by the parts of the service. */
-export interface ServiceContext {
+/** The resolved dependencies shared by the parts of the supervisor. */
+export interface SupervisorContext {
   readonly settings: () => Settings;
   readonly modelClient: ModelClient;
   readonly workspace: WorkspaceTools;

@@ -2,12 +2,14 @@ import type { Event } from "../common/emitter";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 
 /**
- * What the host and the UI may do with agents. The core implements it on the
- * registry and scheduler; the host's commands and the tree view call only this.
+ * What a user may see and do with agents, through the host's commands and the
+ * tree view (the agents' own tools go through SubagentControl instead).
+ * AgentSupervisor implements it; host code depends only on this, so its tests
+ * pass a fake.
  * Methods that refuse (unknown id, final agent, bad timeout) throw an Error
  * whose message is fit to show to the user.
  */
-export interface AgentService {
+export interface UserControls {
   /** Fires after any change of the tree; listeners coalesce as they need. */
   readonly onDidChange: Event<void>;
   snapshot(): AgentSnapshot[];
@@ -19,8 +21,13 @@ export interface AgentService {
   /** Stops the agent and its descendants. */
   interrupt(agentId: string, reason?: string): void;
   interruptAll(reason?: string): void;
-  /** `null` removes the limit (foreground agents only). */
+  /**
+   * Sets the limit to `seconds` from now: whole seconds from 1 to
+   * MAX_TIMEOUT_SECONDS (core/common/timeLimits.ts). `null` or 0 removes the
+   * limit (foreground agents only).
+   */
   setTimeout(agentId: string, seconds: number | null): void;
+  /** Adds `seconds` (same range as setTimeout) to the current limit, or to now when there is none. */
   extendTimeout(agentId: string, seconds: number): void;
   /**
    * Queues input; an idle or finished agent wakes and runs again. `modelRef`
@@ -35,10 +42,4 @@ export interface AgentService {
   setSpawningPaused(paused: boolean): void;
   /** Removes finished root trees; returns how many agents were removed. */
   clearFinished(): number;
-}
-
-/** Persisted form of the tree, so a window reload can bring it back. */
-export interface TreeStore {
-  save(agents: readonly AgentSnapshot[]): void;
-  load(): Promise<AgentSnapshot[]>;
 }

@@ -4,12 +4,12 @@ import { errorMessage, raceAbort, RunAborted, throwIfAborted } from "./abort";
 import type { Conversation } from "./conversation";
 import type { PartialOutput } from "./resultFormat";
 
-/** Runaway loops end here with a clear reason (issue 4). */
+/** A model that never stops calling tools ends here with a clear reason instead of spending tokens forever. */
 export const DEFAULT_MAX_TURNS = 50;
 /** A single tool result larger than this would crowd the model's context out. */
 export const MAX_TOOL_RESULT_CHARS = 40_000;
 
-export interface RunSetup {
+export interface LoopInput {
   agentId: string;
   role: "root" | "subagent";
   providerId: string;
@@ -23,7 +23,7 @@ export interface RunSetup {
 }
 
 /** How the loop tells the supervisor what happens; the supervisor owns status and slots. */
-export interface RunHooks {
+export interface LoopHooks {
   /** Resolves once the agent holds an execution slot; rejects when the run is aborted. */
   ensureSlot(): Promise<void>;
   /** Messages that arrived since the last turn (send_message). */
@@ -43,7 +43,7 @@ export type LoopOutcome = { kind: "completed"; text: string } | { kind: "failed"
  * signal makes this throw RunAborted promptly (mid-stream or mid-tool); the
  * supervisor already set the final status, so nothing here may set one.
  */
-export async function runAgentLoop(setup: RunSetup, hooks: RunHooks): Promise<LoopOutcome> {
+export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<LoopOutcome> {
   const { conversation, signal } = setup;
   const byName = new Map(setup.tools.map((t) => [t.name, t]));
   const specs = setup.tools.map(toToolSpec);
@@ -105,7 +105,7 @@ export async function runAgentLoop(setup: RunSetup, hooks: RunHooks): Promise<Lo
 async function runTool(
   call: ToolCall,
   byName: ReadonlyMap<string, AgentTool>,
-  hooks: RunHooks,
+  hooks: LoopHooks,
   signal: AbortSignal,
 ): Promise<{ ok: boolean; content: string }> {
   hooks.onToolStart(call);
@@ -117,7 +117,7 @@ async function runTool(
 async function executeTool(
   call: ToolCall,
   byName: ReadonlyMap<string, AgentTool>,
-  hooks: RunHooks,
+  hooks: LoopHooks,
   signal: AbortSignal,
 ): Promise<{ ok: boolean; content: string }> {
   const tool = byName.get(call.name);

@@ -3,13 +3,13 @@ import type { StaleMonitor } from "../scheduler/staleMonitor";
 import type { ToolContext } from "../tools/toolDefinition";
 import { RECENT_TOOLS_KEPT } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
-import type { RunHooks } from "./agentRunner";
-import type { ActiveRun } from "./agentRuns";
-import type { ServiceContext } from "./serviceContext";
+import type { LoopHooks } from "./agentLoop";
+import type { ActiveRun } from "./activeRun";
+import type { SupervisorContext } from "./supervisorContext";
 
-export interface RunHookDeps {
+export interface LoopHookDeps {
   registry: AgentRegistry;
-  ctx: ServiceContext;
+  ctx: SupervisorContext;
   stale: StaleMonitor;
   ensureSlot(agentId: string): Promise<void>;
   drainInbox(agentId: string): string[];
@@ -21,7 +21,7 @@ export interface RunHookDeps {
  * into tree state: tokens, key fingerprint, current tool, recent tools,
  * usage lines in the transcript, and progress for the stale flag.
  */
-export function createRunHooks(run: ActiveRun, deps: RunHookDeps): RunHooks {
+export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
   const { registry, ctx, stale } = deps;
   const id = run.agentId;
   const touch = () => stale.touch(id, run.runningTools.length > 0);

@@ -4,10 +4,10 @@ import { FileLedger } from "../tools/fileLedger";
 import type { AgentTool } from "../tools/toolDefinition";
 import { createWorkspaceTools, type CommandGate } from "../tools/workspaceToolAdapters";
 import type { AgentRecord } from "./agentRecord";
-import type { ActiveRun } from "./agentRuns";
-import type { RunSetup } from "./agentRunner";
+import type { ActiveRun } from "./activeRun";
+import type { LoopInput } from "./agentLoop";
 import { Conversation, messagesFromTranscript } from "./conversation";
-import type { AgentStartupOverrides, ServiceContext } from "./serviceContext";
+import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
 import { systemPromptFor, taskMessage } from "./systemPrompt";
 
 /**
@@ -15,9 +15,9 @@ import { systemPromptFor, taskMessage } from "./systemPrompt";
  * conversation — fresh for a new agent, rebuilt from the transcript for a
  * resumed one (a finished agent keeps no conversation in memory).
  */
-export class RunSetupFactory {
+export class RunBuilder {
   constructor(
-    private readonly ctx: ServiceContext,
+    private readonly ctx: SupervisorContext,
     private readonly toolHost: AgentToolHost,
     private readonly gate: CommandGate,
   ) {}
@@ -42,7 +42,7 @@ export class RunSetupFactory {
     return this.tools(record).map((t) => t.name);
   }
 
-  fresh(record: AgentRecord, run: ActiveRun, overrides?: AgentStartupOverrides): RunSetup {
+  fresh(record: AgentRecord, run: ActiveRun, overrides?: AgentStartupOverrides): LoopInput {
     const tools = this.tools(record, overrides?.toolNames);
     const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock);
     const prompt = overrides?.systemPrompt ?? this.generatedPrompt(record, tools);
@@ -51,7 +51,7 @@ export class RunSetupFactory {
     return this.setup(record, run, conversation, tools);
   }
 
-  async resumed(record: AgentRecord, run: ActiveRun): Promise<RunSetup> {
+  async resumed(record: AgentRecord, run: ActiveRun): Promise<LoopInput> {
     const events = await this.ctx.transcripts.read(record.id);
     const messages = messagesFromTranscript(events);
     if (messages.length === 0) return this.fresh(record, run);
@@ -73,7 +73,7 @@ export class RunSetupFactory {
     return types === "" ? prompt : `${prompt}\n\n${types}`;
   }
 
-  private setup(record: AgentRecord, run: ActiveRun, conversation: Conversation, tools: AgentTool[]): RunSetup {
+  private setup(record: AgentRecord, run: ActiveRun, conversation: Conversation, tools: AgentTool[]): LoopInput {
     return {
       agentId: record.id,
       role: record.role === "root" ? "root" : "subagent",
