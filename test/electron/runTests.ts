@@ -13,6 +13,7 @@
  * user-data-dir's logs ($SUBAGENTS_HOST_TEST_LOGS).
  */
 import { build } from "esbuild";
+import { hostConfig } from "../../esbuild.mjs";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
@@ -23,13 +24,9 @@ import { AUTORUN_ENV, LOGS_ENV } from "./hostTestConstants";
 async function main(): Promise<void> {
   const root = join(__dirname, "..", "..");
   await build({
+    ...hostConfig(),
     entryPoints: { suite: join(root, "test/electron/suite.ts") },
     outdir: join(root, "out/electron"),
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    external: ["vscode"],
     logLevel: "warning",
   });
   const hostTestExtension = await buildHostTestExtension(join(root, "out/host-test-extension"));

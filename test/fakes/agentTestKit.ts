@@ -86,9 +86,9 @@ export async function assertQuiet(kit: AgentTestKit, timeoutMs = 3000): Promise<
       !s.staleTimerPending &&
       !s.saveTimerPending &&
       s.pendingApprovals === 0 &&
-      kit.clock.pending === 0
+      kit.clock.pendingTimers === 0
     );
-  }, `a quiet service (stats ${JSON.stringify(kit.service.stats())}, clock timers ${kit.clock.pending})`, timeoutMs);
+  }, `a quiet service (stats ${JSON.stringify(kit.service.stats())}, clock timers ${kit.clock.pendingTimers})`, timeoutMs);
 }
 
 export type KitOptions = Parameters<typeof createKit>[1];

@@ -4,13 +4,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import * as esbuild from "esbuild";
+import { webviewConfig } from "../../esbuild.mjs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/protocol/messages";
 
 /**
  * Runs the real webview bundle in headless Chromium: builds `media/main.ts`
- * with the options of the `webview` config in esbuild.mjs (that script builds
- * on import, so the options are repeated here), serves it behind the same
+ * with the `webview` config of esbuild.mjs (production options), serves it behind the same
  * CSP as the extension's page, and stands in for `acquireVsCodeApi` with a
  * stub that records posted messages (test/webview/page/stub.js).
  */
@@ -38,20 +38,7 @@ export interface WebviewHarness {
 }
 
 export async function buildWebviewBundle(outdir: string): Promise<void> {
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: { webview: "media/main.ts" },
-    outdir,
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    legalComments: "none",
-    platform: "browser",
-    target: "es2022",
-    format: "iife",
-    loader: { ".ttf": "file" },
-    logLevel: "silent",
-  });
+  await esbuild.build({ ...webviewConfig({ production: true }), outdir, logLevel: "silent" });
 }
 
 function pageHtml(theme: string): string {

@@ -20,7 +20,7 @@ async function assertDrained(k: LiveKit): Promise<void> {
     return s.slots.held === 0 && s.slots.queued === 0 && s.activeRuns === 0 && s.deadlineTimers === 0 && !s.staleTimerPending && k.leasesOut() === 0;
   }, `a drained service: ${JSON.stringify(k.service.stats())}, leases ${k.leasesOut()}`);
   // Key cooldowns (1 s in these tests) may still be ticking; everything else is already gone.
-  await waitFor(() => k.clock.pending === 0, `no pending timers (${k.clock.pending})`, 5000);
+  await waitFor(() => k.clock.pendingTimers === 0, `no pending timers (${k.clock.pendingTimers})`, 5000);
 }
 
 const byName = (k: LiveKit, name: string) => k.service.snapshot().find((a) => a.name === name);

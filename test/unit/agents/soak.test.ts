@@ -144,6 +144,6 @@ describe("soak", () => {
     }, `zero slots and runs: ${JSON.stringify(live.service.stats())}`);
     assert.equal(live.leasesOut(), 0, "zero key leases out");
     await waitFor(() => live.server.inFlight === 0, "no request in flight");
-    await waitFor(() => live.clock.pending === 0, `zero timers pending (${live.clock.pending})`, 5000);
+    await waitFor(() => live.clock.pendingTimers === 0, `zero timers pending (${live.clock.pendingTimers})`, 5000);
   });
 });

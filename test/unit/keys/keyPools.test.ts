@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { keyPoolSummarySchema } from "../../../src/core/protocol/agentSnapshot";
-import { ManualClock, MemoryKeyStore, testKeys } from "./testDoubles";
+import { ManualClock } from "../../fakes/manualClock";
+import { MemoryKeyStore, testKeys } from "./testDoubles";
 
 const until = async (check: () => boolean, what: string) => {
   const deadline = Date.now() + 5000;
@@ -33,7 +34,7 @@ describe("KeyPools", () => {
 
   it("reloads a provider on a store change and keeps the health of keys that stay", async () => {
     const store = new MemoryKeyStore({ a: testKeys("alpha", 2) });
-    const clock = new ManualClock();
+    const clock = new ManualClock(1_000_000);
     const pools = new KeyPools({ store, clock });
     const pool = await pools.ready("a");
     const changes: string[] = [];
@@ -88,7 +89,7 @@ describe("KeyPools", () => {
   });
 
   it("applies a new cooldown ladder to existing pools", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(1_000_000);
     const pools = new KeyPools({ store: new MemoryKeyStore({ a: testKeys("alpha", 1) }), clock });
     const pool = await pools.ready("a");
     pools.setCooldownLadder([3]);

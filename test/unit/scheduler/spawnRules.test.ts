@@ -68,7 +68,7 @@ describe("AgentTimeouts", () => {
     await new Promise((r) => setTimeout(r, 60));
     assert.deepEqual(fired.sort(), ["a", "b2"]);
     assert.equal(timeouts.pendingCount, 0);
-    assert.equal(clock.pending, 0);
+    assert.equal(clock.pendingTimers, 0);
     timeouts.dispose();
   });
 });
@@ -92,7 +92,7 @@ describe("StaleMonitor", () => {
     monitor.forget("tool");
     assert.deepEqual(changes.at(-1), ["tool", false]);
     assert.equal(monitor.timerPending, false, "no agent tracked, no timer");
-    assert.equal(clock.pending, 0);
+    assert.equal(clock.pendingTimers, 0);
     monitor.dispose();
   });
 });
