@@ -7,6 +7,7 @@ import * as esbuild from "esbuild";
 import { webviewConfig } from "../../esbuild.mjs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/protocol/messages";
+import { waitUntil } from "../fakes/polling";
 
 /**
  * Runs the real webview bundle in headless Chromium: builds `media/main.ts`
@@ -113,6 +114,13 @@ export interface ViewOptions {
   readonly theme?: "dark" | "light" | "high-contrast";
   readonly width?: number;
   readonly height?: number;
+  /**
+   * Load the page on Playwright's fake clock, paused at this time (ms since
+   * the epoch): its timers, intervals and animation frames then run only
+   * when the test advances the clock (`advanceAndPaint`), so time-based
+   * behaviour is checked without waiting and with exact results.
+   */
+  readonly pausedClockAt?: number;
 }
 
 const pageErrorLog = new WeakMap<Page, string[]>();
@@ -133,6 +141,10 @@ export async function openView(harness: WebviewHarness, options: ViewOptions = {
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
+  if (options.pausedClockAt !== undefined) {
+    await page.clock.install({ time: options.pausedClockAt - 1 });
+    await page.clock.pauseAt(options.pausedClockAt);
+  }
   await page.goto(`${harness.baseUrl}/index.html?theme=${options.theme ?? "dark"}`);
   await waitForPosted(page, (m) => m.type === "ready");
   return page;
@@ -155,6 +167,16 @@ export async function postAndPaint(page: Page, message: HostToWebviewMessage): P
   );
 }
 
+/**
+ * On a page opened with `pausedClockAt`: moves its fake clock forward by
+ * `ms`, running every timer and animation frame due, so the last frame has
+ * painted. (postAndPaint would wait forever for a frame there.)
+ */
+export async function advanceAndPaint(page: Page, ms: number): Promise<void> {
+  // One more frame's worth, so a frame requested by the last timer paints too.
+  await page.clock.runFor(ms + 20);
+}
+
 export async function postedMessages(page: Page): Promise<WebviewToHostMessage[]> {
   return page.evaluate(() => (globalThis as unknown as { __posted: WebviewToHostMessage[] }).__posted.slice());
 }
@@ -170,13 +192,11 @@ export async function waitForPosted(
   predicate: (message: WebviewToHostMessage) => boolean,
   timeoutMs = 5_000,
 ): Promise<WebviewToHostMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await postedMessages(page)).find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching message; posted: ${JSON.stringify(await postedMessages(page))}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return waitUntil(
+    async () => `a matching message from the webview; posted: ${JSON.stringify(await postedMessages(page))}`,
+    async () => (await postedMessages(page)).find(predicate),
+    timeoutMs,
+  );
 }
 
 export async function cspViolations(page: Page): Promise<string[]> {

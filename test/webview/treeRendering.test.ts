@@ -6,11 +6,13 @@ import type { Page } from "playwright-core";
 import { FIXTURE_KEYS, makeAgent, mixedTree, patchOf, snapshotOf } from "./fixtures";
 import {
   ROOT,
+  advanceAndPaint,
   clearPosted,
   cspViolations,
   openView,
   pageErrors,
   postAndPaint,
+  postToView,
   startHarness,
   waitForPosted,
   type WebviewHarness,
@@ -122,15 +124,17 @@ describe("agent tree rendering", () => {
   });
 
   it("ticks elapsed time while running and freezes it when the agent ends", async () => {
-    const page = await openView(harness);
-    await postAndPaint(page, snapshotOf([makeAgent({ id: "a", name: "Ticker", elapsedMs: 5_000 })]));
-    // The view ticks once a second, in its own phase.
-    await page.waitForTimeout(2_100);
-    const ticked = Number.parseInt((await page.locator('[data-id="a"] .elapsed').textContent()) ?? "", 10);
-    assert.ok(ticked >= 6 && ticked <= 8, `ticked to ${ticked}s`);
-    await postAndPaint(page, patchOf(1, [makeAgent({ id: "a", name: "Ticker", status: "completed", elapsedMs: 7_000 })]));
-    await page.waitForTimeout(1_100);
-    assert.equal(await page.locator('[data-id="a"] .elapsed').textContent(), "7s");
+    // On a paused fake clock the view's once-a-second tick runs only when the test moves time.
+    const page = await openView(harness, { pausedClockAt: 1_000_000 });
+    const elapsed = page.locator('[data-id="a"] .elapsed');
+    await postToView(page, snapshotOf([makeAgent({ id: "a", name: "Ticker", elapsedMs: 5_000 })]));
+    await advanceAndPaint(page, 0);
+    assert.equal(await elapsed.textContent(), "5s");
+    await advanceAndPaint(page, 2_000);
+    assert.equal(await elapsed.textContent(), "7s", "two ticks later the running agent shows two more seconds");
+    await postToView(page, patchOf(1, [makeAgent({ id: "a", name: "Ticker", status: "completed", elapsedMs: 7_000 })]));
+    await advanceAndPaint(page, 3_000);
+    assert.equal(await elapsed.textContent(), "7s", "a finished agent's time stands still");
     await page.close();
   });
 

@@ -10,10 +10,14 @@ import { SAMPLE_WORKSPACE } from "./paths";
 export interface CodeServerOptions {
   /** Path of the VSIX to install into the fresh extensions dir. */
   vsix: string;
+}
+
+/** A window's settings: workspace trust and whatever the session adds. */
+export interface WindowSettings {
+  /** true = leave workspace trust on, so a fresh folder opens in Restricted Mode. */
+  restrictedMode?: boolean;
   /** Extra user settings (merged over the harness defaults). */
   settings?: Record<string, unknown>;
-  /** true = leave workspace trust on, so the fresh folder opens in Restricted Mode. */
-  restrictedMode?: boolean;
 }
 
 /** Settings every run gets: quiet, offline, and (unless asked otherwise) trusted. */
@@ -37,9 +41,10 @@ const QUIET_SETTINGS: Record<string, unknown> = {
 
 /**
  * One code-server process (VS Code served to the browser) in its own process
- * group, with a fresh user-data-dir, extensions dir, config and a temp copy of
- * test/e2e/sample-workspace. `stop()` ends only that process group and removes
- * the temp folder.
+ * group, with a fresh user-data-dir, extensions dir and config, and the VSIX
+ * installed. It serves any folder: each test session opens its own temp copy
+ * of test/e2e/sample-workspace (`newWorkspace`) in its own window. `stop()`
+ * ends only that process group and removes the temp folder.
  */
 export class CodeServer {
   private child: ChildProcess | undefined;
@@ -51,7 +56,6 @@ export class CodeServer {
     readonly port: number,
     readonly userDataDir: string,
     readonly extensionsDir: string,
-    readonly workspace: string,
     readonly logFile: string,
     private readonly node24: string,
     private readonly entry: string,
@@ -59,9 +63,16 @@ export class CodeServer {
     private settings: Record<string, unknown>,
   ) {}
 
-  /** URL of the workbench with the workspace folder open. */
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`;
+  /** URL of the workbench with `workspace` open. */
+  urlFor(workspace: string): string {
+    return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(workspace)}`;
+  }
+
+  /** A fresh copy of test/e2e/sample-workspace, in a folder of its own named after `name`. */
+  newWorkspace(name: string): string {
+    const workspace = path.join(mkdtempSync(path.join(this.root, `workspace-${name.replace(/[^\w.-]+/g, "-")}-`)), "sample-project");
+    cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+    return workspace;
   }
 
   static async start(options: CodeServerOptions): Promise<CodeServer> {
@@ -69,20 +80,13 @@ export class CodeServer {
     const root = mkdtempSync(path.join(os.tmpdir(), "subagents-e2e-"));
     const userDataDir = path.join(root, "user-data");
     const extensionsDir = path.join(root, "extensions");
-    const workspace = path.join(root, "workspace", "sample-project");
     for (const dir of [userDataDir, extensionsDir, path.join(userDataDir, "User"), path.join(root, "xdg")]) mkdirSync(dir, { recursive: true });
-    cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
     const port = await freePort();
     const configFile = path.join(root, "config.yaml");
     writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-    const settings = {
-      ...QUIET_SETTINGS,
-      "security.workspace.trust.enabled": options.restrictedMode === true,
-      ...options.settings,
-    };
-    const server = new CodeServer(root, port, userDataDir, extensionsDir, workspace, path.join(root, "code-server.log"), node24, codeServer, configFile, settings);
+    const server = new CodeServer(root, port, userDataDir, extensionsDir, path.join(root, "code-server.log"), node24, codeServer, configFile, {});
     try {
-      server.writeSettings({});
+      server.resetSettings({});
       await server.installExtension(options.vsix);
       await server.launch();
     } catch (error) {
@@ -91,6 +95,15 @@ export class CodeServer {
       throw new Error(`${(error as Error).message}\n--- last lines of code-server's log ---\n${logTail}`);
     }
     return server;
+  }
+
+  /**
+   * Replaces User/settings.json with the harness defaults plus `window`'s, for
+   * the next window to open (a window reads the file when it loads).
+   */
+  resetSettings(window: WindowSettings): void {
+    this.settings = { ...QUIET_SETTINGS, "security.workspace.trust.enabled": window.restrictedMode === true, ...window.settings };
+    this.writeSettings({});
   }
 
   /**
@@ -109,7 +122,8 @@ export class CodeServer {
     return `${JSON.stringify(this.settings, null, 2)}\n`;
   }
 
-  private env(): NodeJS.ProcessEnv {
+  /** The environment of code-server and of its CLI (extension installs). */
+  env(): NodeJS.ProcessEnv {
     // No provider keys or npm settings leak into the product under test; XDG
     // folders point into the temp dir so nothing lands in the user's home.
     const env: NodeJS.ProcessEnv = {};
@@ -127,7 +141,8 @@ export class CodeServer {
     };
   }
 
-  private baseArgs(): string[] {
+  /** code-server's entry and the options that select this server's folders. */
+  baseArgs(): string[] {
     return [
       this.entry,
       "--config",
@@ -141,10 +156,12 @@ export class CodeServer {
     ];
   }
 
-  private async installExtension(vsix: string): Promise<void> {
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(this.node24, [...this.baseArgs(), "--install-extension", vsix, "--force"], {
+  /** Runs code-server's CLI (`--install-extension`, `--uninstall-extension`…) on this server's folders. */
+  async cli(args: readonly string[], timeoutMs = 120_000): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn(this.node24, [...this.baseArgs(), ...args], {
         env: this.env(),
+        cwd: this.root,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
@@ -157,15 +174,19 @@ export class CodeServer {
         } catch {
           /* already gone */
         }
-        reject(new Error(`code-server --install-extension did not finish in 120 s:\n${tail(text, 20)}`));
-      }, 120_000);
+        reject(new Error(`code-server ${args.join(" ")} did not finish in ${timeoutMs / 1000} s:\n${tail(text, 20)}`));
+      }, timeoutMs);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
         if (code === 0) resolve(text);
-        else reject(new Error(`code-server --install-extension ${vsix} failed (exit ${String(code)}):\n${tail(text, 30)}`));
+        else reject(new Error(`code-server ${args.join(" ")} failed (exit ${String(code)}):\n${tail(text, 30)}`));
       });
     });
+  }
+
+  private async installExtension(vsix: string): Promise<void> {
+    const output = await this.cli(["--install-extension", vsix, "--force"]);
     writeFileSync(this.logFile, `${output}\n`);
     const installed = readdirSync(this.extensionsDir).filter((name) => name.startsWith("subagents-dev.subagents-"));
     if (installed.length === 0) throw new Error(`the VSIX did not install into ${this.extensionsDir}:\n${tail(output, 20)}`);
@@ -173,7 +194,8 @@ export class CodeServer {
 
   private async launch(): Promise<void> {
     this.logStream = createWriteStream(this.logFile, { flags: "a" });
-    const child = spawn(this.node24, [...this.baseArgs(), this.workspace], {
+    // No folder argument: every session opens its own through the URL.
+    const child = spawn(this.node24, this.baseArgs(), {
       env: this.env(),
       cwd: this.root,
       stdio: ["ignore", "pipe", "pipe"],

@@ -7,7 +7,8 @@ import { DEFAULT_SETTINGS, type Settings } from "../../../src/core/settings/sche
 import { OutputCapture, effectiveTimeoutSeconds } from "../../../src/host/tools/commandRunner";
 import { VscodeWorkspaceTools } from "../../../src/host/tools/vscodeWorkspaceTools";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
-import { makeWorkspace, processAlive, waitFor } from "./hostTestSupport";
+import { makeWorkspace, processAlive } from "./hostTestSupport";
+import { waitUntil } from "../../fakes/polling";
 
 const posix = process.platform !== "win32";
 
@@ -65,13 +66,13 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
       const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
       return text ? Number(text) : undefined;
     };
-    const bg = await waitFor(() => pidOf("bg.pid"), 5000, "the background sleep");
-    const fg = await waitFor(() => pidOf("fg.pid"), 5000, "the foreground sleep");
+    const bg = await waitUntil("the background sleep", () => pidOf("bg.pid"), 5000);
+    const fg = await waitUntil("the foreground sleep", () => pidOf("fg.pid"), 5000);
     assert.ok(processAlive(bg) && processAlive(fg));
     const started = Date.now();
     controller.abort();
     await assert.rejects(pending, { name: "AbortError" });
-    await waitFor(() => !processAlive(bg) && !processAlive(fg), 5000, "both sleeps to die");
+    await waitUntil("both sleeps to die", () => !processAlive(bg) && !processAlive(fg), 5000);
     assert.ok(Date.now() - started < 5000);
   });
 

@@ -6,7 +6,8 @@ import { AGENT_ID_HEADER, AGENT_ROLE_HEADER, ChatClient } from "../../../src/cor
 import { ModelCallError } from "../../../src/core/llm/modelCallError";
 import { startFakeOpenAiServer, type Fault } from "../../fixtures/fakeOpenAiServer";
 import { MemoryKeyStore, testKeys } from "../keys/testDoubles";
-import { eventually, harness, request } from "./harness";
+import { harness, request } from "./harness";
+import { waitUntil } from "../../fakes/polling";
 
 async function rejection(promise: Promise<unknown>): Promise<ModelCallError> {
   try {
@@ -246,14 +247,14 @@ describe("ChatClient", { timeout: 30_000 }, () => {
       const controller = new AbortController();
       const call = h.client.complete(request({ signal: controller.signal }));
       const settled = rejection(call);
-      await eventually(() => h.server.inFlight === 1, "the request to reach the server");
+      await waitUntil("the request to reach the server", () => h.server.inFlight === 1);
       const abortedAt = performance.now();
       controller.abort();
       const error = await settled;
       const took = performance.now() - abortedAt;
       assert.equal(error.kind, "aborted");
       assert.ok(took < 200, `abort took ${took.toFixed(0)} ms`);
-      await eventually(() => h.server.inFlight === 0, "the server to see the disconnect");
+      await waitUntil("the server to see the disconnect", () => h.server.inFlight === 0);
       assert.equal(h.pools.summaries()[0]?.healthy, 3, "an abort is not the key's fault");
       assert.deepEqual(h.pools.pool("p")?.snapshot().map((k) => k.inFlight), [0, 0, 0]);
     } finally {
@@ -266,7 +267,7 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     try {
       const controller = new AbortController();
       const settled = rejection(h.client.complete(request({ signal: controller.signal })));
-      await eventually(() => h.server.requests.length === 1 && h.server.inFlight === 0, "the 429");
+      await waitUntil("the 429", () => h.server.requests.length === 1 && h.server.inFlight === 0);
       await new Promise((resolve) => setTimeout(resolve, 20));
       const abortedAt = performance.now();
       controller.abort();
