@@ -158,6 +158,11 @@ export async function postToView(page: Page, message: HostToWebviewMessage | Rec
 /** Posts a message and waits until the app has painted after it. */
 export async function postAndPaint(page: Page, message: HostToWebviewMessage): Promise<void> {
   await postToView(page, message);
+  await nextPaint(page);
+}
+
+/** Waits until the page has painted its next frame (what the app scheduled so far has rendered). */
+export async function nextPaint(page: Page): Promise<void> {
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {

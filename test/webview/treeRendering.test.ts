@@ -9,6 +9,7 @@ import {
   advanceAndPaint,
   clearPosted,
   cspViolations,
+  nextPaint,
   openView,
   pageErrors,
   postAndPaint,
@@ -175,7 +176,7 @@ describe("agent tree rendering", () => {
       await postAndPaint(page, snapshotOf(mixedTree()));
       await page.locator('[data-id="tests"] .name').click();
       await page.mouse.move(0, 0);
-      await page.waitForTimeout(100);
+      await nextPaint(page);
       const file = join(outDir, `agent-tree-${theme}.png`);
       await page.screenshot({ path: file });
       if (docsDir) await copyFile(file, join(docsDir, `agent-tree-${theme}.png`));
