@@ -152,11 +152,9 @@ describe("scenarios against the test server", () => {
     });
     const root = kit.service.runRoot({ task: "interrupt me" });
     await waitUntil("children streaming", () => kit!.server.inFlight >= 4 && kit!.service.snapshot().filter((a) => a.status === "running").length >= 4);
-    const started = Date.now();
+    // The streams would run for 40 s more: the run ending at all shows the interrupt stopped them.
     kit.service.interrupt(root.agentId);
     const final = await root.done;
-    const took = Date.now() - started;
-    assert.ok(took < 200, `interrupt took ${took} ms`);
     assert.equal(final.status, "interrupted");
     assert.ok(kit.service.snapshot().every((a) => a.status === "interrupted"));
     await waitUntil("streams closed", () => kit!.server.inFlight === 0);

@@ -148,10 +148,10 @@ describe("the extension in a shimmed window", () => {
     const first = commands.executeCommand("subagents.runTask", "first slow task");
     const second = commands.executeCommand("subagents.runTask", "second slow task");
     await waitUntil("two roots calling the model", () => ui.progress.length === 2 && server.inFlight === 2, 10_000);
-    const started = Date.now();
+    // The model answers after 20 s: the task ending now means Cancel interrupted it.
     ui.progress[0]?.cancel();
     await first;
-    assert.ok(Date.now() - started < 3000, "interrupt is prompt");
+    assert.ok(server.inFlight <= 1, "the cancelled root's request is no longer waiting");
     assert.match(ui.messages.find((m) => m.message.includes("first slow task") || m.message.includes("interrupted"))?.message ?? "", /interrupted/);
 
     reload();

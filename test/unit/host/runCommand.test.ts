@@ -69,11 +69,10 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
     const bg = await waitUntil("the background sleep", () => pidOf("bg.pid"), 5000);
     const fg = await waitUntil("the foreground sleep", () => pidOf("fg.pid"), 5000);
     assert.ok(processAlive(bg) && processAlive(fg));
-    const started = Date.now();
     controller.abort();
     await assert.rejects(pending, { name: "AbortError" });
-    await waitUntil("both sleeps to die", () => !processAlive(bg) && !processAlive(fg), 5000);
-    assert.ok(Date.now() - started < 5000);
+    // Both sleeps would live 30 s: dying now means the abort killed the whole tree.
+    await waitUntil("both sleeps to die", () => !processAlive(bg) && !processAlive(fg), 10_000);
   });
 
   it("kills the tree on timeout and says so", async () => {
@@ -85,11 +84,11 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
   });
 
   it("returns when the shell exits even if a background child keeps the pipe open", async () => {
-    const started = Date.now();
+    // The background sleep keeps the output pipe open for 25 s; run() must not wait for it
+    // (the file's test timeout, below 25 s, would end the test otherwise).
     const result = await run("sleep 25 & echo started");
     assert.equal(result.exitCode, 0);
     assert.match(result.output, /started/);
-    assert.ok(Date.now() - started < 5000);
   });
 });
 
