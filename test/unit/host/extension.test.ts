@@ -151,7 +151,6 @@ describe("the extension in a shimmed window", () => {
     // The model answers after 20 s: the task ending now means Cancel interrupted it.
     ui.progress[0]?.cancel();
     await first;
-    assert.ok(server.inFlight <= 1, "the cancelled root's request is no longer waiting");
     assert.match(ui.messages.find((m) => m.message.includes("first slow task") || m.message.includes("interrupted"))?.message ?? "", /interrupted/);
 
     reload();

@@ -83,12 +83,14 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
     assert.doesNotMatch(result.output, /never/);
   });
 
-  it("returns when the shell exits even if a background child keeps the pipe open", async () => {
-    // The background sleep keeps the output pipe open for 25 s; run() must not wait for it
-    // (the file's test timeout, below 25 s, would end the test otherwise).
-    const result = await run("sleep 25 & echo started");
+  // The background sleep would keep the output pipe open for 25 s; this test's own
+  // timeout (20 s, ten times what it takes) fails it if run() waited for the pipe.
+  it("returns when the shell exits even if a background child keeps the pipe open", { timeout: 20_000 }, async () => {
+    const result = await run("sleep 25 & echo \"started $!\"");
     assert.equal(result.exitCode, 0);
-    assert.match(result.output, /started/);
+    const pid = Number(/started (\d+)/.exec(result.output)?.[1]);
+    assert.ok(pid > 0, `the background pid in: ${result.output}`);
+    await waitUntil("the left-over background child to be stopped", () => !processAlive(pid), 10_000);
   });
 });
 

@@ -5,14 +5,7 @@ import { KeyPools } from "../../../src/core/keys/keyPools";
 import { keyPoolSummarySchema } from "../../../src/core/protocol/agentSnapshot";
 import { ManualClock } from "../../fakes/manualClock";
 import { MemoryKeyStore, testKeys } from "./testDoubles";
-
-const until = async (check: () => boolean, what: string) => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+import { waitUntil } from "../../fakes/polling";
 
 describe("KeyPools", () => {
   it("keeps one pool per provider: a key of A is never handed out for B", async () => {
@@ -43,12 +36,12 @@ describe("KeyPools", () => {
     assert.deepEqual(changes, ["a"]);
     const added = testKeys("gamma", 1)[0] ?? "";
     await store.add("a", added);
-    await until(() => pool.size === 3, "reload");
+    await waitUntil("reload", () => pool.size === 3);
     assert.deepEqual(pool.snapshot().map((k) => k.state), ["invalid", "healthy", "healthy"]);
     assert.equal(pools.usableKeyCount("a"), 2);
     assert.ok(changes.length >= 2);
     await store.remove("a", fingerprint(added));
-    await until(() => pool.size === 2, "reload after remove");
+    await waitUntil("reload after remove", () => pool.size === 2);
     assert.equal(pools.usableKeyCount("a"), 1);
     assert.equal(pools.reenable("a", pool.snapshot()[0]?.fingerprint ?? ""), true);
     assert.equal(pools.usableKeyCount("a"), 2);
