@@ -173,40 +173,37 @@ export class Workbench {
    * Waits for a notification whose text matches, as a toast or in the
    * notification center. A toast hides itself after some seconds, and on a
    * busy machine that can be before the test looks, but the notification
-   * stays in the center until cleared; so when no toast matches, the center
-   * is opened (and closed again afterwards) and watched as well.
+   * stays in the center until cleared. So while no toast matches, the center
+   * is opened (from the status bar's bell, and only while no quick input is
+   * open, which a click elsewhere would close) and read as well; it is closed
+   * again afterwards.
    */
   async waitForNotification(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
     const find = async () => (await this.notifications()).find((text) => pattern.test(text));
-    const shown = await find();
-    if (shown !== undefined) return shown;
-    const openedCenter = await this.showNotificationCenter();
+    let openedCenter = false;
     try {
       return await waitUntil(
         async () => `a notification matching ${String(pattern)} in a toast or the notification center (present: ${(await this.notifications()).join(" | ") || "none"})`,
-        find,
+        async () => {
+          const shown = await find();
+          if (shown !== undefined || openedCenter || (await this.isQuickInputVisible())) return shown;
+          openedCenter = await this.toggleNotificationCenter(true);
+          return find();
+        },
         timeoutMs,
       );
     } finally {
-      if (openedCenter) await this.hideNotificationCenter();
+      if (openedCenter) await this.toggleNotificationCenter(false).catch(() => undefined);
     }
   }
 
-  private notificationCenter() {
-    return this.page.locator(".notifications-center.visible");
-  }
-
-  /** Opens the notification center; false when it already was open. */
-  async showNotificationCenter(): Promise<boolean> {
-    if (await this.notificationCenter().isVisible()) return false;
-    await this.runCommand("Notifications: Show Notifications");
-    await this.notificationCenter().waitFor({ state: "visible", timeout: 10_000 });
+  /** Shows or hides the notification center with the status bar's bell; true when it changed. */
+  private async toggleNotificationCenter(show: boolean): Promise<boolean> {
+    const center = this.page.locator(".notifications-center.visible");
+    if ((await center.isVisible()) === show) return false;
+    await this.page.locator('.part.statusbar [id="status.notifications"] a, .part.statusbar [id="status.notifications"]').first().click({ timeout: 5_000 });
+    await center.waitFor({ state: show ? "visible" : "hidden", timeout: 5_000 });
     return true;
-  }
-
-  async hideNotificationCenter(): Promise<void> {
-    if (!(await this.notificationCenter().isVisible())) return;
-    await this.runCommand("Notifications: Hide Notifications").catch(() => undefined);
   }
 
   /** Clicks a button of the notification whose message matches, in its toast or the notification center. */
