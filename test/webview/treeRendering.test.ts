@@ -106,8 +106,10 @@ describe("agent tree rendering", () => {
   });
 
   it("shows model, activity, time left, tokens, key, stale marker and a pending approval", async () => {
-    const page = await openView(harness);
-    await postAndPaint(page, snapshotOf(mixedTree()));
+    // A paused fake clock: no once-a-second tick can move "33s" or "4m 00s" while the test reads them.
+    const page = await openView(harness, { pausedClockAt: 1_000_000 });
+    await postToView(page, snapshotOf(mixedTree()));
+    await advanceAndPaint(page, 0);
     const edit = page.locator('[data-id="edit"]');
     assert.match((await edit.textContent()) ?? "", /Move files.*33s.*Running.*gpt-5-mini.*edit_file src\/core\/auth\/session\.ts.*4m 00s.*↑1\.2k ↓340.*…c3d4/s);
     assert.match((await page.locator('[data-id="stuck"] .badge.stale').textContent()) ?? "", /stale/);
