@@ -1,11 +1,13 @@
 import { createNonce, webviewContentSecurityPolicy } from "../../src/host/webviewCsp";
-import { readFile, rm } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import * as esbuild from "esbuild";
 import { webviewConfig } from "../../esbuild.mjs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchHeadlessChromium } from "../fakes/chromium";
 import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/protocol/messages";
 import { waitUntil } from "../fakes/polling";
 
@@ -17,14 +19,6 @@ import { waitUntil } from "../fakes/polling";
  */
 export const ROOT = join(__dirname, "..", "..");
 const PAGE_DIR = join(__dirname, "page");
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".js": "text/javascript",
   ".css": "text/css",
@@ -92,20 +86,51 @@ function serve(bundleDir: string): Server {
   });
 }
 
+/**
+ * The webview bundle of this test run, built once: every webview test file
+ * runs as a child of the same test runner, so the files share a folder named
+ * after the runner (its pid and start time, so a reused pid never picks up a
+ * stale build). Folders of runners that have ended are removed.
+ */
+async function sharedBundle(): Promise<string> {
+  const outputs = join(ROOT, "test-output");
+  await mkdir(outputs, { recursive: true });
+  const runner = runnerId(process.ppid);
+  for (const name of await readdir(outputs)) {
+    const match = /^webview-bundle-(\d+)-\d+$/.exec(name);
+    if (match && `webview-bundle-${runnerId(Number(match[1]))}` !== name) await rm(join(outputs, name), { recursive: true, force: true });
+  }
+  const dir = join(outputs, `webview-bundle-${runner}`);
+  if (existsSync(join(dir, "webview.js"))) return dir;
+  const temp = await mkdtemp(join(outputs, "webview-build-"));
+  await buildWebviewBundle(temp);
+  // Two files may build at once; the first rename wins and the other build is dropped.
+  await rename(temp, dir).catch(() => rm(temp, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `<pid>-<start time>` of a live process, or just its pid when /proc cannot tell. */
+function runnerId(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return `${pid}-${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "0"}`;
+  } catch {
+    return `${pid}-0`;
+  }
+}
+
 export async function startHarness(): Promise<WebviewHarness> {
-  const bundleDir = join(ROOT, "test-output", `webview-bundle-${process.pid}`);
-  await buildWebviewBundle(bundleDir);
+  const bundleDir = await sharedBundle();
   const server = serve(bundleDir);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchHeadlessChromium();
   return {
     browser,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(bundleDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchHeadlessChromium } from "../../fakes/chromium";
 import { provision } from "./provision";
 
 /** One session's window: its own browser context (storage, secrets, trust state) and page. */
@@ -8,15 +9,10 @@ export interface BrowserSession {
   page: Page;
 }
 
-/** Headless Debian Chromium, with the flags verified on these machines (see the real-vscode notes). */
+/** The provisioned Chromium, headless, with the project's flags (test/fakes/chromium.ts). */
 export async function launchChromium(): Promise<Browser> {
   const { chromium: executablePath } = await provision();
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
-    timeout: 60_000,
-  });
+  return launchHeadlessChromium(executablePath);
 }
 
 /**
