@@ -17,12 +17,17 @@ import { ScriptedModelClient } from "../test/fakes/scriptedModelClient";
  * - scheduler.fanout.speedup: 16 children × 4 model calls of 100 ms on the
  *   test server (4 keys): wall time with cap 1 (one child at a time) ÷ with cap 8;
  * - memory.perFinishedAgentKB: heap growth per finished agent kept in the
- *   tree, 1,000 agents, transcripts handed to a store outside the heap.
+ *   tree, 1,000 agents, transcripts handed to a store outside the heap;
+ * - interrupt.toFinalP95Ms / interrupt.streamClosedP95Ms: from interrupting
+ *   an agent whose model stream stalls (real SDK, test server) to its final
+ *   status, and to the server seeing the stream closed (target: well under
+ *   the 1 s a user may wait between clicking Interrupt and seeing it).
  */
 export async function runBench(): Promise<Record<string, number>> {
   const register = await registerLatency();
   const speedup = await fanoutSpeedup();
   const memory = await memoryPerAgent();
+  const interrupt = await interruptLatency();
   return {
     "spawn.registerP99Ms": register.p99,
     "spawn.registerP50Ms": register.p50,
@@ -30,6 +35,8 @@ export async function runBench(): Promise<Record<string, number>> {
     "scheduler.fanout.sequentialMs": speedup.sequentialMs,
     "scheduler.fanout.parallelMs": speedup.parallelMs,
     "memory.perFinishedAgentKB": memory,
+    "interrupt.toFinalP95Ms": interrupt.toFinalP95,
+    "interrupt.streamClosedP95Ms": interrupt.streamClosedP95,
   };
 }
 
@@ -114,6 +121,31 @@ async function fanoutSpeedup(): Promise<{ speedup: number; sequentialMs: number;
   const sequentialMs = await wall(1);
   const parallelMs = await wall(8);
   return { speedup: sequentialMs / parallelMs, sequentialMs, parallelMs };
+}
+
+async function interruptLatency(): Promise<{ toFinalP95: number; streamClosedP95: number }> {
+  const kit = await startLiveKit({ keyCount: 1, script: () => ({ text: "streaming forever", delayMs: 60_000, chunkMs: 5 }) });
+  const toFinal: number[] = [];
+  const streamClosed: number[] = [];
+  const until = async (condition: () => boolean): Promise<void> => {
+    while (!condition()) await new Promise((r) => setTimeout(r, 1));
+  };
+  try {
+    for (let run = 0; run < 20; run++) {
+      const root = kit.service.runRoot({ task: `stall ${run}` });
+      await until(() => kit.server.inFlight === 1 && kit.service.get(root.agentId)?.status === "running");
+      const started = performance.now();
+      kit.service.interrupt(root.agentId);
+      await until(() => isFinal(kit.service.get(root.agentId)?.status ?? "running"));
+      toFinal.push(performance.now() - started);
+      await until(() => kit.server.inFlight === 0);
+      streamClosed.push(performance.now() - started);
+      await root.done;
+    }
+  } finally {
+    await kit.close();
+  }
+  return { toFinalP95: percentile(toFinal.sort((a, b) => a - b), 0.95), streamClosedP95: percentile(streamClosed.sort((a, b) => a - b), 0.95) };
 }
 
 /** A transcript store that keeps nothing on the heap (the host writes JSONL to disk). */

@@ -12,9 +12,9 @@ import {
   problemsPanelRows,
   quickOpenFile,
   waitForActiveEditorFile,
-  waitUntil,
   type ProblemsRow,
 } from "./harness/workbench";
+import { waitUntil } from "../fakes/polling";
 
 /**
  * Scenario 8 in its own code-server: agent definition files and their
@@ -109,7 +109,7 @@ describe("Subagents agent definitions (code-server)", { timeout: 10 * 60_000 }, 
   before(async () => {
     session = await E2ESession.start({ name: "definitions" });
     // Extra files go into the temp copy of the sample workspace, never into the committed one.
-    agentsDir = path.join(session.codeServer.workspace, ".subagents", "agents");
+    agentsDir = path.join(session.workspace, ".subagents", "agents");
     mkdirSync(agentsDir, { recursive: true });
     writeFileSync(path.join(agentsDir, "reviewer.md"), BROKEN);
     writeFileSync(path.join(agentsDir, "summarizer.md"), VALID);
@@ -134,7 +134,6 @@ describe("Subagents agent definitions (code-server)", { timeout: 10 * 60_000 }, 
           return markers.some((l) => UNKNOWN_TOOL.test(l)) && markers.some((l) => TIMEOUT_RANGE.test(l));
         },
         60_000,
-        250,
       );
       const reviewer = markersOf(rows, "reviewer.md");
       assert.equal(reviewer.length, 2, `reviewer.md should have exactly two problems:\n${describeRows(rows)}`);
@@ -185,7 +184,13 @@ describe("Subagents agent definitions (code-server)", { timeout: 10 * 60_000 }, 
       await waitForActiveEditorFile(wb, `${NEW_NAME}.md`);
       assert.match(await wb.activeEditorText(), new RegExp(`name: ${NEW_NAME}`));
 
-      // The description is selected: typing replaces it, and saving writes that.
+      // The description is selected: typing replaces it, and saving writes that. The selection
+      // is made after the editor opens, so wait until it shows before typing.
+      await waitUntil(
+        "the template's description to be selected in the editor",
+        async () => (await wb.page.locator(".part.editor .monaco-editor .selected-text").count()) > 0,
+        10_000,
+      );
       const description = "Helps the end-to-end test.";
       await wb.page.keyboard.type(description);
       await wb.page.keyboard.press("Control+S");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { hostTestExtensionVsix, installIntoRunningCodeServer, waitForHostTestReport } from "./harness/hostTests";
+import { HOST_TEST_EXTENSION_ID } from "../electron/hostTestConstants";
+import { hostTestExtensionVsix, waitForHostTestReport } from "./harness/hostTests";
 import { log } from "./harness/provision";
 import { E2ESession } from "./harness/session";
 
@@ -34,8 +35,8 @@ describe("host modules against the real VS Code API (code-server)", { timeout: 1
   it("every in-host case passes", { timeout: 240_000 }, async (t) => {
     await session.scenario("in-host-suite", async () => {
       const started = Date.now();
-      await installIntoRunningCodeServer(session.codeServer, await vsix);
-      const report = await waitForHostTestReport(session.codeServer.workspace, 120_000);
+      await session.installExtension(await vsix, HOST_TEST_EXTENSION_ID);
+      const report = await waitForHostTestReport(session.workspace, 120_000);
       log(`in-host suite: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s (VS Code ${report.vscodeVersion}, ${report.appHost}); ${((Date.now() - started) / 1000).toFixed(1)} s from install`);
       for (const line of report.lines) t.diagnostic(line);
       // The bad-setting case's user-visible half: the warning toast names the setting and its fallback.

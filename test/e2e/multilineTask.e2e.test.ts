@@ -10,9 +10,9 @@ import {
   clickQuickInputButton,
   editorHasFocus,
   quickOpenFile,
-  waitUntil,
   type AgentTreeView,
 } from "./harness/workbench";
+import { waitUntil } from "../fakes/polling";
 
 /**
  * Scenario 9 in its own code-server: multi-line tasks for "Subagents: Run
@@ -121,7 +121,7 @@ describe("Subagents multi-line Run Task (code-server)", { timeout: 10 * 60_000 }
     // A stored key, so Run Task asks nothing more before it starts.
     await session.addKeys(makeTestKeys(1));
     // Extra files go into the temp copy of the sample workspace, never into the committed one.
-    writeFileSync(path.join(session.codeServer.workspace, NOTES_FILE), NOTES);
+    writeFileSync(path.join(session.workspace, NOTES_FILE), NOTES);
   });
 
   after(async () => {
@@ -140,7 +140,6 @@ describe("Subagents multi-line Run Task (code-server)", { timeout: 10 * 60_000 }
       // An untitled Markdown document holding the hint, with the cursor under it, and the notification.
       await waitUntil(
         async () => `an untitled task document with the hint (active tab: "${await activeTabText()}", text: ${JSON.stringify((await wb.activeEditorText()).slice(0, 200))})`,
-        // VS Code titles an untitled tab after its first line (the hint) and describes it "Untitled-N".
         async () => /Untitled-\d+/.test(await activeTabText()) && (await wb.activeEditorText()).includes(HINT_START),
         15_000,
       );

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { E2ESession, escapeRegExp, findKeyLeak, makeTestKeys } from "./harness/session";
-import { waitUntil } from "./harness/workbench";
+import { waitUntil } from "../fakes/polling";
 
 /**
  * Scenario 7 in its own code-server: workspace trust enabled and the fresh

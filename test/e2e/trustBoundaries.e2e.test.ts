@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { startFakeOpenAiServer, type FakeOpenAiServer, type ScriptedReply, type ScriptedRequest } from "../fixtures/fakeOpenAiServer";
 import { spawnCall, taskOf, toolResults } from "./harness/model";
 import { E2ESession, findKeyLeak, makeTestKeys, MODEL_REF, PROVIDER_ID } from "./harness/session";
+import { HOST_ENV_KEY_NAME, hostEnvKey } from "./harness/run";
 import { waitUntil } from "./harness/workbench";
 
 /**
@@ -21,9 +22,11 @@ import { waitUntil } from "./harness/workbench";
  */
 
 const TIMEOUT = 300_000;
-const ENV_NAME = "SUBAGENTS_E2E_API_KEY";
-const [envKey, dotEnvKey] = makeTestKeys(2);
-if (!envKey || !dotEnvKey) throw new Error("two test keys expected");
+// The extension host's environment is code-server's, set once for the run.
+const ENV_NAME = HOST_ENV_KEY_NAME;
+const envKey = hostEnvKey;
+const [dotEnvKey] = makeTestKeys(1);
+if (!dotEnvKey) throw new Error("a test key expected");
 const poolKeys = [envKey, dotEnvKey];
 
 let session: E2ESession;
@@ -61,7 +64,6 @@ describe("trust boundaries in real VS Code (code-server)", { timeout: 20 * 60_00
     session = await E2ESession.start({
       name: "trust-boundaries",
       settings: { "subagents.approval.subagents": "ask", "subagents.approval.root": "ask" },
-      env: { [ENV_NAME]: envKey.raw },
       workspaceFiles: {
         ".vscode/settings.json": `${JSON.stringify(
           {

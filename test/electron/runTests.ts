@@ -12,27 +12,16 @@
  * the SecretStorage cases. The product's log is found under the temp
  * user-data-dir's logs ($SUBAGENTS_HOST_TEST_LOGS).
  */
-import { build } from "esbuild";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
 import { runTests } from "@vscode/test-electron";
-import { buildHostTestExtension } from "./hostTestExtension/build";
+import { buildElectronTests } from "./buildTests";
 import { AUTORUN_ENV, LOGS_ENV } from "./hostTestConstants";
 
 async function main(): Promise<void> {
   const root = join(__dirname, "..", "..");
-  await build({
-    entryPoints: { suite: join(root, "test/electron/suite.ts") },
-    outdir: join(root, "out/electron"),
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    external: ["vscode"],
-    logLevel: "warning",
-  });
-  const hostTestExtension = await buildHostTestExtension(join(root, "out/host-test-extension"));
+  const { suite, hostTestExtension } = await buildElectronTests();
   const temp = mkdtempSync(join(os.tmpdir(), "subagents-electron-"));
   const workspace = join(temp, "workspace", "sample-project");
   const userDataDir = join(temp, "user-data");
@@ -40,7 +29,7 @@ async function main(): Promise<void> {
   try {
     await runTests({
       extensionDevelopmentPath: [root, hostTestExtension],
-      extensionTestsPath: join(root, "out/electron/suite.js"),
+      extensionTestsPath: suite,
       launchArgs: ["--disable-extensions", "--disable-workspace-trust", "--user-data-dir", userDataDir, workspace],
       extensionTestsEnv: { [AUTORUN_ENV]: "0", [LOGS_ENV]: join(userDataDir, "logs") },
       ...(process.env.VSCODE_TEST_VERSION ? { version: process.env.VSCODE_TEST_VERSION } : {}),

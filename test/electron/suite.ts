@@ -31,6 +31,7 @@ import { contentVersion } from "../../src/host/tools/fileText";
 import { findRipgrep } from "../../src/host/tools/ripgrep";
 import { VscodeWorkspaceTools } from "../../src/host/tools/vscodeWorkspaceTools";
 import { HOST_TEST_EXTENSION_ID, LOGS_ENV } from "./hostTestConstants";
+import { waitUntil } from "../fakes/polling";
 
 const EXTENSION_ID = "subagents-dev.subagents";
 /** One case may not take longer than this (a hang is reported, not waited out). */
@@ -111,15 +112,6 @@ function tools(settings: Partial<Settings> = {}, ripgrep: "bundled" | "none" = "
   });
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function rejectsWith(promise: Promise<unknown>, pattern: RegExp, what: string): Promise<string> {
   try {
     await promise;
@@ -144,11 +136,11 @@ async function withWorkspaceSetting(section: string, key: string, value: unknown
   const current = () => JSON.stringify(vscode.workspace.getConfiguration(section).inspect(key)?.workspaceValue);
   await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Workspace);
   try {
-    await waitFor(`${section}.${key} to read back as ${JSON.stringify(value)}`, () => current() === JSON.stringify(value));
+    await waitUntil(`${section}.${key} to read back as ${JSON.stringify(value)}`, () => current() === JSON.stringify(value), 10_000);
     await body();
   } finally {
     await vscode.workspace.getConfiguration(section).update(key, previous, vscode.ConfigurationTarget.Workspace);
-    await waitFor(`${section}.${key} to be restored`, () => current() === JSON.stringify(previous)).catch(() => undefined);
+    await waitUntil(`${section}.${key} to be restored`, () => current() === JSON.stringify(previous), 10_000).catch(() => undefined);
     if (!hadFile && existsSync(settingsFile) && /^\s*\{\s*\}\s*$/.test(readFileSync(settingsFile, "utf8"))) rmSync(settingsFile);
     if (!hadDir && existsSync(settingsDir) && readdirSync(settingsDir).length === 0) rmSync(settingsDir, { recursive: true });
   }
@@ -273,10 +265,10 @@ const contractCases: Case[] = [
       await withWorkspaceSetting("subagents", "maxConcurrentAgents", -1, async () => {
         // VS Code hands the raw value through; the fallback is the product's job.
         assert.equal(vscode.workspace.getConfiguration("subagents").get("maxConcurrentAgents"), -1);
-        await waitFor("the product to log a warning naming the bad setting and its fallback", () => count(log(), warning) > warningsBefore, 15_000);
+        await waitUntil("the product to log a warning naming the bad setting and its fallback", () => count(log(), warning) > warningsBefore, 15_000);
         reloadsAfterBad = count(log(), reloaded);
       });
-      await waitFor('the product to re-read its settings after the restore ("settings reloaded")', () => count(log(), reloaded) > reloadsAfterBad, 15_000);
+      await waitUntil('the product to re-read its settings after the restore ("settings reloaded")', () => count(log(), reloaded) > reloadsAfterBad, 15_000);
       assert.equal(count(log(), warning), warningsBefore + 1, "one warning per bad value, none after the restore");
       assert.equal(vscode.workspace.getConfiguration("subagents").get("maxConcurrentAgents"), 8);
     },
@@ -314,7 +306,7 @@ const secretCases: Case[] = [
           "one JSON array per provider, each key with the origin it is bound to",
         );
         assert.ok((await store.providersWithKeys()).includes(provider), "providersWithKeys lists the provider");
-        await waitFor("onDidChange for the adds", () => changes.filter((c) => c === provider).length >= 2, 5000);
+        await waitUntil("onDidChange for the adds", () => changes.filter((c) => c === provider).length >= 2, 5000);
 
         assert.equal(await store.remove(provider, fingerprint(keyA)), true);
         assert.equal(await store.remove(provider, "…none"), false, "removing an unknown fingerprint is a no-op");
@@ -323,7 +315,7 @@ const secretCases: Case[] = [
         assert.deepEqual(await store.list(provider), []);
         assert.equal(await secrets.get(secretName(provider)), undefined, "the last remove deletes the secret");
         assert.ok(!(await store.providersWithKeys()).includes(provider));
-        await waitFor("onDidChange for the removes", () => changes.filter((c) => c === provider).length >= 4, 5000);
+        await waitUntil("onDidChange for the removes", () => changes.filter((c) => c === provider).length >= 4, 5000);
         assert.ok(changes.every((c) => c === provider), `only this provider changed: ${changes.join(", ")}`);
       } finally {
         listening.dispose();
@@ -343,13 +335,17 @@ const secretCases: Case[] = [
       const listening = store.onDidChange((id) => changes.push(id));
       try {
         await secrets.store(secretName(provider), JSON.stringify([key]));
-        await waitFor("onDidChange for a secret written behind the store's back", () => changes.includes(provider), 5000);
+        await waitUntil("onDidChange for a secret written behind the store's back", () => changes.includes(provider), 5000);
         assert.deepEqual(await store.list(provider), [key]);
         await secrets.store(secretName(provider), "{damaged");
         assert.deepEqual(await store.list(provider), [], "a damaged secret reads as no keys");
         await secrets.store(`unrelated.${provider}`, "x");
         await secrets.delete(`unrelated.${provider}`);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // A change of the provider's own secret after those: once its event is here, theirs
+        // (if they were forwarded) would be too.
+        const before = changes.length;
+        await secrets.store(secretName(provider), JSON.stringify([]));
+        await waitUntil("onDidChange for the provider's own later change", () => changes.length > before, 5000);
         assert.ok(!changes.includes(`unrelated.${provider}`) && changes.every((c) => c === provider), `unrelated secrets are not forwarded: ${changes.join(", ")}`);
       } finally {
         listening.dispose();
@@ -452,7 +448,12 @@ const toolCases: Case[] = [
         } catch (error) {
           outcome = (error as Error).message;
         }
-        assert.ok(new RegExp(`^${path} changed since you read it`).test(outcome), `a stale edit of an open document must be refused naming ${path}; instead ${outcome}`);
+        // Two refusals are right, depending on whether VS Code has already reloaded the open
+        // document from disk when the edit arrives (on a busy machine it may not have).
+        assert.ok(
+          new RegExp(`^${path} changed (since you read it|on disk and its open editor differs)`).test(outcome),
+          `a stale edit of an open document must be refused naming ${path}; instead ${outcome}`,
+        );
         assert.equal(readFileSync(file, "utf8"), theirs, "the other change is kept on disk");
       }),
   ],
@@ -561,9 +562,9 @@ const toolCases: Case[] = [
           });
           let pgid: number | undefined;
           try {
-            await waitFor("the command to start (its pid file)", () => existsSync(pidFile) && /^\d+\s*$/.test(readFileSync(pidFile, "utf8")), 10_000);
+            await waitUntil("the command to start (its pid file)", () => existsSync(pidFile) && /^\d+\s*$/.test(readFileSync(pidFile, "utf8")), 10_000);
             pgid = Number(readFileSync(pidFile, "utf8").trim());
-            await waitFor("both sleeps to run in the command's process group", () => !existsSync("/proc/self/stat") || liveGroupMembers(pgid ?? 0).filter((m) => m.includes(" sleep ")).length >= 2, 5000);
+            await waitUntil("both sleeps to run in the command's process group", () => !existsSync("/proc/self/stat") || liveGroupMembers(pgid ?? 0).filter((m) => m.includes(" sleep ")).length >= 2, 5000);
             const abortedAt = Date.now();
             controller.abort();
             const error = await running.then(
@@ -573,11 +574,11 @@ const toolCases: Case[] = [
             const tookMs = Date.now() - abortedAt;
             const liveAtRejection = liveGroupMembers(pgid);
             assert.ok(error, "an aborted command rejects");
+            // The sleeps last 30 s: an AbortError now is the abort's doing, not the command ending.
             assert.equal(error.name, "AbortError");
             // SIGKILL is delivered by the kernel a moment later; 250 ms of slack, far below the 1.5 s SIGTERM grace.
-            await waitFor("the process group to die", () => liveGroupMembers(pgid ?? 0).length === 0, 250).catch(() => undefined);
+            await waitUntil("the process group to die", () => liveGroupMembers(pgid ?? 0).length === 0, 250).catch(() => undefined);
             assert.deepEqual(liveGroupMembers(pgid), [], `process group ${pgid} still has live members after the abort rejected (${tookMs} ms after abort; live at rejection: ${liveAtRejection.join(", ") || "none"})`);
-            assert.ok(tookMs < 10_000, `abort settled in ${tookMs} ms`);
           } finally {
             controller.abort();
             await running.catch(() => undefined);

@@ -9,6 +9,7 @@ import { FakeWorkspaceTools } from "./fakeWorkspaceTools";
 import { MemoryTranscriptStore, MemoryTreeStore } from "./memoryStores";
 import { ScriptedModelClient, type ModelScript } from "./scriptedModelClient";
 import { TrackingClock } from "./trackingClock";
+import { waitUntil } from "./polling";
 
 export const TEST_PROVIDERS: Settings["providers"] = [
   { id: "alpha", baseUrl: "http://127.0.0.1:9/v1", models: ["m-alpha"] },
@@ -57,15 +58,6 @@ export function createKit(
   return { service, settings, workspace, transcripts, treeStore, clock, keys };
 }
 
-/** Polls until `predicate` holds; fails after `timeoutMs` with `what`. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 export function byName(service: AgentSupervisor, name: string): AgentSnapshot | undefined {
   return service.snapshot().find((a) => a.name === name);
 }
@@ -76,7 +68,7 @@ export function allFinal(service: AgentSupervisor): boolean {
 
 /** After a test: the service holds nothing — no slots, runs, timers or approvals. */
 export async function assertQuiet(kit: AgentTestKit, timeoutMs = 3000): Promise<void> {
-  await waitFor(() => {
+  await waitUntil(`a quiet service (stats ${JSON.stringify(kit.service.stats())}, clock timers ${kit.clock.pendingTimers})`, () => {
     const s = kit.service.stats();
     return (
       s.slots.held === 0 &&
@@ -86,9 +78,9 @@ export async function assertQuiet(kit: AgentTestKit, timeoutMs = 3000): Promise<
       !s.staleTimerPending &&
       !s.saveTimerPending &&
       s.pendingApprovals === 0 &&
-      kit.clock.pending === 0
+      kit.clock.pendingTimers === 0
     );
-  }, `a quiet service (stats ${JSON.stringify(kit.service.stats())}, clock timers ${kit.clock.pending})`, timeoutMs);
+  }, timeoutMs);
 }
 
 export type KitOptions = Parameters<typeof createKit>[1];

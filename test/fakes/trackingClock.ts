@@ -2,7 +2,8 @@ import type { Clock } from "../../src/core/common/clock";
 import type { IDisposable } from "../../src/core/common/disposable";
 
 /**
- * Real time and real timers, counted: after a test, `pending` must be zero
+ * Real time and real timers, counted (for tests that run real servers and
+ * real timeouts; the fake clock is ManualClock): after a test, `pendingTimers` must be zero
  * (every timer fired or was disposed). `offsetMs` moves `now()` forward
  * without waiting, for thresholds measured in seconds.
  */
@@ -28,7 +29,7 @@ export class TrackingClock implements Clock {
     };
   }
 
-  get pending(): number {
+  get pendingTimers(): number {
     return this.live.size;
   }
 }

@@ -1,30 +1,25 @@
 import { createNonce, webviewContentSecurityPolicy } from "../../src/host/webviewCsp";
-import { readFile, rm } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import * as esbuild from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { webviewConfig } from "../../esbuild.mjs";
+import type { Browser, Page } from "playwright-core";
+import { launchHeadlessChromium } from "../fakes/chromium";
 import type { HostToWebviewMessage, WebviewToHostMessage } from "../../src/core/protocol/messages";
+import { waitUntil } from "../fakes/polling";
 
 /**
  * Runs the real webview bundle in headless Chromium: builds `media/main.ts`
- * with the options of the `webview` config in esbuild.mjs (that script builds
- * on import, so the options are repeated here), serves it behind the same
+ * with the `webview` config of esbuild.mjs (production options), serves it behind the same
  * CSP as the extension's page, and stands in for `acquireVsCodeApi` with a
  * stub that records posted messages and, like VS Code, the context of each
  * unprevented contextmenu event (test/webview/page/stub.js).
  */
 export const ROOT = join(__dirname, "..", "..");
 const PAGE_DIR = join(__dirname, "page");
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".js": "text/javascript",
   ".css": "text/css",
@@ -39,20 +34,7 @@ export interface WebviewHarness {
 }
 
 export async function buildWebviewBundle(outdir: string): Promise<void> {
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: { webview: "media/main.ts" },
-    outdir,
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    legalComments: "none",
-    platform: "browser",
-    target: "es2022",
-    format: "iife",
-    loader: { ".ttf": "file" },
-    logLevel: "silent",
-  });
+  await esbuild.build({ ...webviewConfig({ production: true }), outdir, logLevel: "silent" });
 }
 
 function pageHtml(theme: string): string {
@@ -105,20 +87,51 @@ function serve(bundleDir: string): Server {
   });
 }
 
+/**
+ * The webview bundle of this test run, built once: every webview test file
+ * runs as a child of the same test runner, so the files share a folder named
+ * after the runner (its pid and start time, so a reused pid never picks up a
+ * stale build). Folders of runners that have ended are removed.
+ */
+async function sharedBundle(): Promise<string> {
+  const outputs = join(ROOT, "test-output");
+  await mkdir(outputs, { recursive: true });
+  const runner = runnerId(process.ppid);
+  for (const name of await readdir(outputs)) {
+    const match = /^webview-bundle-(\d+)-\d+$/.exec(name);
+    if (match && `webview-bundle-${runnerId(Number(match[1]))}` !== name) await rm(join(outputs, name), { recursive: true, force: true });
+  }
+  const dir = join(outputs, `webview-bundle-${runner}`);
+  if (existsSync(join(dir, "webview.js"))) return dir;
+  const temp = await mkdtemp(join(outputs, "webview-build-"));
+  await buildWebviewBundle(temp);
+  // Two files may build at once; the first rename wins and the other build is dropped.
+  await rename(temp, dir).catch(() => rm(temp, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `<pid>-<start time>` of a live process, or just its pid when /proc cannot tell. */
+function runnerId(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return `${pid}-${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "0"}`;
+  } catch {
+    return `${pid}-0`;
+  }
+}
+
 export async function startHarness(): Promise<WebviewHarness> {
-  const bundleDir = join(ROOT, "test-output", `webview-bundle-${process.pid}`);
-  await buildWebviewBundle(bundleDir);
+  const bundleDir = await sharedBundle();
   const server = serve(bundleDir);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchHeadlessChromium();
   return {
     browser,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(bundleDir, { recursive: true, force: true });
     },
   };
 }
@@ -127,6 +140,13 @@ export interface ViewOptions {
   readonly theme?: "dark" | "light" | "high-contrast";
   readonly width?: number;
   readonly height?: number;
+  /**
+   * Load the page on Playwright's fake clock, paused at this time (ms since
+   * the epoch): its timers, intervals and animation frames then run only
+   * when the test advances the clock (`advanceAndPaint`), so time-based
+   * behaviour is checked without waiting and with exact results.
+   */
+  readonly pausedClockAt?: number;
 }
 
 const pageErrorLog = new WeakMap<Page, string[]>();
@@ -147,6 +167,13 @@ export async function openView(harness: WebviewHarness, options: ViewOptions = {
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
+  if (options.pausedClockAt !== undefined) {
+    // The installed clock runs at real speed until paused, so it starts an hour
+    // early: pauseAt() cannot move back if a loaded machine took longer than a
+    // moment between the two calls. No page is loaded yet, so no timer fires.
+    await page.clock.install({ time: options.pausedClockAt - 3_600_000 });
+    await page.clock.pauseAt(options.pausedClockAt);
+  }
   await page.goto(`${harness.baseUrl}/index.html?theme=${options.theme ?? "dark"}`);
   await waitForPosted(page, (m) => m.type === "ready");
   return page;
@@ -160,6 +187,11 @@ export async function postToView(page: Page, message: HostToWebviewMessage | Rec
 /** Posts a message and waits until the app has painted after it. */
 export async function postAndPaint(page: Page, message: HostToWebviewMessage): Promise<void> {
   await postToView(page, message);
+  await nextPaint(page);
+}
+
+/** Waits until the page has painted its next frame (what the app scheduled so far has rendered). */
+export async function nextPaint(page: Page): Promise<void> {
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
@@ -167,6 +199,16 @@ export async function postAndPaint(page: Page, message: HostToWebviewMessage): P
         g.requestAnimationFrame(() => g.setTimeout(resolve, 0));
       }),
   );
+}
+
+/**
+ * On a page opened with `pausedClockAt`: moves its fake clock forward by
+ * `ms`, running every timer and animation frame due, so the last frame has
+ * painted. (postAndPaint would wait forever for a frame there.)
+ */
+export async function advanceAndPaint(page: Page, ms: number): Promise<void> {
+  // One more frame's worth, so a frame requested by the last timer paints too.
+  await page.clock.runFor(ms + 20);
 }
 
 export async function postedMessages(page: Page): Promise<WebviewToHostMessage[]> {
@@ -184,13 +226,11 @@ export async function waitForPosted(
   predicate: (message: WebviewToHostMessage) => boolean,
   timeoutMs = 5_000,
 ): Promise<WebviewToHostMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await postedMessages(page)).find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching message; posted: ${JSON.stringify(await postedMessages(page))}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return waitUntil(
+    async () => `a matching message from the webview; posted: ${JSON.stringify(await postedMessages(page))}`,
+    async () => (await postedMessages(page)).find(predicate),
+    timeoutMs,
+  );
 }
 
 /** A native context menu VS Code would have opened: the merged row context, where, and which row had focus. */

@@ -12,6 +12,7 @@ import {
   postToView,
   postedMessages,
   startHarness,
+  waitForPosted,
   type WebviewHarness,
 } from "./harness";
 
@@ -149,7 +150,7 @@ describe("agent tree controls", () => {
     await postAndPaint(page, { type: "notice", level: "warning", message: "Scan imports has already finished (completed)." });
     assert.equal(await page.getByRole("status").textContent(), "Scan imports has already finished (completed).");
     await postToView(page, patchOf(5, []));
-    await page.waitForTimeout(50);
+    await waitForPosted(page, (m) => m.type === "ready");
     assert.deepEqual(await postedMessages(page), [{ type: "ready" }]);
     await page.close();
   });

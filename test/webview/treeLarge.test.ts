@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { largeTree, makeAgent, mixedTree, patchOf, snapshotOf } from "./fixtures";
+import { waitUntil } from "../fakes/polling";
 import { openView, postAndPaint, postedMessages, startHarness, waitForPosted, type WebviewHarness } from "./harness";
 
 let harness: WebviewHarness;
@@ -18,10 +19,8 @@ describe("agent tree at scale and across reloads", () => {
   it("renders only the rows near the viewport of a 2,000-agent tree", async () => {
     const page = await openView(harness, { height: 640 });
     const agents = largeTree(2000);
-    const started = Date.now();
+    // How fast this paints is measured by `npm run bench` (tree.firstPaint2000Ms), not asserted here.
     await postAndPaint(page, snapshotOf(agents));
-    const firstPaintMs = Date.now() - started;
-    assert.ok(firstPaintMs < 2_000, `first paint took ${firstPaintMs} ms`);
     const rows = await renderedRows(page);
     assert.ok(rows > 10 && rows < 60, `${rows} rows in the DOM`);
     assert.equal(await page.locator(".tree-canvas").evaluate((c) => c.getBoundingClientRect().height), 2000 * 40);
@@ -29,22 +28,21 @@ describe("agent tree at scale and across reloads", () => {
     await page.locator(".tree").evaluate((tree) => {
       tree.scrollTop = tree.scrollHeight;
     });
-    await page.waitForTimeout(100);
     const last = agents.at(-1);
     assert.ok(last);
+    await page.locator(`[data-id="${last.id}"]`).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator(`[data-id="${last.id}"]`).count(), 1, "the last agent is rendered after scrolling");
     assert.ok((await renderedRows(page)) < 60);
 
-    // 200 status changes in one patch: still only the visible rows are touched, quickly.
+    // 200 status changes in one patch: still only the visible rows are in the DOM.
     const changed = agents.slice(0, 200).map((a) => ({ ...a, status: "completed" as const, elapsedMs: 1000 }));
-    const patchStarted = Date.now();
     await postAndPaint(page, patchOf(1, changed));
-    assert.ok(Date.now() - patchStarted < 500, `patch of 200 took ${Date.now() - patchStarted} ms`);
+    assert.ok((await renderedRows(page)) < 60);
 
     await page.locator(".tree").evaluate((tree) => {
       tree.scrollTop = 0;
     });
-    await page.waitForTimeout(100);
+    await page.getByRole("treeitem", { name: "Root 0, Completed" }).waitFor({ timeout: 10_000 });
     assert.equal(await page.getByRole("treeitem", { name: "Root 0, Completed" }).count(), 1);
     await page.close();
   });
@@ -81,7 +79,8 @@ describe("agent tree at scale and across reloads", () => {
     await page.locator(".tree").evaluate((tree) => {
       tree.scrollTop = 120;
     });
-    await page.waitForTimeout(100);
+    // The view saves its scroll position (through setState) once it has handled the scroll.
+    await waitUntil("the view to save its scroll position", () => page.evaluate(() => (globalThis as unknown as { acquireVsCodeApi?: unknown; sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem("subagents-webview-state")?.includes('"scrollTop":120') === true), 10_000);
 
     await page.reload();
     await waitForPosted(page, (m) => m.type === "ready");

@@ -6,11 +6,14 @@ import type { Page } from "playwright-core";
 import { FIXTURE_KEYS, makeAgent, mixedTree, patchOf, snapshotOf } from "./fixtures";
 import {
   ROOT,
+  advanceAndPaint,
   clearPosted,
   cspViolations,
+  nextPaint,
   openView,
   pageErrors,
   postAndPaint,
+  postToView,
   startHarness,
   waitForPosted,
   type WebviewHarness,
@@ -115,8 +118,10 @@ describe("agent tree rendering", () => {
   });
 
   it("shows model, activity, time left, tokens, key, stale marker and a pending approval", async () => {
-    const page = await openView(harness);
-    await postAndPaint(page, snapshotOf(mixedTree()));
+    // A paused fake clock: no once-a-second tick can move "33s" or "4m 00s" while the test reads them.
+    const page = await openView(harness, { pausedClockAt: 1_000_000 });
+    await postToView(page, snapshotOf(mixedTree()));
+    await advanceAndPaint(page, 0);
     const edit = page.locator('[data-id="edit"]');
     assert.match((await edit.textContent()) ?? "", /Move files.*33s.*Running.*gpt-5-mini.*edit_file src\/core\/auth\/session\.ts.*4m 00s.*↑1\.2k ↓340.*…c3d4/s);
     assert.match((await page.locator('[data-id="stuck"] .badge.stale').textContent()) ?? "", /stale/);
@@ -134,15 +139,17 @@ describe("agent tree rendering", () => {
   });
 
   it("ticks elapsed time while running and freezes it when the agent ends", async () => {
-    const page = await openView(harness);
-    await postAndPaint(page, snapshotOf([makeAgent({ id: "a", name: "Ticker", elapsedMs: 5_000 })]));
-    // The view ticks once a second, in its own phase.
-    await page.waitForTimeout(2_100);
-    const ticked = Number.parseInt((await page.locator('[data-id="a"] .elapsed').textContent()) ?? "", 10);
-    assert.ok(ticked >= 6 && ticked <= 8, `ticked to ${ticked}s`);
-    await postAndPaint(page, patchOf(1, [makeAgent({ id: "a", name: "Ticker", status: "completed", elapsedMs: 7_000 })]));
-    await page.waitForTimeout(1_100);
-    assert.equal(await page.locator('[data-id="a"] .elapsed').textContent(), "7s");
+    // On a paused fake clock the view's once-a-second tick runs only when the test moves time.
+    const page = await openView(harness, { pausedClockAt: 1_000_000 });
+    const elapsed = page.locator('[data-id="a"] .elapsed');
+    await postToView(page, snapshotOf([makeAgent({ id: "a", name: "Ticker", elapsedMs: 5_000 })]));
+    await advanceAndPaint(page, 0);
+    assert.equal(await elapsed.textContent(), "5s");
+    await advanceAndPaint(page, 2_000);
+    assert.equal(await elapsed.textContent(), "7s", "two ticks later the running agent shows two more seconds");
+    await postToView(page, patchOf(1, [makeAgent({ id: "a", name: "Ticker", status: "completed", elapsedMs: 7_000 })]));
+    await advanceAndPaint(page, 3_000);
+    assert.equal(await elapsed.textContent(), "7s", "a finished agent's time stands still");
     await page.close();
   });
 
@@ -183,7 +190,7 @@ describe("agent tree rendering", () => {
       await postAndPaint(page, snapshotOf(mixedTree()));
       await page.locator('[data-id="tests"] .name').click();
       await page.mouse.move(0, 0);
-      await page.waitForTimeout(100);
+      await nextPaint(page);
       const file = join(outDir, `agent-tree-${theme}.png`);
       await page.screenshot({ path: file });
       if (docsDir) await copyFile(file, join(docsDir, `agent-tree-${theme}.png`));

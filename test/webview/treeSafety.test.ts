@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { makeAgent, snapshotOf } from "./fixtures";
-import { cspViolations, openView, pageErrors, postAndPaint, postToView, startHarness, type WebviewHarness } from "./harness";
+import { cspViolations, nextPaint, openView, pageErrors, postAndPaint, postToView, startHarness, type WebviewHarness } from "./harness";
 
 let harness: WebviewHarness;
 before(async () => {
@@ -43,7 +43,7 @@ describe("agent tree safety", () => {
     );
     await page.locator('[data-id="evil"]').click();
     await page.locator('[data-id="evil"]').hover();
-    await page.waitForTimeout(200);
+    await nextPaint(page);
 
     assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned), undefined);
     const found = await page.evaluate(() => {

@@ -10,14 +10,16 @@ import { SAMPLE_WORKSPACE } from "./paths";
 export interface CodeServerOptions {
   /** Path of the VSIX to install into the fresh extensions dir. */
   vsix: string;
+  /** Extra environment of the code-server process (so of every extension host it starts). */
+  env?: Record<string, string>;
+}
+
+/** A window's settings: workspace trust and whatever the session adds. */
+export interface WindowSettings {
+  /** true = leave workspace trust on, so a fresh folder opens in Restricted Mode. */
+  restrictedMode?: boolean;
   /** Extra user settings (merged over the harness defaults). */
   settings?: Record<string, unknown>;
-  /** true = leave workspace trust on, so the fresh folder opens in Restricted Mode. */
-  restrictedMode?: boolean;
-  /** Extra environment of the code-server process (so of the extension host). */
-  env?: Record<string, string>;
-  /** Files written into the workspace copy before the window opens (relative path → text). */
-  workspaceFiles?: Record<string, string>;
 }
 
 /** Settings every run gets: quiet, offline, and (unless asked otherwise) trusted. */
@@ -41,9 +43,10 @@ const QUIET_SETTINGS: Record<string, unknown> = {
 
 /**
  * One code-server process (VS Code served to the browser) in its own process
- * group, with a fresh user-data-dir, extensions dir, config and a temp copy of
- * test/e2e/sample-workspace. `stop()` ends only that process group and removes
- * the temp folder.
+ * group, with a fresh user-data-dir, extensions dir and config, and the VSIX
+ * installed. It serves any folder: each test session opens its own temp copy
+ * of test/e2e/sample-workspace (`newWorkspace`) in its own window. `stop()`
+ * ends only that process group and removes the temp folder.
  */
 export class CodeServer {
   private child: ChildProcess | undefined;
@@ -55,7 +58,6 @@ export class CodeServer {
     readonly port: number,
     readonly userDataDir: string,
     readonly extensionsDir: string,
-    readonly workspace: string,
     readonly logFile: string,
     private readonly node24: string,
     private readonly entry: string,
@@ -64,9 +66,16 @@ export class CodeServer {
     private readonly extraEnv: Record<string, string> = {},
   ) {}
 
-  /** URL of the workbench with the workspace folder open. */
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`;
+  /** URL of the workbench with `workspace` open. */
+  urlFor(workspace: string): string {
+    return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(workspace)}`;
+  }
+
+  /** A fresh copy of test/e2e/sample-workspace, in a folder of its own named after `name`. */
+  newWorkspace(name: string): string {
+    const workspace = path.join(mkdtempSync(path.join(this.root, `workspace-${name.replace(/[^\w.-]+/g, "-")}-`)), "sample-project");
+    cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+    return workspace;
   }
 
   static async start(options: CodeServerOptions): Promise<CodeServer> {
@@ -74,24 +83,13 @@ export class CodeServer {
     const root = mkdtempSync(path.join(os.tmpdir(), "subagents-e2e-"));
     const userDataDir = path.join(root, "user-data");
     const extensionsDir = path.join(root, "extensions");
-    const workspace = path.join(root, "workspace", "sample-project");
     for (const dir of [userDataDir, extensionsDir, path.join(userDataDir, "User"), path.join(root, "xdg")]) mkdirSync(dir, { recursive: true });
-    cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
-    for (const [file, text] of Object.entries(options.workspaceFiles ?? {})) {
-      mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
-      writeFileSync(path.join(workspace, file), text);
-    }
     const port = await freePort();
     const configFile = path.join(root, "config.yaml");
     writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-    const settings = {
-      ...QUIET_SETTINGS,
-      "security.workspace.trust.enabled": options.restrictedMode === true,
-      ...options.settings,
-    };
-    const server = new CodeServer(root, port, userDataDir, extensionsDir, workspace, path.join(root, "code-server.log"), node24, codeServer, configFile, settings, options.env);
+    const server = new CodeServer(root, port, userDataDir, extensionsDir, path.join(root, "code-server.log"), node24, codeServer, configFile, {}, options.env);
     try {
-      server.writeSettings({});
+      server.resetSettings({});
       await server.installExtension(options.vsix);
       await server.launch();
     } catch (error) {
@@ -100,6 +98,15 @@ export class CodeServer {
       throw new Error(`${(error as Error).message}\n--- last lines of code-server's log ---\n${logTail}`);
     }
     return server;
+  }
+
+  /**
+   * Replaces User/settings.json with the harness defaults plus `window`'s, for
+   * the next window to open (a window reads the file when it loads).
+   */
+  resetSettings(window: WindowSettings): void {
+    this.settings = { ...QUIET_SETTINGS, "security.workspace.trust.enabled": window.restrictedMode === true, ...window.settings };
+    this.writeSettings({});
   }
 
   /**
@@ -118,7 +125,8 @@ export class CodeServer {
     return `${JSON.stringify(this.settings, null, 2)}\n`;
   }
 
-  private env(): NodeJS.ProcessEnv {
+  /** The environment of code-server and of its CLI (extension installs). */
+  env(): NodeJS.ProcessEnv {
     // No provider keys or npm settings leak into the product under test; XDG
     // folders point into the temp dir so nothing lands in the user's home.
     const env: NodeJS.ProcessEnv = {};
@@ -132,12 +140,13 @@ export class CodeServer {
       XDG_DATA_HOME: path.join(xdg, "data"),
       XDG_CONFIG_HOME: path.join(xdg, "config"),
       XDG_CACHE_HOME: path.join(xdg, "cache"),
-      ...this.extraEnv,
       PATH: `${path.dirname(this.node24)}${path.delimiter}${process.env.PATH ?? ""}`,
+      ...this.extraEnv,
     };
   }
 
-  private baseArgs(): string[] {
+  /** code-server's entry and the options that select this server's folders. */
+  baseArgs(): string[] {
     return [
       this.entry,
       "--config",
@@ -151,10 +160,12 @@ export class CodeServer {
     ];
   }
 
-  private async installExtension(vsix: string): Promise<void> {
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(this.node24, [...this.baseArgs(), "--install-extension", vsix, "--force"], {
+  /** Runs code-server's CLI (`--install-extension`, `--uninstall-extension`…) on this server's folders. */
+  async cli(args: readonly string[], timeoutMs = 120_000): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn(this.node24, [...this.baseArgs(), ...args], {
         env: this.env(),
+        cwd: this.root,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
@@ -167,15 +178,19 @@ export class CodeServer {
         } catch {
           /* already gone */
         }
-        reject(new Error(`code-server --install-extension did not finish in 120 s:\n${tail(text, 20)}`));
-      }, 120_000);
+        reject(new Error(`code-server ${args.join(" ")} did not finish in ${timeoutMs / 1000} s:\n${tail(text, 20)}`));
+      }, timeoutMs);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
         if (code === 0) resolve(text);
-        else reject(new Error(`code-server --install-extension ${vsix} failed (exit ${String(code)}):\n${tail(text, 30)}`));
+        else reject(new Error(`code-server ${args.join(" ")} failed (exit ${String(code)}):\n${tail(text, 30)}`));
       });
     });
+  }
+
+  private async installExtension(vsix: string): Promise<void> {
+    const output = await this.cli(["--install-extension", vsix, "--force"]);
     writeFileSync(this.logFile, `${output}\n`);
     const installed = readdirSync(this.extensionsDir).filter((name) => name.startsWith("subagents-dev.subagents-"));
     if (installed.length === 0) throw new Error(`the VSIX did not install into ${this.extensionsDir}:\n${tail(output, 20)}`);
@@ -183,7 +198,8 @@ export class CodeServer {
 
   private async launch(): Promise<void> {
     this.logStream = createWriteStream(this.logFile, { flags: "a" });
-    const child = spawn(this.node24, [...this.baseArgs(), this.workspace], {
+    // No folder argument: every session opens its own through the URL.
+    const child = spawn(this.node24, this.baseArgs(), {
       env: this.env(),
       cwd: this.root,
       stdio: ["ignore", "pipe", "pipe"],

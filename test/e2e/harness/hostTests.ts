@@ -7,8 +7,8 @@ import { HOST_TEST_EXTENSION_ID, RESULT_FILE_NAME } from "../../electron/hostTes
 import type { HostTestReport } from "../../electron/hostTestExtension/extension";
 import type { CodeServer } from "./codeServer";
 import { REPO_ROOT } from "./paths";
-import { log, provision, tail } from "./provision";
-import { waitUntil } from "./workbench";
+import { log, tail } from "./provision";
+import { waitUntil } from "../../fakes/polling";
 
 /**
  * The in-host suite (test/electron/suite.ts) in code-server: the test-only
@@ -47,35 +47,14 @@ async function packageHostTestExtension(): Promise<string> {
  * for `onStartupFinished`, activates it without a reload.
  */
 export async function installIntoRunningCodeServer(codeServer: CodeServer, vsix: string, extensionId = HOST_TEST_EXTENSION_ID): Promise<void> {
-  const { node24, codeServer: entry } = await provision();
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/API_KEY|TOKEN|SECRET|PASSWORD|^npm_|^NODE_OPTIONS$|^VSCODE_/i.test(name)) continue;
-    env[name] = value;
-  }
-  const xdg = path.join(codeServer.root, "xdg");
-  Object.assign(env, {
-    XDG_DATA_HOME: path.join(xdg, "data"),
-    XDG_CONFIG_HOME: path.join(xdg, "config"),
-    XDG_CACHE_HOME: path.join(xdg, "cache"),
-  });
-  const args = [
-    entry,
-    "--config",
-    path.join(codeServer.root, "config.yaml"),
-    "--user-data-dir",
-    codeServer.userDataDir,
-    "--extensions-dir",
-    codeServer.extensionsDir,
-    "--disable-telemetry",
-    "--disable-update-check",
-    "--install-extension",
-    vsix,
-    "--force",
-  ];
-  await runQuiet(node24, args, codeServer.root, `code-server --install-extension ${path.basename(vsix)}`, 120_000, env);
+  await codeServer.cli(["--install-extension", vsix, "--force"]);
   const installed = readdirSync(codeServer.extensionsDir).some((name) => name.startsWith(`${extensionId}-`));
   if (!installed) throw new Error(`${extensionId} did not install into ${codeServer.extensionsDir}`);
+}
+
+/** Removes an extension from a running code-server, so later windows do not load it. */
+export async function uninstallFromRunningCodeServer(codeServer: CodeServer, extensionId: string): Promise<void> {
+  await codeServer.cli(["--uninstall-extension", extensionId]);
 }
 
 /** Waits for the suite's result file; on timeout, says which lines the suite had written so far. */
@@ -89,7 +68,6 @@ export async function waitForHostTestReport(workspace: string, timeoutMs = 120_0
         : `${HOST_TEST_RESULT_FILE} (the host-test extension never started: no ${HOST_TEST_RESULT_FILE}.partial)`,
     () => (existsSync(file) ? readFileSync(file, "utf8") : undefined),
     timeoutMs,
-    250,
   );
   return JSON.parse(text) as HostTestReport;
 }

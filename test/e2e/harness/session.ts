@@ -1,15 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeOpenAiServerOptions } from "../../fixtures/fakeOpenAiServer";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
-import { launchBrowser, type BrowserSession } from "./browser";
-import { CodeServer } from "./codeServer";
+import { openWindow, type BrowserSession } from "./browser";
+import type { CodeServer } from "./codeServer";
+import { installIntoRunningCodeServer, uninstallFromRunningCodeServer } from "./hostTests";
 import { OUTPUT_DIR } from "./paths";
 import { log } from "./provision";
+import { countSession, e2eRun } from "./run";
 import { redact, registerSecret } from "./secrets";
-import { vsixPath } from "./vsix";
-import { waitUntil, Workbench, type AgentTreeView } from "./workbench";
+import { Workbench, type AgentTreeView } from "./workbench";
+import { waitUntil } from "../../fakes/polling";
 
 export const PROVIDER_ID = "test";
 export const MODEL_REF = "test:scripted";
@@ -22,9 +24,7 @@ export interface SessionOptions {
   /** Extra user settings (approval policies, caps…). */
   settings?: Record<string, unknown>;
   fakeServer?: FakeOpenAiServerOptions;
-  /** Extra environment of the extension host. */
-  env?: Record<string, string>;
-  /** Files written into the workspace before the window opens. */
+  /** Files written into the session's workspace copy before its window opens (relative path → text). */
   workspaceFiles?: Record<string, string>;
 }
 
@@ -58,52 +58,73 @@ export function findKeyLeak(text: string, keys: readonly TestKey[], where: strin
   return undefined;
 }
 
+/** The session whose window is open; sessions take turns (they share code-server's user settings). */
+let openSession: string | undefined;
+
 /**
- * One code-server + Chromium + fake model server, reused by the scenarios
- * of a test file. `scenario()` screenshots the end state (pass or fail) and,
- * on failure, adds the screenshot path and code-server's log tail to the error.
+ * One test file's window on the run's shared code-server (see run.ts): its
+ * own fake model server, temp copy of the sample workspace, user settings
+ * and browser context (so its own SecretStorage: no keys from earlier
+ * sessions). `scenario()` screenshots the end state (pass or fail) and, on
+ * failure, adds the screenshot path and the log tails to the error. `close()`
+ * closes the window, the fake server and what the session installed; the
+ * code-server itself stops after the last e2e file.
  */
 export class E2ESession {
+  private readonly installed: string[] = [];
+  private closed = false;
+
   private constructor(
     readonly options: SessionOptions,
     readonly server: FakeOpenAiServer,
     readonly codeServer: CodeServer,
     readonly browser: BrowserSession,
     readonly workbench: Workbench,
+    /** This session's folder (a temp copy of test/e2e/sample-workspace), open in its window. */
+    readonly workspace: string,
+    /** Extension logs of earlier sessions, which this one does not read. */
+    private readonly earlierLogs: ReadonlySet<string>,
   ) {}
 
   static async start(options: SessionOptions): Promise<E2ESession> {
+    if (openSession !== undefined) {
+      throw new Error(`e2e session "${options.name}" cannot start while "${openSession}" is open: sessions share code-server's user settings, so close() the previous one first`);
+    }
     const started = Date.now();
+    const { codeServer, browser: chromium } = await e2eRun();
+    openSession = options.name;
+    countSession();
     const server = await startFakeOpenAiServer(options.fakeServer ?? {});
-    let codeServer: CodeServer | undefined;
     let browser: BrowserSession | undefined;
     try {
-      const vsix = await vsixPath();
-      codeServer = await CodeServer.start({
-        vsix,
-        ...(options.restrictedMode !== undefined ? { restrictedMode: options.restrictedMode } : {}),
-        ...(options.env ? { env: options.env } : {}),
-        ...(options.workspaceFiles ? { workspaceFiles: options.workspaceFiles } : {}),
+      codeServer.resetSettings({
+        restrictedMode: options.restrictedMode === true,
         settings: {
           "subagents.providers": [{ id: PROVIDER_ID, baseUrl: server.baseUrl, models: ["scripted"] }],
           "subagents.model": MODEL_REF,
           ...options.settings,
         },
       });
-      browser = await launchBrowser();
-      const session = new E2ESession(options, server, codeServer, browser, new Workbench(browser.page));
+      const workspace = codeServer.newWorkspace(options.name);
+      for (const [file, text] of Object.entries(options.workspaceFiles ?? {})) {
+        mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+        writeFileSync(path.join(workspace, file), text);
+      }
+      const earlierLogs = new Set(codeServer.findLogs(/Subagents\.log$/));
+      browser = await openWindow(chromium);
+      const session = new E2ESession(options, server, codeServer, browser, new Workbench(browser.page), workspace, earlierLogs);
       await session.openWorkbench();
       log(`session "${options.name}" ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return session;
     } catch (error) {
-      const logTail = codeServer?.logTail(40) ?? "";
+      const logTail = codeServer.logTail(40);
       if (browser) {
         await new Workbench(browser.page).screenshot(`${options.name}-startup-failure`).catch(() => undefined);
-        await browser.browser.close().catch(() => undefined);
+        await browser.context.close().catch(() => undefined);
       }
-      codeServer?.keepLogs(path.join(OUTPUT_DIR, `${options.name}-logs`));
-      await codeServer?.stop();
+      codeServer.keepLogs(path.join(OUTPUT_DIR, `${options.name}-logs`));
       await server.close();
+      openSession = undefined;
       throw new Error(`could not start the e2e session "${options.name}": ${(error as Error).message}${logTail ? `\n--- last lines of code-server's log ---\n${logTail}` : ""}`);
     }
   }
@@ -112,9 +133,9 @@ export class E2ESession {
     return this.browser.page;
   }
 
-  /** Opens the workbench on the workspace folder; in Restricted Mode answers the trust prompt with "No". */
+  /** Opens the workbench on the session's folder; in Restricted Mode answers the trust prompt with "No". */
   async openWorkbench(): Promise<void> {
-    await this.page.goto(this.codeServer.url, { timeout: 60_000 });
+    await this.page.goto(this.codeServer.urlFor(this.workspace), { timeout: 60_000 });
     await this.workbench.waitForReady();
     if (this.options.restrictedMode) await this.declineTrust();
     await this.waitForExtension();
@@ -135,7 +156,6 @@ export class E2ESession {
         return indicator.isVisible();
       },
       30_000,
-      250,
     );
   }
 
@@ -145,14 +165,12 @@ export class E2ESession {
       'the Subagents extension to activate (its "Subagents" log file to appear)',
       () => this.extensionLog().trim().length > 0,
       timeoutMs,
-      250,
     );
   }
 
-  /** Everything the extension wrote to its "Subagents" log output channel (all windows/reloads). */
+  /** Everything the extension wrote to its "Subagents" log output channel in this session (its window and reloads). */
   extensionLog(): string {
-    return this.codeServer
-      .findLogs(/Subagents\.log$/)
+    return this.extensionLogFiles()
       .map((file) => {
         try {
           return readFileSync(file, "utf8");
@@ -163,16 +181,30 @@ export class E2ESession {
       .join("\n");
   }
 
+  private extensionLogFiles(): string[] {
+    return this.codeServer.findLogs(/Subagents\.log$/).filter((file) => !this.earlierLogs.has(file));
+  }
+
+  /**
+   * Installs another extension (a VSIX) into the running code-server; the
+   * open window picks it up. It is uninstalled again by close(), so later
+   * sessions do not load it.
+   */
+  async installExtension(vsix: string, extensionId: string): Promise<void> {
+    this.installed.push(extensionId);
+    await installIntoRunningCodeServer(this.codeServer, vsix, extensionId);
+  }
+
   async tree(): Promise<AgentTreeView> {
     return this.workbench.openSubagentsView();
   }
 
   /** Developer: Reload Window, then wait for the workbench and extension again. */
   async reloadWindow(): Promise<void> {
-    const before = this.codeServer.findLogs(/Subagents\.log$/).length;
+    const before = this.extensionLogFiles().length;
     await this.workbench.runCommand("Developer: Reload Window");
     await this.page.waitForLoadState("domcontentloaded", { timeout: 60_000 });
-    await waitUntil("the reloaded window's extension host to start a new Subagents log", () => this.codeServer.findLogs(/Subagents\.log$/).length > before, 60_000, 250);
+    await waitUntil("the reloaded window's extension host to start a new Subagents log", () => this.extensionLogFiles().length > before, 60_000);
     await this.workbench.waitForReady();
   }
 
@@ -195,7 +227,7 @@ export class E2ESession {
         return false;
       }
     });
-    await waitUntil(`the extension to re-read its settings (${Object.keys(changes).join(", ")})`, () => count() > before, 15_000, 200);
+    await waitUntil(`the extension to re-read its settings (${Object.keys(changes).join(", ")})`, () => count() > before, 15_000);
   }
 
   /** Adds keys through "Add API Key…" (typed into the password box). */
@@ -231,9 +263,17 @@ export class E2ESession {
   }
 
   async close(): Promise<void> {
-    await this.browser.browser.close().catch(() => undefined);
-    await this.codeServer.stop();
-    await this.server.close();
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.browser.context.close().catch(() => undefined);
+      for (const id of this.installed) {
+        await uninstallFromRunningCodeServer(this.codeServer, id).catch((error: unknown) => log(`could not uninstall ${id}: ${String(error)}`));
+      }
+      await this.server.close();
+    } finally {
+      if (openSession === this.options.name) openSession = undefined;
+    }
   }
 }
 

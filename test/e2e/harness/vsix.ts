@@ -31,34 +31,11 @@ async function buildVsix(): Promise<string> {
   const out = path.join(outDir, "subagents.vsix");
   process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
   const vsce = path.join(REPO_ROOT, "node_modules", "@vscode", "vsce", "vsce");
-  // The same steps as `npm run package` (esbuild --production, then vsce
-  // package --no-dependencies), with the output in a temp folder. Others may
-  // be mid-edit in a shared tree, so a failing build is retried once.
-  const build = () => run(process.execPath, [path.join(REPO_ROOT, "esbuild.mjs"), "--production"], "esbuild --production");
-  try {
-    await build();
-  } catch {
-    log("build failed; retrying once in 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-    await build();
-  }
-  const packageArgs = [vsce, "package", "--no-dependencies", "--out", out];
-  try {
-    await run(process.execPath, packageArgs, "vsce package");
-  } catch (error) {
-    // vsce refuses relative README links when package.json names no
-    // repository; that is a packaging-metadata problem, not the product's
-    // behaviour, so package anyway and say so loudly.
-    if (!/relative|repository|baseContentUrl/i.test(String(error))) throw error;
-    log(`WARNING: \`vsce package\` failed on README links (${firstLine(String(error))}); packaging with --no-rewrite-relative-links`);
-    await run(process.execPath, [...packageArgs, "--no-rewrite-relative-links"], "vsce package --no-rewrite-relative-links");
-  }
+  // The same steps as `npm run package`, with the output in a temp folder.
+  await run(process.execPath, [path.join(REPO_ROOT, "esbuild.mjs"), "--production"], "esbuild --production");
+  await run(process.execPath, [vsce, "package", "--no-dependencies", "--no-rewrite-relative-links", "--out", out], "vsce package");
   log(`built ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return out;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n").find((line) => /ERROR/.test(line))?.trim() ?? text.split("\n")[0] ?? "";
 }
 
 function run(command: string, args: string[], what: string): Promise<void> {

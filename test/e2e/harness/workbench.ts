@@ -2,30 +2,9 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import type { Frame, Locator, Page } from "playwright-core";
 import { OUTPUT_DIR } from "./paths";
-
-/** Polls `probe` until it returns a value other than undefined/false, or throws `what` after `timeoutMs`. */
-export async function waitUntil<T>(
-  what: string | (() => string | Promise<string>),
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const text = typeof what === "string" ? what : await Promise.resolve(what()).catch((e: unknown) => `(description failed: ${String(e)})`);
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${text}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+import { waitUntil } from "../../fakes/polling";
+// Also importable from here (the e2e files did so before the helper moved to test/fakes).
+export { waitUntil };
 
 /**
  * The few browser globals the page functions use. The project compiles
@@ -81,7 +60,7 @@ export class Workbench {
   async closeQuickInput(): Promise<void> {
     for (let i = 0; i < 3 && (await this.isQuickInputVisible()); i++) {
       await this.page.keyboard.press("Escape");
-      await this.page.waitForTimeout(150);
+      await this.quickInput.waitFor({ state: "hidden", timeout: 2_000 }).catch(() => undefined);
     }
   }
 
@@ -185,23 +164,51 @@ export class Workbench {
     await row.first().click();
   }
 
-  /** Texts of the notifications currently shown (toasts and the notification center). */
+  /** Texts of the notifications currently in the page (toasts, and the notification center while it is open). */
   async notifications(): Promise<string[]> {
     return this.page.locator(".notification-list-item-message").evaluateAll((items) => items.map((i) => (i.textContent ?? "").trim()));
   }
 
+  /**
+   * Waits for a notification whose text matches, as a toast or in the
+   * notification center. A toast hides itself after some seconds, and on a
+   * busy machine that can be before the test looks, but the notification
+   * stays in the center until cleared. So while no toast matches, the center
+   * is opened (from the status bar's bell, and only while no quick input is
+   * open, which a click elsewhere would close) and read as well; it is closed
+   * again afterwards.
+   */
   async waitForNotification(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return waitUntil(
-      `a notification matching ${String(pattern)}`,
-      async () => (await this.notifications()).find((text) => pattern.test(text)),
-      timeoutMs,
-    );
+    const find = async () => (await this.notifications()).find((text) => pattern.test(text));
+    let openedCenter = false;
+    try {
+      return await waitUntil(
+        async () => `a notification matching ${String(pattern)} in a toast or the notification center (present: ${(await this.notifications()).join(" | ") || "none"})`,
+        async () => {
+          const shown = await find();
+          if (shown !== undefined || openedCenter || (await this.isQuickInputVisible())) return shown;
+          openedCenter = await this.toggleNotificationCenter(true);
+          return find();
+        },
+        timeoutMs,
+      );
+    } finally {
+      if (openedCenter) await this.toggleNotificationCenter(false).catch(() => undefined);
+    }
   }
 
-  /** Clicks a button of the notification toast whose message matches. */
-  async clickNotificationButton(pattern: RegExp, button: string): Promise<void> {
-    const toast = this.page.locator(".notification-list-item").filter({ has: this.page.locator(".notification-list-item-message", { hasText: pattern }) });
-    await toast.first().locator(".monaco-button", { hasText: exactText(button) }).first().click();
+  /** Shows or hides the notification center with the status bar's bell; true when it changed. */
+  private async toggleNotificationCenter(show: boolean): Promise<boolean> {
+    const center = this.page.locator(".notifications-center.visible");
+    if ((await center.isVisible()) === show) return false;
+    await this.page.locator('.part.statusbar [id="status.notifications"] a, .part.statusbar [id="status.notifications"]').first().click({ timeout: 5_000 });
+    await center.waitFor({ state: show ? "visible" : "hidden", timeout: 5_000 });
+    return true;
+  }
+
+  /** Clicks a button of the notification whose message matches, in its toast or the notification center. */
+  async clickNotificationButton(pattern: RegExp, button: string, timeoutMs = 10_000): Promise<void> {
+    await clickNotificationAction(this, pattern, button, timeoutMs);
   }
 
   async clearNotifications(): Promise<void> {
@@ -214,7 +221,7 @@ export class Workbench {
     await item.first().waitFor({ state: "visible", timeout: timeoutMs });
     const checked = await item.first().evaluate((a) => a.closest(".action-item")?.classList.contains("checked") ?? false);
     if (!checked) await item.first().click();
-    const frame = await waitUntil("the Subagents agent-tree webview frame", () => this.findTreeFrame(), timeoutMs, 250);
+    const frame = await waitUntil("the Subagents agent-tree webview frame", () => this.findTreeFrame(), timeoutMs);
     const view = new AgentTreeView(frame);
     await view.waitForConnected(timeoutMs);
     return view;
@@ -372,7 +379,6 @@ export class AgentTreeView {
         return ok ? last : undefined;
       },
       timeoutMs,
-      100,
     );
   }
 
@@ -494,6 +500,16 @@ export class AgentTreeView {
     await waitUntil(
       async () => `an empty agent tree (rows: ${(await this.rows().catch(() => [])).map((r) => r.label).join(" | ")})`,
       async () => (await this.rows()).length === 0,
+      timeoutMs,
+    );
+  }
+
+  /** Waits until every row shows a final status (Completed, Failed, Timed out, Interrupted). */
+  async waitForNoLiveAgents(timeoutMs = 15_000): Promise<void> {
+    const final = /^(Completed|Failed|Timed out|Interrupted)$/i;
+    await waitUntil(
+      async () => `every agent in the tree to be final (rows: ${(await this.rows().catch(() => [])).map((r) => r.label).join(" | ")})`,
+      async () => (await this.rows()).every((row) => final.test(row.status)),
       timeoutMs,
     );
   }

@@ -4,6 +4,7 @@
  * extensions folder or packaged with vsce.
  */
 import { build } from "esbuild";
+import { hostConfig } from "../../../esbuild.mjs";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { HOST_TEST_EXTENSION_ID } from "../hostTestConstants";
@@ -11,14 +12,12 @@ import { HOST_TEST_EXTENSION_ID } from "../hostTestConstants";
 
 export async function buildHostTestExtension(outDir: string): Promise<string> {
   mkdirSync(nodePath.join(outDir, "dist"), { recursive: true });
+  // The product's extension-host options (Node target, CommonJS, `vscode`
+  // external), with this extension's entry point and an inline source map.
   await build({
+    ...hostConfig(),
     entryPoints: { extension: nodePath.join(__dirname, "extension.ts") },
     outdir: nodePath.join(outDir, "dist"),
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    external: ["vscode"],
     sourcemap: "inline",
     logLevel: "warning",
   });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assertQuiet, byName, scriptedKitPerTest, waitFor } from "../../fakes/agentTestKit";
+import { assertQuiet, byName, scriptedKitPerTest } from "../../fakes/agentTestKit";
 import { lastToolResult } from "../../fakes/scriptedModelClient";
+import { waitUntil } from "../../fakes/polling";
 
 const start = scriptedKitPerTest();
 
@@ -18,7 +19,7 @@ describe("command approvals", () => {
       { settings: { maxConcurrentAgents: 1 } },
     );
     const asking = kit.service.runRoot({ task: "needs approval" });
-    await waitFor(() => kit!.service.get(asking.agentId)?.pendingApproval !== undefined, "pending approval");
+    await waitUntil("pending approval", () => kit!.service.get(asking.agentId)?.pendingApproval !== undefined);
     const snapshot = kit.service.get(asking.agentId)!;
     assert.equal(snapshot.status, "waiting");
     assert.deepEqual({ command: snapshot.pendingApproval?.command, cwd: snapshot.pendingApproval?.cwd }, { command: "make build", cwd: "src" });
@@ -36,7 +37,7 @@ describe("command approvals", () => {
   it("a denial returns a refusal to the model and the command never runs", async () => {
     const { kit } = start((call) => (call.turn === 0 ? command("curl example") : echoLast(call)));
     const { agentId, done } = kit.service.runRoot({ task: "x" });
-    await waitFor(() => kit!.service.get(agentId)?.pendingApproval !== undefined, "pending approval");
+    await waitUntil("pending approval", () => kit!.service.get(agentId)?.pendingApproval !== undefined);
     kit.service.resolveApproval(kit.service.get(agentId)!.pendingApproval!.requestId, "denied");
     assert.match((await done).result ?? "", /saw: Error: The user denied this command/);
     assert.equal(kit.workspace.commands.length, 0);
@@ -49,7 +50,7 @@ describe("command approvals", () => {
       return command("make");
     });
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => byName(kit.service, "sub")?.pendingApproval !== undefined, "sub asks");
+    await waitUntil("sub asks", () => byName(kit.service, "sub")?.pendingApproval !== undefined);
     const final = await root.done;
     assert.equal(byName(kit.service, "sub")?.status, "timed_out");
     assert.equal(byName(kit.service, "sub")?.pendingApproval, undefined);

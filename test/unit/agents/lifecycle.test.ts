@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CompletionRequest, CompletionResult, ModelClient } from "../../../src/core/llm/modelClient";
-import { assertQuiet, byName, createKit, scriptedKitPerTest, spawnCall, waitFor } from "../../fakes/agentTestKit";
+import { assertQuiet, byName, createKit, scriptedKitPerTest, spawnCall } from "../../fakes/agentTestKit";
+import { waitUntil } from "../../fakes/polling";
 
 const start = scriptedKitPerTest();
 
@@ -40,7 +41,7 @@ describe("timeouts and interrupts", () => {
     const kit = createKit(stubborn);
     t.after(() => kit.service.dispose());
     const { agentId, done } = kit.service.runRoot({ task: "root" });
-    await waitFor(() => kit.service.get(agentId)?.status === "running", "running");
+    await waitUntil("running", () => kit.service.get(agentId)?.status === "running");
     kit.service.setTimeout(agentId, 1);
     const final = await done;
     assert.equal(final.status, "timed_out");
@@ -60,7 +61,7 @@ describe("timeouts and interrupts", () => {
       { deps: { resolveAgentType: slowStartup(300) } },
     );
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => byName(kit.service, "i") !== undefined, "child i");
+    await waitUntil("child i", () => byName(kit.service, "i") !== undefined);
     kit.service.interrupt(byName(kit.service, "i")!.id);
     assert.equal(byName(kit.service, "i")?.status, "interrupted");
     assert.equal((await root.done).status, "completed");
@@ -68,18 +69,17 @@ describe("timeouts and interrupts", () => {
     await assertQuiet(kit);
   });
 
-  it("interrupting a parent mid-fan-out stops it and every descendant within 200 ms", async () => {
+  it("interrupting a parent mid-fan-out stops it and every descendant", async () => {
     const { kit } = start((call) => {
       if (call.role === "root") return { toolCalls: [spawn("a", { role: "orchestrator" }), spawn("b")] };
       if (call.task === "a" && call.turn === 0) return { toolCalls: [spawn("a1")] };
       return { text: "streaming forever", delayMs: 60_000, chunkMs: 5 };
     }, { settings: { maxSpawnDepth: 2 } });
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => byName(kit.service, "a1")?.status === "running" && byName(kit.service, "b")?.status === "running", "fan-out running");
-    const started = Date.now();
+    await waitUntil("fan-out running", () => byName(kit.service, "a1")?.status === "running" && byName(kit.service, "b")?.status === "running");
+    // Every stream waits 60 s before answering: only the interrupt can end this run.
     kit.service.interrupt(root.agentId);
     const final = await root.done;
-    assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
     assert.equal(final.status, "interrupted");
     for (const name of ["a", "a1", "b"]) {
       assert.equal(byName(kit.service, name)?.status, "interrupted", name);
@@ -93,11 +93,10 @@ describe("timeouts and interrupts", () => {
     let finishTool!: () => void;
     kit.workspace.getDiagnostics = () => new Promise((r) => (finishTool = () => r([])));
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => kit!.service.get(root.agentId)?.currentTool === "get_diagnostics", "tool running");
-    const started = Date.now();
+    await waitUntil("tool running", () => kit!.service.get(root.agentId)?.currentTool === "get_diagnostics");
+    // The tool never returns until finishTool(): the run ends only because the interrupt is final at once.
     kit.service.interruptAll();
     assert.equal((await root.done).status, "interrupted");
-    assert.ok(Date.now() - started < 200);
     finishTool();
     await assertQuiet(kit);
   });
@@ -105,7 +104,7 @@ describe("timeouts and interrupts", () => {
   it("sets, extends and removes a timeout while the agent runs; refuses bad values", async () => {
     const { kit } = start(() => ({ text: "slow", delayMs: 60_000, chunkMs: 20 }));
     const { agentId, done } = kit.service.runRoot({ task: "root" });
-    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    await waitUntil("running", () => kit!.service.get(agentId)?.status === "running");
     assert.equal(kit.service.get(agentId)?.timeoutAt, undefined, "roots start without a limit");
     kit.service.setTimeout(agentId, 600);
     const first = kit.service.get(agentId)?.timeoutAt ?? 0;
@@ -133,7 +132,7 @@ describe("timeouts and interrupts", () => {
       return { text: "bg", delayMs: 60_000, chunkMs: 20 };
     });
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => byName(kit.service, "bg")?.status === "running", "bg running");
+    await waitUntil("bg running", () => byName(kit.service, "bg")?.status === "running");
     const bg = byName(kit.service, "bg")!;
     assert.equal(bg.timeoutRemovable, false);
     assert.ok(bg.timeoutAt !== undefined);
@@ -180,7 +179,7 @@ describe("startup failures", () => {
       { deps: { resolveAgentType: slowStartup(60, "late failure") } },
     );
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => byName(kit.service, "bg") !== undefined, "bg registered");
+    await waitUntil("bg registered", () => byName(kit.service, "bg") !== undefined);
     kit.service.interrupt(byName(kit.service, "bg")!.id);
     await root.done;
     assert.equal(byName(kit.service, "bg")?.status, "interrupted");
@@ -199,12 +198,12 @@ describe("messages and resume", () => {
       return { text: `reply to: ${String(lastUser?.content)}` };
     });
     const { agentId, done } = kit.service.runRoot({ task: "first task" });
-    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    await waitUntil("running", () => kit!.service.get(agentId)?.status === "running");
     kit.service.sendMessage(agentId, "also this");
     assert.equal((await done).result, "reply to: also this");
     kit.service.sendMessage(agentId, "follow-up");
     assert.equal(kit.service.get(agentId)?.status, "queued");
-    await waitFor(() => kit!.service.get(agentId)?.status === "completed", "second run");
+    await waitUntil("second run", () => kit!.service.get(agentId)?.status === "completed");
     assert.equal(kit.service.get(agentId)?.result, "reply to: follow-up");
     const resumed = client.calls.at(-1)!;
     assert.deepEqual(resumed.messages.map((m) => m.role), ["system", "user", "assistant", "tool", "user", "assistant", "user"]);
@@ -223,7 +222,7 @@ describe("messages and resume", () => {
     const blocker = kit.service.runRoot({ task: "blocker" });
     kit.service.sendMessage(blocker.agentId, "keep busy");
     client.script = (call) => (call.task === "blocker" ? { text: "busy", delayMs: 100 } : { text: `on ${call.providerId}:${call.model}` });
-    await waitFor(() => kit!.service.get(blocker.agentId)?.status === "running", "blocker running");
+    await waitUntil("blocker running", () => kit!.service.get(blocker.agentId)?.status === "running");
     // Worded for the user (what they can change), not for a model (wait_agents).
     assert.throws(() => kit!.service.sendMessage(agentId, "again", { modelRef: "beta:m-beta" }), (error: unknown) => {
       const message = error instanceof Error ? error.message : "";
@@ -231,10 +230,10 @@ describe("messages and resume", () => {
     });
     assert.equal(kit.service.get(agentId)?.providerId, "alpha", "a refused resume keeps the old model");
     await blocker.done;
-    await waitFor(() => kit!.service.get(blocker.agentId)?.status === "completed", "blocker done");
+    await waitUntil("blocker done", () => kit!.service.get(blocker.agentId)?.status === "completed");
     kit.settings.maxQueuedAgents = 10;
     kit.service.sendMessage(agentId, "again", { modelRef: "beta:m-beta" });
-    await waitFor(() => kit!.service.get(agentId)?.status === "completed", "resumed run");
+    await waitUntil("resumed run", () => kit!.service.get(agentId)?.status === "completed");
     assert.equal(kit.service.get(agentId)?.providerId, "beta");
     assert.equal(client.calls.at(-1)?.providerId, "beta");
     assert.equal(kit.service.get(agentId)?.result, "on beta:m-beta");
@@ -244,9 +243,9 @@ describe("messages and resume", () => {
   it("flags a running agent stale without progress and clears it on progress", async () => {
     const { kit } = start(() => ({ text: "x", delayMs: 400, chunkMs: 400 }), { deps: { staleCheckMs: 10 } });
     const { agentId, done } = kit.service.runRoot({ task: "root" });
-    await waitFor(() => kit!.service.get(agentId)?.status === "running", "running");
+    await waitUntil("running", () => kit!.service.get(agentId)?.status === "running");
     kit.clock.offsetMs = 10_000_000;
-    await waitFor(() => kit!.service.get(agentId)?.stale === true, "stale flag");
+    await waitUntil("stale flag", () => kit!.service.get(agentId)?.stale === true);
     assert.equal(kit.service.get(agentId)?.status, "running", "stale agents are not killed");
     kit.service.interrupt(agentId);
     await done;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { assertQuiet, byName, createKit, waitFor, type AgentTestKit } from "../../fakes/agentTestKit";
+import { assertQuiet, byName, createKit, type AgentTestKit } from "../../fakes/agentTestKit";
 import { MemoryTranscriptStore, MemoryTreeStore } from "../../fakes/memoryStores";
 import { ScriptedModelClient } from "../../fakes/scriptedModelClient";
+import { waitUntil } from "../../fakes/polling";
 
 const kits: AgentTestKit[] = [];
 afterEach(() => {
@@ -21,8 +22,8 @@ describe("persistence and window reload", () => {
     const first = createKit(client, { treeStore, transcripts });
     kits.push(first);
     first.service.runRoot({ task: "root task" });
-    await waitFor(() => byName(first.service, "child")?.toolCount === 1 && byName(first.service, "child")?.status === "running", "child mid-run");
-    await waitFor(() => treeStore.saved.some((a) => a.name === "child" && a.status === "running"), "a save with the running child");
+    await waitUntil("child mid-run", () => byName(first.service, "child")?.toolCount === 1 && byName(first.service, "child")?.status === "running");
+    await waitUntil("a save with the running child", () => treeStore.saved.some((a) => a.name === "child" && a.status === "running"));
     const rootId = first.service.snapshot()[0]!.id;
     first.service.dispose(); // the window closes: statuses are saved as they were
 
@@ -40,7 +41,7 @@ describe("persistence and window reload", () => {
 
     const child = restored[1]!;
     second.service.sendMessage(child.id, "please continue");
-    await waitFor(() => second.service.get(child.id)?.status === "completed", "resumed child done");
+    await waitUntil("resumed child done", () => second.service.get(child.id)?.status === "completed");
     const call = resumedClient.calls[0]!;
     // system, task, assistant(tool call), tool result, user follow-up — rebuilt from the transcript.
     assert.deepEqual(call.messages.map((m) => m.role), ["system", "user", "assistant", "tool", "user"]);
@@ -57,14 +58,14 @@ describe("persistence and window reload", () => {
     kits.push(first);
     first.workspace.getDiagnostics = () => new Promise(() => undefined);
     const { agentId } = first.service.runRoot({ task: "root" });
-    await waitFor(() => first.service.get(agentId)?.currentTool === "get_diagnostics", "tool running");
+    await waitUntil("tool running", () => first.service.get(agentId)?.currentTool === "get_diagnostics");
     first.service.dispose();
     const resumedClient = new ScriptedModelClient(() => ({ text: "ok" }));
     const second = createKit(resumedClient, { treeStore, transcripts });
     kits.push(second);
     await second.service.ready;
     second.service.sendMessage(agentId, "go on");
-    await waitFor(() => second.service.get(agentId)?.status === "completed", "done");
+    await waitUntil("done", () => second.service.get(agentId)?.status === "completed");
     const messages = resumedClient.calls[0]!.messages;
     assert.deepEqual(messages.map((m) => m.role), ["system", "user", "assistant", "tool", "user"]);
     assert.match(String(messages[3]?.content), /did not finish/);
@@ -82,7 +83,7 @@ describe("persistence and window reload", () => {
     kit.service.interrupt(slow.agentId);
     await slow.done;
     assert.equal(kit.service.clearFinished(), 1);
-    await waitFor(() => kit.treeStore.saved.length === 0, "the cleared tree saved");
+    await waitUntil("the cleared tree saved", () => kit.treeStore.saved.length === 0);
     await assertQuiet(kit);
   });
 });

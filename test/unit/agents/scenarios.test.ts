@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { isFinal } from "../../../src/core/agents/status";
-import { waitFor } from "../../fakes/agentTestKit";
 import { spawnCall, spawnedIds, startLiveKit, type LiveKit } from "../../fakes/liveModelKit";
+import { waitUntil } from "../../fakes/polling";
 
 /**
  * Scheduling scenarios against the real stack: the test server on 127.0.0.1,
@@ -15,12 +15,12 @@ afterEach(async () => {
 });
 
 async function assertDrained(k: LiveKit): Promise<void> {
-  await waitFor(() => {
+  await waitUntil(`a drained service: ${JSON.stringify(k.service.stats())}, leases ${k.leasesOut()}`, () => {
     const s = k.service.stats();
     return s.slots.held === 0 && s.slots.queued === 0 && s.activeRuns === 0 && s.deadlineTimers === 0 && !s.staleTimerPending && k.leasesOut() === 0;
-  }, `a drained service: ${JSON.stringify(k.service.stats())}, leases ${k.leasesOut()}`);
+  });
   // Key cooldowns (1 s in these tests) may still be ticking; everything else is already gone.
-  await waitFor(() => k.clock.pending === 0, `no pending timers (${k.clock.pending})`, 5000);
+  await waitUntil(`no pending timers (${k.clock.pendingTimers})`, () => k.clock.pendingTimers === 0, 5000);
 }
 
 const byName = (k: LiveKit, name: string) => k.service.snapshot().find((a) => a.name === name);
@@ -138,7 +138,7 @@ describe("scenarios against the test server", () => {
     assert.equal(byName(kit, "slow")?.status, "timed_out");
     assert.equal(byName(kit, "quick a")?.status, "completed");
     assert.equal(byName(kit, "quick b")?.status, "completed");
-    await waitFor(() => kit!.server.inFlight === 0, "the timed-out request was aborted");
+    await waitUntil("the timed-out request was aborted", () => kit!.server.inFlight === 0);
     await assertDrained(kit);
   });
 
@@ -151,15 +151,13 @@ describe("scenarios against the test server", () => {
       },
     });
     const root = kit.service.runRoot({ task: "interrupt me" });
-    await waitFor(() => kit!.server.inFlight >= 4 && kit!.service.snapshot().filter((a) => a.status === "running").length >= 4, "children streaming");
-    const started = Date.now();
+    await waitUntil("children streaming", () => kit!.server.inFlight >= 4 && kit!.service.snapshot().filter((a) => a.status === "running").length >= 4);
+    // The streams would run for 40 s more: the run ending at all shows the interrupt stopped them.
     kit.service.interrupt(root.agentId);
     const final = await root.done;
-    const took = Date.now() - started;
-    assert.ok(took < 200, `interrupt took ${took} ms`);
     assert.equal(final.status, "interrupted");
     assert.ok(kit.service.snapshot().every((a) => a.status === "interrupted"));
-    await waitFor(() => kit!.server.inFlight === 0, "streams closed");
+    await waitUntil("streams closed", () => kit!.server.inFlight === 0);
     await assertDrained(kit);
   });
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { isFinal } from "../../../src/core/agents/status";
 import type { Fault, ScriptedReply } from "../../fixtures/fakeOpenAiServer";
-import { waitFor } from "../../fakes/agentTestKit";
 import { spawnCall, spawnedIds, startLiveKit, type AgentView, type LiveKit } from "../../fakes/liveModelKit";
+import { waitUntil } from "../../fakes/polling";
 
 /** A small seeded PRNG, so a failing soak can be replayed with the same tree. */
 function prng(seed: number): () => number {
@@ -124,7 +124,7 @@ describe("soak", () => {
 
     const finals = await Promise.all(roots.map((r) => r.done));
     await interrupter;
-    await waitFor(() => live.service.snapshot().every((a) => isFinal(a.status)), "every agent final", 20_000);
+    await waitUntil("every agent final", () => live.service.snapshot().every((a) => isFinal(a.status)), 20_000);
 
     const all = live.service.snapshot();
     assert.equal(all.length, TOTAL_AGENTS, "every planned agent was spawned");
@@ -138,12 +138,12 @@ describe("soak", () => {
     assert.ok(finals.every((f) => isFinal(f.status)));
     assert.ok(live.server.requests.filter((r) => r.status !== 200).length > 0, "faults were injected");
 
-    await waitFor(() => {
+    await waitUntil(`zero slots and runs: ${JSON.stringify(live.service.stats())}`, () => {
       const s = live.service.stats();
       return s.slots.held === 0 && s.slots.queued === 0 && s.activeRuns === 0 && s.deadlineTimers === 0 && !s.staleTimerPending && s.pendingApprovals === 0;
-    }, `zero slots and runs: ${JSON.stringify(live.service.stats())}`);
+    });
     assert.equal(live.leasesOut(), 0, "zero key leases out");
-    await waitFor(() => live.server.inFlight === 0, "no request in flight");
-    await waitFor(() => live.clock.pending === 0, `zero timers pending (${live.clock.pending})`, 5000);
+    await waitUntil("no request in flight", () => live.server.inFlight === 0);
+    await waitUntil(`zero timers pending (${live.clock.pendingTimers})`, () => live.clock.pendingTimers === 0, 5000);
   });
 });

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isFinal } from "../../../src/core/agents/status";
-import { assertQuiet, byName, scriptedKitPerTest, spawnCall, waitFor } from "../../fakes/agentTestKit";
+import { assertQuiet, byName, scriptedKitPerTest, spawnCall } from "../../fakes/agentTestKit";
 import { lastToolResult } from "../../fakes/scriptedModelClient";
+import { waitUntil } from "../../fakes/polling";
 
 const start = scriptedKitPerTest();
 
@@ -22,7 +23,7 @@ describe("spawning", () => {
       { deps: { resolveAgentType: async () => { await startupGate; return undefined; } } },
     );
     const root = kit.service.runRoot({ task: "root" });
-    await waitFor(() => byName(kit.service, "child") !== undefined, "the child in the registry");
+    await waitUntil("the child in the registry", () => byName(kit.service, "child") !== undefined);
     assert.equal(byName(kit.service, "child")?.status, "pending_init");
     releaseStartup();
     const final = await root.done;
@@ -220,7 +221,7 @@ describe("spawning", () => {
     ]);
     assert.match(String(last[1]?.content), /not one of your subagents/);
     assert.equal(JSON.parse(String(last[2]?.content)).length, 2);
-    await waitFor(() => kit!.service.snapshot().every((a) => isFinal(a.status)), "all final");
+    await waitUntil("all final", () => kit!.service.snapshot().every((a) => isFinal(a.status)));
     await assertQuiet(kit);
   });
   it("a provider cap counts only that provider's agents; the global cap counts all", async () => {

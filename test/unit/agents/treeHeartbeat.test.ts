@@ -1,39 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Clock } from "../../../src/core/common/clock";
 import { silentLogger } from "../../../src/core/common/logger";
 import { HEARTBEAT_MS, TreePersistence } from "../../../src/core/agents/treePersistence";
 import type { AgentSnapshot } from "../../../src/core/protocol/agentSnapshot";
+import { ManualClock } from "../../fakes/manualClock";
 import { MemoryTreeStore } from "../../fakes/memoryStores";
 import { makeAgent } from "../../webview/fixtures";
 
-/** A clock whose timers fire only when the test advances it. */
-class ManualClock implements Clock {
-  time = 0;
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number) {
-    const timer = { at: this.time + ms, fn, live: true };
-    this.timers.push(timer);
-    return { dispose: () => void (timer.live = false) };
-  }
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      const next = this.timers.filter((t) => t.live && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      next.live = false;
-      this.time = next.at;
-      next.fn();
-    }
-    this.time = until;
-  }
-  get pending(): number {
-    return this.timers.filter((t) => t.live).length;
-  }
-}
 
 describe("tree persistence heartbeat", () => {
   it("keeps saving a live agent's growing elapsed time without changes, and stops once all are final", () => {
@@ -53,7 +26,7 @@ describe("tree persistence heartbeat", () => {
     agent = { ...agent, status: "completed" };
     clock.advance(HEARTBEAT_MS);
     assert.equal(store.saves, 5);
-    assert.equal(clock.pending, 0, "no timer left once every agent is final");
+    assert.equal(clock.pendingTimers, 0, "no timer left once every agent is final");
     persistence.dispose();
   });
 });

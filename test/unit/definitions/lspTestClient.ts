@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { serverConfig } from "../../../esbuild.mjs";
 import { IPCMessageReader, IPCMessageWriter, createMessageConnection, type MessageConnection } from "vscode-jsonrpc/node";
 import type {
   CompletionItem,
@@ -16,22 +17,13 @@ import type {
   PublishDiagnosticsParams,
 } from "vscode-languageserver/node";
 
-const root = join(__dirname, "..", "..", "..");
 let bundle: Promise<{ path: string; dir: string }> | undefined;
 
-/** Builds src/server/main.ts the way esbuild.mjs does, once per test process. */
+/** Builds src/server/main.ts with esbuild.mjs's server config into a temp folder, once per test process. */
 export function serverBundle(): Promise<{ path: string; dir: string }> {
   bundle ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "subagents-lsp-"));
-    await build({
-      entryPoints: { server: join(root, "src", "server", "main.ts") },
-      outdir: dir,
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      logLevel: "silent",
-    });
+    await build({ ...serverConfig(), outdir: dir, sourcemap: false, logLevel: "silent" });
     return { path: join(dir, "server.js"), dir };
   })();
   return bundle;

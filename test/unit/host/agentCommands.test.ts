@@ -11,7 +11,8 @@ import { commandFailureMessage } from "../../../src/host/commands";
 import { DEFAULT_SETTINGS } from "../../../src/core/settings/schema";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
 import { FakeUserControls } from "./agentTreeFakes";
-import { snapshot, waitFor } from "./hostTestSupport";
+import { snapshot } from "./hostTestSupport";
+import { waitUntil } from "../../fakes/polling";
 
 const tree = () => [
   snapshot("c2", { parentId: "r1", rootId: "r1", depth: 1, role: "leaf", createdAt: 3, status: "queued", task: "second child" }),
@@ -144,7 +145,7 @@ describe("agent commands", () => {
     const notifications = new ApprovalNotifications(service, silentLogger);
     service.update(snapshot("r1", { name: "Fixer", pendingApproval: { requestId: "q7", command: "npm run build", cwd: "app" } }));
     service.update(snapshot("r1", { name: "Fixer", elapsedMs: 9, pendingApproval: { requestId: "q7", command: "npm run build", cwd: "app" } }));
-    await waitFor(() => service.calls.length > 0, 2000, "the answer");
+    await waitUntil("the answer", () => service.calls.length > 0, 2000);
     assert.deepEqual(service.calls, ["resolveApproval q7 denied"]);
     const asked = ui.messages.filter((m) => m.message.includes("wants to run"));
     assert.equal(asked.length, 1);

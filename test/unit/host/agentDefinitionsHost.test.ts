@@ -10,7 +10,8 @@ import { AgentDefinitionWatcher } from "../../../src/host/definitions/agentDefin
 import { startFakeOpenAiServer, type FakeOpenAiServer, type ScriptedRequest } from "../../fixtures/fakeOpenAiServer";
 import { fakeExtensionContext, type FakeContext } from "../../fakes/vscodeContext";
 import { commands, resetShim, shimState, Uri } from "../../fakes/vscodeShim";
-import { makeWorkspace, waitFor, writeFile } from "./hostTestSupport";
+import { makeWorkspace, writeFile } from "./hostTestSupport";
+import { waitUntil } from "../../fakes/polling";
 
 const repoRoot = nodePath.join(__dirname, "..", "..", "..");
 
@@ -47,11 +48,11 @@ describe("AgentDefinitionWatcher (shimmed workspace)", () => {
 
     writeFile(ws.root, ".subagents/agents/writer.md", definition("writer", "tools: [write_file]\n"));
     shimState.fileEvents.fire({ kind: "create", uri: Uri.file(nodePath.join(ws.root, ".subagents/agents/writer.md")) });
-    await waitFor(() => watcher?.current.get("writer"), 3000, "the new definition");
+    await waitUntil("the new definition", () => watcher?.current.get("writer"), 3000);
 
     providers = [...providers, { id: "other", baseUrl: "http://127.0.0.1:9/v1", models: ["m2"] }];
     settingsChanged.fire(undefined);
-    await waitFor(() => watcher?.current.get("pinned"), 3000, "the definition valid under the new providers");
+    await waitUntil("the definition valid under the new providers", () => watcher?.current.get("pinned"), 3000);
     assert.deepEqual(changes.at(-1), ["claude-helper", "pinned", "reader", "writer"]);
   });
 });
@@ -86,7 +87,7 @@ describe("the extension wires agent definitions", () => {
 
   it("registers New Agent Definition and runs a typed subagent with the type's tools and prompt", async () => {
     assert.ok(shimState.commands.has("subagents.newAgentDefinition"), "the command is registered");
-    await waitFor(() => shimState.ui.logLines.some((l) => l.includes("agent definitions loaded: reader")), 3000, "the first load");
+    await waitUntil("the first load", () => shimState.ui.logLines.some((l) => l.includes("agent definitions loaded: reader")), 3000);
 
     shimState.ui.inputAnswers.push(`sk-test-${randomBytes(18).toString("base64url")}`);
     await commands.executeCommand("subagents.addApiKey");

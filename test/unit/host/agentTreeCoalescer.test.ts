@@ -5,7 +5,7 @@ import type { PatchMessage, SnapshotMessage } from "../../../src/core/protocol/m
 import { ELAPSED_TOLERANCE_MS, agentChanged, diffAgents } from "../../../src/host/agentTreeDiff";
 import { TreeUpdateCoalescer } from "../../../src/host/treeUpdateCoalescer";
 import { largeTree, makeAgent } from "../../webview/fixtures";
-import { ManualClock } from "./agentTreeFakes";
+import { ManualClock } from "../../fakes/manualClock";
 
 describe("agent diff", () => {
   const running = makeAgent({ id: "a", status: "running", elapsedMs: 10_000 });

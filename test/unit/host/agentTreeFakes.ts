@@ -1,46 +1,10 @@
 import type { UserControls } from "../../../src/core/agents/userControls";
-import type { Clock } from "../../../src/core/common/clock";
-import type { IDisposable } from "../../../src/core/common/disposable";
 import { Emitter } from "../../../src/core/common/emitter";
 import type { Logger } from "../../../src/core/common/logger";
 import type { AgentSnapshot, KeyPoolSummary } from "../../../src/core/protocol/agentSnapshot";
 import type { HostToWebviewMessage } from "../../../src/core/protocol/messages";
 import type { AgentTreeDeps } from "../../../src/host/agentTreeHandlers";
 import type { CommandId } from "../../../src/host/commandIds";
-
-/** A clock whose timers run only when the test advances it. */
-export class ManualClock implements Clock {
-  private time = 0;
-  private nextId = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(fn: () => void, ms: number): IDisposable {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), fn });
-    return { dispose: () => void this.timers.delete(id) };
-  }
-
-  get pendingTimers(): number {
-    return this.timers.size;
-  }
-
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.time = next[1].at;
-      next[1].fn();
-    }
-    this.time = end;
-  }
-}
 
 /** An UserControls over a plain map that records every call that could change something. */
 export class FakeUserControls implements UserControls {

@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { parseWebviewMessage, webviewToHostMessageSchema } from "../../../src/core/protocol/messages";
 import { AgentTreeSession } from "../../../src/host/agentTreeSession";
 import { mixedTree } from "../../webview/fixtures";
-import { ManualClock, treeTestRig } from "./agentTreeFakes";
+import { ManualClock } from "../../fakes/manualClock";
+import { treeTestRig } from "./agentTreeFakes";
 
 /** Deterministic PRNG (mulberry32), so a failure names a reproducible seed. */
 function prng(seed: number): () => number {

@@ -6,7 +6,8 @@ import type { PatchMessage, SnapshotMessage } from "../../../src/core/protocol/m
 import { AgentTreeSession } from "../../../src/host/agentTreeSession";
 import { COMMAND_IDS } from "../../../src/host/commandIds";
 import { makeAgent, mixedTree } from "../../webview/fixtures";
-import { ManualClock, treeTestRig, type TreeTestRig } from "./agentTreeFakes";
+import { ManualClock } from "../../fakes/manualClock";
+import { treeTestRig, type TreeTestRig } from "./agentTreeFakes";
 
 function sessionRig(agents: AgentSnapshot[] = mixedTree()): { rig: TreeTestRig; clock: ManualClock; session: AgentTreeSession } {
   const rig = treeTestRig(agents);

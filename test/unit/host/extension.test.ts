@@ -9,7 +9,8 @@ import { activate } from "../../../src/extension";
 import { startFakeOpenAiServer, type FakeOpenAiServer, type ScriptedRequest } from "../../fixtures/fakeOpenAiServer";
 import { fakeExtensionContext, type FakeContext } from "../../fakes/vscodeContext";
 import { commands, resetShim, shimState } from "../../fakes/vscodeShim";
-import { makeWorkspace, waitFor } from "./hostTestSupport";
+import { makeWorkspace } from "./hostTestSupport";
+import { waitUntil } from "../../fakes/polling";
 
 const repoRoot = nodePath.join(__dirname, "..", "..", "..");
 const ENV_PREFIX = "SUBAGENTS_TEST_CANARY";
@@ -41,16 +42,6 @@ function filesUnder(dir: string): string[] {
 const hasToolResult = (r: ScriptedRequest) => r.messages.some((m) => m.role === "tool");
 const docText = (query: string) => shimState.ui.shownDocuments.filter((d) => d.uri.query === query).map((d) => d.getText());
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe("the extension in a shimmed window", () => {
   let ws: ReturnType<typeof makeWorkspace>;
   let storageRoot: ReturnType<typeof makeWorkspace>;
@@ -66,14 +57,14 @@ describe("the extension in a shimmed window", () => {
   };
   /** After a reload the tree comes back asynchronously; the transcript picker shows it. */
   const restoredAgents = () =>
-    eventually(async () => {
+    waitUntil("the restored tree", async () => {
       ui.pickAnswers = [() => undefined];
       const picksBefore = ui.picks.length;
       await commands.executeCommand("subagents.openTranscript");
       ui.pickAnswers = [];
       const items = ui.picks.length > picksBefore ? ui.picks.at(-1)?.items : undefined;
       return items && items.length > 0 ? items : undefined;
-    }, "the restored tree");
+    }, 10_000);
   const addKey = async (key: string) => {
     ui.inputAnswers.push(key);
     await commands.executeCommand("subagents.addApiKey");
@@ -120,8 +111,8 @@ describe("the extension in a shimmed window", () => {
     assert.equal(ui.progress[0]?.done, true);
     assert.match(ui.messages.find((m) => m.items.includes("Open Transcript"))?.message ?? "", /finished in/);
     assert.deepEqual(new Set(server.requests.map((r) => r.keyFingerprint)), new Set(keys.map(fingerprint)), "both keys served requests");
-    await waitFor(() => ui.executed.some((c) => c.id === "setContext" && c.args[0] === "subagents.hasFinishedAgents" && c.args[1] === true), 3000, "context keys");
-    await waitFor(() => /\$\(key\) 2/.test(ui.statusBarItems[0]?.text ?? ""), 3000, "the status bar to count 2 healthy keys");
+    await waitUntil("context keys", () => ui.executed.some((c) => c.id === "setContext" && c.args[0] === "subagents.hasFinishedAgents" && c.args[1] === true), 3000);
+    await waitUntil("the status bar to count 2 healthy keys", () => /\$\(key\) 2/.test(ui.statusBarItems[0]?.text ?? ""), 3000);
 
     const lines = () => filesUnder(nodePath.join(storage, "transcripts")).map((f) => readFileSync(f, "utf8").trim().split("\n").length);
     const before = lines();
@@ -156,11 +147,10 @@ describe("the extension in a shimmed window", () => {
     server.setScript(() => ({ delayMs: 20_000, text: "too late" }));
     const first = commands.executeCommand("subagents.runTask", "first slow task");
     const second = commands.executeCommand("subagents.runTask", "second slow task");
-    await waitFor(() => ui.progress.length === 2 && server.inFlight === 2, 10_000, "two roots calling the model");
-    const started = Date.now();
+    await waitUntil("two roots calling the model", () => ui.progress.length === 2 && server.inFlight === 2, 10_000);
+    // The model answers after 20 s: the task ending now means Cancel interrupted it.
     ui.progress[0]?.cancel();
     await first;
-    assert.ok(Date.now() - started < 3000, "interrupt is prompt");
     assert.match(ui.messages.find((m) => m.message.includes("first slow task") || m.message.includes("interrupted"))?.message ?? "", /interrupted/);
 
     reload();
@@ -187,10 +177,10 @@ describe("the extension in a shimmed window", () => {
     assert.ok(asked && !asked.modal);
     assert.deepEqual(asked.items, ["Approve", "Deny"]);
     // Transcript lines reach the disk within a few milliseconds.
-    await eventually(async () => {
+    await waitUntil("the command output in the transcript", async () => {
       const logs = filesUnder(nodePath.join(storage, "transcripts")).map((f) => readFileSync(f, "utf8")).join("\n");
       return /approved-42/.test(logs) ? true : undefined;
-    }, "the command output in the transcript");
+    }, 10_000);
     assert.match(docText("view=result")[0] ?? "", /ran it/);
   });
 

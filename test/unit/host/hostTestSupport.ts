@@ -52,16 +52,6 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A valid agent snapshot for tests; override what matters. */
 export function snapshot(id: string, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
   return {

@@ -10,7 +10,7 @@ import { keyPoolRows } from "../../../src/host/keys/keyPoolView";
 import { parseKeyList, SecretKeyStore, secretName } from "../../../src/host/keys/secretKeyStore";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
 import { FakeSecretStorage } from "../../fakes/vscodeSecrets";
-import { waitFor } from "./hostTestSupport";
+import { waitUntil } from "../../fakes/polling";
 
 /** Test keys built at run time, so the repository holds nothing key-shaped. */
 const testKey = (fill: string, tail: string) => `sk-test-${fill.repeat(16)}${tail}`;
@@ -117,7 +117,7 @@ describe("SecretStorage key store", () => {
       const seen: string[] = [];
       store.onDidChange((id) => seen.push(id));
       secrets.changeFromAnotherWindow(secretName("openai"), JSON.stringify([{ key: KEY_A, origin: OPENAI }, { key: KEY_B, origin: OPENAI }]));
-      await waitFor(() => pools.usableKeyCount("openai") === 2, 2000, "the pool to reload");
+      await waitUntil("the pool to reload", () => pools.usableKeyCount("openai") === 2, 2000);
       assert.deepEqual(seen, ["openai"]);
       assert.equal(pools.usableKeyCount("moonshot"), 0);
       secrets.changeFromAnotherWindow("someone.else", "x");

@@ -7,7 +7,8 @@ import { DEFAULT_SETTINGS, type Settings } from "../../../src/core/settings/sche
 import { OutputCapture, effectiveTimeoutSeconds } from "../../../src/host/tools/commandRunner";
 import { VscodeWorkspaceTools } from "../../../src/host/tools/vscodeWorkspaceTools";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
-import { makeWorkspace, processAlive, waitFor } from "./hostTestSupport";
+import { makeWorkspace, processAlive } from "./hostTestSupport";
+import { waitUntil } from "../../fakes/polling";
 
 const posix = process.platform !== "win32";
 
@@ -65,14 +66,13 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
       const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
       return text ? Number(text) : undefined;
     };
-    const bg = await waitFor(() => pidOf("bg.pid"), 5000, "the background sleep");
-    const fg = await waitFor(() => pidOf("fg.pid"), 5000, "the foreground sleep");
+    const bg = await waitUntil("the background sleep", () => pidOf("bg.pid"), 5000);
+    const fg = await waitUntil("the foreground sleep", () => pidOf("fg.pid"), 5000);
     assert.ok(processAlive(bg) && processAlive(fg));
-    const started = Date.now();
     controller.abort();
     await assert.rejects(pending, { name: "AbortError" });
-    await waitFor(() => !processAlive(bg) && !processAlive(fg), 5000, "both sleeps to die");
-    assert.ok(Date.now() - started < 5000);
+    // Both sleeps would live 30 s: dying now means the abort killed the whole tree.
+    await waitUntil("both sleeps to die", () => !processAlive(bg) && !processAlive(fg), 10_000);
   });
 
   it("kills the tree on timeout and says so", async () => {
@@ -83,12 +83,14 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
     assert.doesNotMatch(result.output, /never/);
   });
 
-  it("returns when the shell exits even if a background child keeps the pipe open", async () => {
-    const started = Date.now();
-    const result = await run("sleep 25 & echo started");
+  // The background sleep would keep the output pipe open for 25 s; this test's own
+  // timeout (20 s, ten times what it takes) fails it if run() waited for the pipe.
+  it("returns when the shell exits even if a background child keeps the pipe open", { timeout: 20_000 }, async () => {
+    const result = await run("sleep 25 & echo \"started $!\"");
     assert.equal(result.exitCode, 0);
-    assert.match(result.output, /started/);
-    assert.ok(Date.now() - started < 5000);
+    const pid = Number(/started (\d+)/.exec(result.output)?.[1]);
+    assert.ok(pid > 0, `the background pid in: ${result.output}`);
+    await waitUntil("the left-over background child to be stopped", () => !processAlive(pid), 10_000);
   });
 });
 

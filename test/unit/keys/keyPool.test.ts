@@ -4,11 +4,12 @@ import { inspect } from "node:util";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import type { KeyLease } from "../../../src/core/keys/keyLease";
 import { KeyPool } from "../../../src/core/keys/keyPool";
-import { ManualClock, testKeys } from "./testDoubles";
+import { ManualClock } from "../../fakes/manualClock";
+import { testKeys } from "./testDoubles";
 
 const SECOND = 1000;
 
-function pool(count = 3, clock = new ManualClock(), cooldownSeconds?: number[]) {
+function pool(count = 3, clock = new ManualClock(1_000_000), cooldownSeconds?: number[]) {
   const keys = testKeys("pool", count);
   const p = new KeyPool({ providerId: "p", keys, clock, ...(cooldownSeconds ? { cooldownSeconds } : {}) });
   return { pool: p, keys, clock, fps: keys.map(fingerprint) };
@@ -102,7 +103,7 @@ describe("KeyPool", () => {
   });
 
   it("uses the configured ladder", () => {
-    const { pool: p, clock } = pool(1, new ManualClock(), [2, 4]);
+    const { pool: p, clock } = pool(1, new ManualClock(1_000_000), [2, 4]);
     fail(p);
     assert.equal(p.snapshot()[0]?.coolingUntil, clock.now() + 2 * SECOND);
     p.setCooldownLadder([7]);

@@ -3,15 +3,9 @@ import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { keyPoolSummarySchema } from "../../../src/core/protocol/agentSnapshot";
-import { ManualClock, MemoryKeyStore, TEST_ORIGIN, testKeys } from "./testDoubles";
-
-const until = async (check: () => boolean, what: string) => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+import { ManualClock } from "../../fakes/manualClock";
+import { waitUntil } from "../../fakes/polling";
+import { MemoryKeyStore, TEST_ORIGIN, testKeys } from "./testDoubles";
 
 describe("KeyPools", () => {
   it("keeps one pool per provider: a key of A is never handed out for B", async () => {
@@ -33,7 +27,7 @@ describe("KeyPools", () => {
 
   it("reloads a provider on a store change and keeps the health of keys that stay", async () => {
     const store = new MemoryKeyStore({ a: testKeys("alpha", 2) });
-    const clock = new ManualClock();
+    const clock = new ManualClock(1_000_000);
     const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store, clock });
     const pool = await pools.ready("a");
     const changes: string[] = [];
@@ -42,12 +36,12 @@ describe("KeyPools", () => {
     assert.deepEqual(changes, ["a"]);
     const added = testKeys("gamma", 1)[0] ?? "";
     await store.add("a", added);
-    await until(() => pool.size === 3, "reload");
+    await waitUntil("reload", () => pool.size === 3);
     assert.deepEqual(pool.snapshot().map((k) => k.state), ["invalid", "healthy", "healthy"]);
     assert.equal(pools.usableKeyCount("a"), 2);
     assert.ok(changes.length >= 2);
     await store.remove("a", fingerprint(added));
-    await until(() => pool.size === 2, "reload after remove");
+    await waitUntil("reload after remove", () => pool.size === 2);
     assert.equal(pools.usableKeyCount("a"), 1);
     assert.equal(pools.reenable("a", pool.snapshot()[0]?.fingerprint ?? ""), true);
     assert.equal(pools.usableKeyCount("a"), 2);
@@ -88,7 +82,7 @@ describe("KeyPools", () => {
   });
 
   it("applies a new cooldown ladder to existing pools", async () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(1_000_000);
     const pools = new KeyPools({ originOf: () => TEST_ORIGIN, store: new MemoryKeyStore({ a: testKeys("alpha", 1) }), clock });
     const pool = await pools.ready("a");
     pools.setCooldownLadder([3]);

@@ -1,36 +1,6 @@
-import type { Clock } from "../../../src/core/common/clock";
-import type { IDisposable } from "../../../src/core/common/disposable";
 import { Emitter } from "../../../src/core/common/emitter";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import type { KeyStore, StoredKey } from "../../../src/core/keys/keyStore";
-
-/** A clock that moves only when the test says so. */
-export class ManualClock implements Clock {
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-
-  constructor(private current = 1_000_000) {}
-
-  now(): number {
-    return this.current;
-  }
-
-  setTimeout(fn: () => void, ms: number): IDisposable {
-    const timer = { at: this.current + ms, fn, live: true };
-    this.timers.push(timer);
-    return { dispose: () => void (timer.live = false) };
-  }
-
-  advance(ms: number): void {
-    this.current += ms;
-    const due = this.timers.filter((t) => t.live && t.at <= this.current).sort((a, b) => a.at - b.at);
-    this.timers = this.timers.filter((t) => t.live && t.at > this.current);
-    for (const timer of due) timer.fn();
-  }
-
-  get pendingTimers(): number {
-    return this.timers.filter((t) => t.live).length;
-  }
-}
 
 /** The origin MemoryKeyStore binds keys to unless told otherwise. */
 export const TEST_ORIGIN = "http://127.0.0.1:1";

@@ -4,6 +4,7 @@ import { OpenAI } from "openai";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { startFakeOpenAiServer } from "../../fixtures/fakeOpenAiServer";
 import { testKeys } from "../keys/testDoubles";
+import { waitUntil } from "../../fakes/polling";
 
 const [keyA = "", keyB = "", keyC = ""] = testKeys("fake", 3);
 
@@ -89,17 +90,15 @@ describe("fake OpenAI-compatible server (test fixture)", { timeout: 30_000 }, ()
     }
   });
 
-  it("closes promptly even with a stalled stream open", async () => {
+  it("closes even with a stalled stream open", async () => {
     const server = await startFakeOpenAiServer({ script: () => ({ fault: "stall" }) });
     const stream = sdk(server.baseUrl, keyA).chat.completions.create({ ...ask, stream: true });
     const consumed = stream.then(async (s) => {
       for await (const _ of s) void _;
     }).catch(() => undefined);
-    const deadline = Date.now() + 5000;
-    while (server.inFlight === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    const started = Date.now();
+    await waitUntil("the stalled request to reach the server", () => server.inFlight > 0);
+    // A stall never ends by itself: close() returning and the client's stream ending show close() cut it.
     await server.close();
     await consumed;
-    assert.ok(Date.now() - started < 2000);
   });
 });

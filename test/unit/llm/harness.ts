@@ -69,11 +69,3 @@ export function request(overrides: Partial<CompletionRequest> = {}): CompletionR
   };
 }
 
-/** Polls until `check` holds; fails after a generous bound so a loaded machine does not flake. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -93,12 +93,11 @@ describe("AgentStore and flattenTree", () => {
     assert.equal(store.remainingAt(wait, localNow), undefined);
   });
 
-  it("flattens 2,000 agents quickly", () => {
+  it("flattens 2,000 agents", () => {
+    // Its speed is part of the tree's first paint, measured by npm run bench.
     const store = storeOf(largeTree(2000));
-    const started = performance.now();
     const rows = flattenTree(store, new Set());
     assert.equal(rows.length, 2000);
-    assert.ok(performance.now() - started < 100);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { AgentTimeouts, resolveSpawnTimeout } from "../../../src/core/scheduler/agentTimeouts";
 import { canSpawn, childRoleProblem, queueOverflow } from "../../../src/core/scheduler/spawnRules";
 import { StaleMonitor } from "../../../src/core/scheduler/staleMonitor";
+import { ManualClock } from "../../fakes/manualClock";
 import { TrackingClock } from "../../fakes/trackingClock";
 
 const defaults = { foregroundSeconds: 300, backgroundSeconds: 900 };
@@ -60,8 +61,8 @@ describe("queue admission", () => {
 });
 
 describe("AgentTimeouts", () => {
-  it("fires once, can be re-armed or removed, and leaves no timer behind", async () => {
-    const clock = new TrackingClock();
+  it("fires once, can be re-armed or removed, and leaves no timer behind", () => {
+    const clock = new ManualClock();
     const timeouts = new AgentTimeouts(clock);
     const fired: string[] = [];
     timeouts.set("a", clock.now() + 20, () => fired.push("a"));
@@ -70,10 +71,12 @@ describe("AgentTimeouts", () => {
     timeouts.set("c", clock.now() + 10, () => fired.push("c"));
     timeouts.set("c", undefined, () => fired.push("c2"));
     assert.equal(timeouts.pendingCount, 2);
-    await new Promise((r) => setTimeout(r, 60));
-    assert.deepEqual(fired.sort(), ["a", "b2"]);
+    clock.advance(14);
+    assert.deepEqual(fired, []);
+    clock.advance(60);
+    assert.deepEqual(fired, ["b2", "a"]);
     assert.equal(timeouts.pendingCount, 0);
-    assert.equal(clock.pending, 0);
+    assert.equal(clock.pendingTimers, 0);
     timeouts.dispose();
   });
 });
@@ -97,7 +100,7 @@ describe("StaleMonitor", () => {
     monitor.forget("tool");
     assert.deepEqual(changes.at(-1), ["tool", false]);
     assert.equal(monitor.timerPending, false, "no agent tracked, no timer");
-    assert.equal(clock.pending, 0);
+    assert.equal(clock.pendingTimers, 0);
     monitor.dispose();
   });
 });
