@@ -9,7 +9,7 @@ import type {
   ReadFileResult,
   WorkspaceTools,
 } from "../../core/tools/workspaceTools";
-import { findDeniedPrefix } from "../../core/tools/approvalPolicy";
+import { findDeniedCommand } from "../../core/tools/approvalPolicy";
 import { runShellCommand } from "./commandRunner";
 import {
   enabledExcludes,
@@ -123,7 +123,7 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
 
   async runCommand(request: CommandRequest): Promise<CommandResult> {
     assertTrusted("run commands");
-    const denied = findDeniedPrefix(request.command, this.options.settings()["approval.deniedCommands"]);
+    const denied = findDeniedCommand(request.command, this.options.settings()["approval.deniedCommands"]);
     if (denied !== undefined) {
       throw new Error(`Refused: "${request.command}" matches "${denied}" in subagents.approval.deniedCommands.`);
     }

@@ -1,0 +1,109 @@
+import * as posixPath from "node:path/posix";
+import { isAssignment, programName, runsOtherPrograms, type CommandPrograms } from "./commandPrograms";
+import type { ProtectedPathMatcher } from "./protectedPaths";
+import { hasPart, isPlainWord, wordSource, wordText, type ShellWord } from "./shellLexer";
+
+/**
+ * Arguments that make an otherwise read-only program write, run a program,
+ * or read a configuration that names one. Short flags are single letters
+ * (they may be combined, as in `rg -iz`).
+ */
+const ESCAPE_ARGUMENTS: Record<string, { long: readonly string[]; short?: string }> = {
+  find: { long: ["-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls"] },
+  rg: { long: ["--pre", "--pre-glob", "--search-zip", "--hostname-bin"], short: "z" },
+  git: {
+    long: [
+      "-c", "--config-env", "--exec-path", "--upload-pack", "--receive-pack", "--output", "--ext-diff", "--textconv",
+      "--exec", "--extcmd", "--git-dir", "--work-tree", "--open-files-in-pager", "--paginate", "-C",
+    ],
+    short: "cuxOpC",
+  },
+  sort: { long: ["--compress-program", "--output"], short: "o" },
+  tar: { long: ["--to-command", "--use-compress-program", "--checkpoint-action", "--info-script", "--new-volume-script"], short: "IFx" },
+  sed: { long: ["--in-place"], short: "i" },
+};
+
+/**
+ * Why an `allowList` policy should still ask about a command the deny list
+ * let through, or undefined when every part of it is allow-listed and read
+ * completely. The first doubt found is the reason shown to the user.
+ */
+export function allowListDoubt(
+  programs: CommandPrograms,
+  allowedCommands: readonly string[],
+  isProtected: ProtectedPathMatcher,
+  cwd: string,
+): string | undefined {
+  const risk = programs.risks[0];
+  if (risk !== undefined) return `it uses ${risk}, which the allow-list does not cover`;
+  const hidden = programs.opaque[0];
+  if (hidden !== undefined) return `it uses ${hidden}, which cannot be read before it runs`;
+  if (programs.hasNested) return "it runs a command inside another command, which the allow-list does not cover";
+  const allowed = allowedCommands.map((c) => c.trim().split(/\s+/)).filter((w) => w.length > 0 && w[0] !== "");
+  for (const simple of programs.commands) {
+    const doubt = simpleCommandDoubt(simple.words, allowed, isProtected, cwd);
+    if (doubt !== undefined) return doubt;
+  }
+  return undefined;
+}
+
+function simpleCommandDoubt(
+  words: readonly ShellWord[],
+  allowed: readonly string[][],
+  isProtected: ProtectedPathMatcher,
+  cwd: string,
+): string | undefined {
+  const first = words[0];
+  if (first === undefined) return "it has a redirection without a command";
+  if (isAssignment(first)) return `it sets the environment variable ${wordText(first).split("=")[0] ?? ""} for the command, which can change what runs`;
+  const shown = wordText(first);
+  if (hasPart(first, "expansion")) return `its program name ${JSON.stringify(wordSource(first))} is an expansion, known only when it runs`;
+  if (!isPlainWord(first)) return `its program name ${JSON.stringify(shown)} has quotes, escapes or patterns in it`;
+  if (/[\\/]/.test(shown)) return `it names its program by a path (${shown}), not by an allow-listed name`;
+  const name = programName(first) ?? shown;
+  if (runsOtherPrograms(name)) return `"${shown}" runs other programs, so the allow-list does not cover it`;
+  const prefix = allowed.find((p) => p.length <= words.length && p.every((w, i) => isPlainWord(words[i] as ShellWord) && wordText(words[i] as ShellWord) === w));
+  const segmentText = words.map(wordText).join(" ");
+  if (!prefix) return `"${segmentText}" is not in the allow-list`;
+  const escapes = ESCAPE_ARGUMENTS[name];
+  // node runs code for most of its options (--require, --import, --env-file…): only the exact entry is allowed.
+  if (name === "node" && words.length > prefix.length) return `"${segmentText}" gives node more than the allow-listed words`;
+  for (const word of words.slice(1)) {
+    const text = wordText(word);
+    if (hasPart(word, "expansion")) return `the argument ${JSON.stringify(wordSource(word))} holds an expansion, known only when it runs`;
+    if (hasPart(word, "brace")) return `the argument ${JSON.stringify(text)} uses brace expansion`;
+    if (hasPart(word, "tilde")) return `the argument ${JSON.stringify(text)} names a home folder, outside the workspace`;
+    if (hasPart(word, "glob") && (text.startsWith("-") || escapes !== undefined)) {
+      return `the pattern ${JSON.stringify(text)} could expand to file names that ${shown} reads as options`;
+    }
+    if (hasPart(word, "caret")) return `the argument ${JSON.stringify(text)} has a ^, an escape in cmd.exe`;
+    const escape = escapes && escapeArgument(text, escapes);
+    if (escape !== undefined) return `"${shown} ${escape}" can write files or run programs, so the allow-list does not cover it`;
+    const path = pathDoubt(text, isProtected, cwd);
+    if (path !== undefined) return path;
+  }
+  return undefined;
+}
+
+function escapeArgument(text: string, escapes: { long: readonly string[]; short?: string }): string | undefined {
+  const long = escapes.long.find((e) => text === e || text.startsWith(`${e}=`) || (/^-[A-Za-z]$/.test(e) && text.startsWith(e)));
+  if (long !== undefined) return long;
+  if (escapes.short && /^-[A-Za-z0-9]+$/.test(text)) {
+    const letter = [...text.slice(1)].find((l) => escapes.short?.includes(l));
+    if (letter !== undefined) return `-${letter}`;
+  }
+  return undefined;
+}
+
+/** Arguments (and `--option=value` values) naming a path outside the workspace or a protected one. */
+function pathDoubt(text: string, isProtected: ProtectedPathMatcher, cwd: string): string | undefined {
+  const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : undefined) : text;
+  if (value === undefined || value === "" || value.includes("://")) return undefined;
+  const slashed = value.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) return `the argument ${JSON.stringify(value)} is a path outside the workspace`;
+  const joined = posixPath.normalize(posixPath.join(cwd.replace(/\\/g, "/"), slashed));
+  if (joined === ".." || joined.startsWith("../")) return `the argument ${JSON.stringify(value)} is a path outside the workspace`;
+  const glob = isProtected(joined);
+  if (glob !== undefined) return `the argument ${JSON.stringify(value)} names a protected path ("${glob}" in subagents.approval.protectedPaths)`;
+  return undefined;
+}
