@@ -61,8 +61,8 @@ export function decideWrite(path: string, rules: ApprovalRules): CommandDecision
 }
 
 /**
- * The denied entry a command could run, or undefined. Exported for the host,
- * which checks again right before it starts the process.
+ * Why a command is refused by the deny list, or undefined. Exported for the
+ * host, which checks again right before it starts the process.
  */
 export function findDeniedCommand(command: string, denied: readonly string[]): string | undefined {
   if (denied.length === 0) return undefined;
@@ -95,7 +95,9 @@ function usesEntry(use: ProgramUse, entry: readonly string[]): boolean {
   if (program === undefined || !couldBeProgram(use.word, program)) return false;
   let from = 0;
   for (const w of words) {
-    const at = subcommandCandidates(use.rest, from).find((index) => couldBeText(use.rest[index] as ShellWord, w));
+    // An option in the entry ("rm -rf") may stand anywhere after the program; a subcommand ("git push") only where one can.
+    const candidates = w.startsWith("-") ? use.rest.map((_, index) => index).filter((index) => index >= from) : subcommandCandidates(use.rest, from);
+    const at = candidates.find((index) => couldBeText(use.rest[index] as ShellWord, w));
     if (at === undefined) return false;
     from = at + 1;
   }

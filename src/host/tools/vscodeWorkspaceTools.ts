@@ -125,15 +125,20 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     assertTrusted("run commands");
     const denied = findDeniedCommand(request.command, this.options.settings()["approval.deniedCommands"]);
     if (denied !== undefined) {
-      throw new Error(`Refused: "${request.command}" matches "${denied}" in subagents.approval.deniedCommands.`);
+      throw new Error(`Refused: ${denied}.`);
     }
     const cwd = await this.resolve(request.cwd ?? ".");
     const isDirectory = await stat(cwd.absolute).then((s) => s.isDirectory(), () => false);
     if (!isDirectory) throw new Error(`cwd ${request.cwd ?? "."} is not a folder in the workspace.`);
+    const settings = this.options.settings();
     return runShellCommand({
       command: request.command,
       cwd: cwd.absolute,
       signal: request.signal,
+      hidden: {
+        patterns: settings["commands.hiddenEnv"],
+        envPrefixes: settings.providers.flatMap((p) => (p.envPrefix !== undefined ? [p.envPrefix] : [])),
+      },
       ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
     });
   }

@@ -25,6 +25,11 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
     tools = new VscodeWorkspaceTools({ settings: () => settings, ripgrepPath: undefined });
   });
   afterEach(() => ws.cleanup());
+  const pidOf = (name: string) => {
+    const file = nodePath.join(ws.root, name);
+    const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+    return text ? Number(text) : undefined;
+  };
 
   it("runs in the workspace (or a cwd inside it) and captures stdout, stderr and the exit code", async () => {
     const result = await run("cat file.txt; echo oops >&2; exit 3", { cwd: "sub" });
@@ -46,7 +51,7 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
   });
 
   it("refuses denied commands, also hidden in a chain, and does not run them", async () => {
-    await assert.rejects(run("rm -rf sub"), /matches "rm -rf" in subagents\.approval\.deniedCommands/);
+    await assert.rejects(run("rm -rf sub"), /could run the denied command "rm -rf" \(subagents\.approval\.deniedCommands\)/);
     await assert.rejects(run("ls && git push origin main"), /git push/);
     assert.ok(existsSync(nodePath.join(ws.root, "sub/file.txt")));
   });
@@ -60,19 +65,33 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
   it("kills the whole process tree on interrupt", async () => {
     const controller = new AbortController();
     const pending = run("sh -c 'sleep 30 & echo $! > bg.pid; sleep 30 & echo $! > fg.pid; wait'", { signal: controller.signal });
-    const pidOf = (name: string) => {
-      const file = nodePath.join(ws.root, name);
-      const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
-      return text ? Number(text) : undefined;
-    };
     const bg = await waitFor(() => pidOf("bg.pid"), 5000, "the background sleep");
     const fg = await waitFor(() => pidOf("fg.pid"), 5000, "the foreground sleep");
     assert.ok(processAlive(bg) && processAlive(fg));
-    const started = Date.now();
     controller.abort();
     await assert.rejects(pending, { name: "AbortError" });
-    await waitFor(() => !processAlive(bg) && !processAlive(fg), 5000, "both sleeps to die");
-    assert.ok(Date.now() - started < 5000);
+    await waitFor(() => !processAlive(bg) && !processAlive(fg), Number.POSITIVE_INFINITY, "both sleeps to die");
+  });
+
+  it("also ends descendants that left the process group (setsid) on interrupt", { skip: process.platform === "linux" ? false : "reads /proc" }, async () => {
+    const controller = new AbortController();
+    // The setsid'd sleep gets its own session and process group, and the shell in between exits at once,
+    // so the sleep is re-parented: neither the group kill nor the parent links reach it.
+    const pending = run("sh -c 'setsid sleep 300 & echo $! > escaped.pid'; sleep 300", { signal: controller.signal });
+    const escaped = await waitFor(() => pidOf("escaped.pid"), Number.POSITIVE_INFINITY, "the setsid sleep");
+    assert.ok(processAlive(escaped));
+    assert.notEqual(readFileSync(`/proc/${escaped}/stat`, "utf8").split(") ")[1]?.split(" ")[3], String(process.pid), "it left our group");
+    controller.abort();
+    await assert.rejects(pending, { name: "AbortError" });
+    await waitFor(() => !processAlive(escaped), Number.POSITIVE_INFINITY, "the setsid sleep to die");
+  });
+
+  it("ends setsid descendants when the command itself finishes", { skip: process.platform === "linux" ? false : "reads /proc" }, async () => {
+    const result = await run("setsid sleep 300 > /dev/null 2>&1 & echo $! > left.pid; echo done");
+    assert.match(result.output, /done/);
+    const left = pidOf("left.pid");
+    assert.ok(left !== undefined);
+    await waitFor(() => !processAlive(left), Number.POSITIVE_INFINITY, "the setsid sleep to die");
   });
 
   it("kills the tree on timeout and says so", async () => {
@@ -84,11 +103,35 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
   });
 
   it("returns when the shell exits even if a background child keeps the pipe open", async () => {
-    const started = Date.now();
     const result = await run("sleep 25 & echo started");
     assert.equal(result.exitCode, 0);
     assert.match(result.output, /started/);
-    assert.ok(Date.now() - started < 5000);
+  });
+
+  it("hides every pool's variables and secret names from the command's environment", { skip: process.platform === "linux" ? false : "reads /proc/self/environ" }, async () => {
+    // Values are built at run time; the check below looks for them in the child's view.
+    const secret = (name: string) => `${name.toLowerCase()}-${process.pid}-${Date.now().toString(36)}`;
+    const planted: Record<string, string> = {};
+    for (const name of ["OPENAI_API_KEY", "OPENAI_API_KEY_3", "MOONSHOT_KEY_12", "GITHUB_TOKEN", "NPM_TOKEN", "AWS_SECRET_ACCESS_KEY", "MY_SERVICE_PASSWORD", "stripe_api_key", "DB_SECRET"]) {
+      planted[name] = secret(name);
+    }
+    const kept = `kept-${process.pid}`;
+    const saved = { ...process.env };
+    Object.assign(process.env, planted, { HARMLESS_SETTING: kept });
+    settings = { ...settings, providers: [...settings.providers, { id: "moon", baseUrl: "http://127.0.0.1:9/v1", models: ["m"], envPrefix: "MOONSHOT_KEY" }] };
+    try {
+      const result = await run("env; echo ----; cat /proc/self/environ | tr '\\0' '\\n'; echo ----; sh -c 'cat /proc/$$/environ' | tr '\\0' '\\n'");
+      assert.equal(result.exitCode, 0, result.output);
+      for (const [name, value] of Object.entries(planted)) {
+        assert.ok(!result.output.includes(value), `${name} reached the command`);
+        assert.ok(!new RegExp(`^${name}=`, "mi").test(result.output), `${name} is listed`);
+      }
+      assert.match(result.output, new RegExp(`HARMLESS_SETTING=${kept}`), "other variables stay");
+      assert.match(result.output, /PATH=/);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 });
 
