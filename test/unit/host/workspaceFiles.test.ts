@@ -1,6 +1,6 @@
 import "../../fakes/vscodeModule";
 import assert from "node:assert/strict";
-import { symlinkSync, truncateSync } from "node:fs";
+import { existsSync, symlinkSync, truncateSync } from "node:fs";
 import * as nodePath from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { DEFAULT_SETTINGS } from "../../../src/core/settings/schema";
@@ -57,6 +57,28 @@ describe("workspace tools: files", () => {
       await assert.rejects(tools.listFiles({ path: ".." }), /outside the workspace/);
       // An absolute path inside the workspace is fine.
       assert.equal((await tools.readFile(nodePath.join(ws.root, "src/a.ts"))).totalLines, 4);
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it("refuses a dangling symlink, and does not create its target", async () => {
+    const outside = makeWorkspace({});
+    try {
+      const target = nodePath.join(outside.root, "created-through-link.txt");
+      symlinkSync(target, nodePath.join(ws.root, "dangling.txt"));
+      symlinkSync(nodePath.join(outside.root, "missing-dir"), nodePath.join(ws.root, "dangling-dir"));
+      symlinkSync("loop-b", nodePath.join(ws.root, "loop-a"));
+      symlinkSync("loop-a", nodePath.join(ws.root, "loop-b"));
+      await assert.rejects(tools.writeFile({ path: "dangling.txt", content: "x" }), /symbolic link whose target does not exist/);
+      await assert.rejects(tools.writeFile({ path: "dangling-dir/new.txt", content: "x" }), /symbolic link whose target does not exist/);
+      await assert.rejects(tools.readFile("dangling.txt"), /symbolic link whose target does not exist/);
+      await assert.rejects(tools.writeFile({ path: "loop-a", content: "x" }), /symbolic link whose target does not exist/);
+      assert.equal(existsSync(target), false);
+      assert.equal(existsSync(nodePath.join(outside.root, "missing-dir")), false);
+      // An ordinary new file next to them is still fine.
+      await tools.writeFile({ path: "fresh.txt", content: "ok\n" });
+      assert.equal(readText(ws.root, "fresh.txt"), "ok\n");
     } finally {
       outside.cleanup();
     }
