@@ -3,6 +3,7 @@ import { AGENT_ACTION_LOOK, rowActions } from "../model/agentActions";
 import type { AgentStore, FlatRow } from "../model/agentStore";
 import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokenPair } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
+import { showInvisibles } from "../../src/core/protocol/visibleText";
 
 /** Fixed row height: virtualisation places rows by index × height. Keep in sync with tree.css. */
 export const ROW_HEIGHT = 40;
@@ -161,8 +162,10 @@ export class RowView {
     this.activityKey = key;
     this.activity.classList.toggle("approval", approval !== undefined);
     if (approval) {
-      this.activity.replaceChildren("Approve? ", el("code", {}, approval.command));
-      setAttr(this.activity, "title", approval.command);
+      // Invisible characters are shown escaped so that what is approved is what is seen.
+      const shown = showInvisibles(approval.command);
+      this.activity.replaceChildren("Approve? ", el("code", {}, shown));
+      setAttr(this.activity, "title", shown);
     } else {
       this.activity.textContent = text;
       setAttr(this.activity, "title", text);

@@ -49,3 +49,38 @@ describe("agent type in the tree", () => {
   });
 });
 
+
+describe("pending approvals in the tree", () => {
+  it("show invisible characters of a command escaped, in the row and the detail pane", async () => {
+    const page = await openView(harness);
+    const command = "ls \u202Ehs.x\u200B; echo done";
+    await postAndPaint(
+      page,
+      snapshotOf([makeAgent({ id: "asker", name: "Asker", status: "waiting", pendingApproval: { requestId: "q1", command } })]),
+    );
+    const row = (await page.locator('[data-id="asker"] .approval code').textContent()) ?? "";
+    assert.equal(row, "ls \\u202Ehs.x\\u200B; echo done");
+    await page.locator('[data-id="asker"] .name').click();
+    const detail = (await page.locator(".detail-approval code").first().textContent()) ?? "";
+    assert.equal(detail, "ls \\u202Ehs.x\\u200B; echo done");
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
+  it("show the diff of a write to a protected path as text", async () => {
+    const page = await openView(harness);
+    const diff = '--- a/.vscode/settings.json\n+++ b/.vscode/settings.json\n@@ -0,0 +1 @@\n+{"x": "<img src=x onerror=alert(1)>"}\n';
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "writer", name: "Writer", status: "waiting", pendingApproval: { requestId: "q2", command: "write_file .vscode/settings.json", diff } }),
+      ]),
+    );
+    await page.locator('[data-id="writer"] .name').click();
+    assert.match((await page.locator(".detail-approval strong").textContent()) ?? "", /Change awaiting approval/);
+    assert.equal(await page.locator(".detail-approval-diff code").textContent(), diff);
+    assert.equal(await page.locator(".detail-approval img").count(), 0, "the diff is text, never markup");
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
