@@ -34,6 +34,13 @@ export function allowListDoubt(
   isProtected: ProtectedPathMatcher,
   cwd: string,
 ): string | undefined {
+  // A redirection is asked anyway; naming what it touches makes the reason useful.
+  for (const simple of programs.commands) {
+    for (const target of simple.redirects) {
+      const path = pathDoubt(wordText(target), isProtected, cwd);
+      if (path !== undefined) return `it redirects output or input to a path: ${path.replace(/^the argument /, "")}`;
+    }
+  }
   const risk = programs.risks[0];
   if (risk !== undefined) return `it uses ${risk}, which the allow-list does not cover`;
   const hidden = programs.opaque[0];
@@ -100,7 +107,7 @@ function pathDoubt(text: string, isProtected: ProtectedPathMatcher, cwd: string)
   const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : undefined) : text;
   if (value === undefined || value === "" || value.includes("://")) return undefined;
   const slashed = value.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) return `the argument ${JSON.stringify(value)} is a path outside the workspace`;
+  if (slashed.startsWith("/") || slashed.startsWith("~") || /^[A-Za-z]:/.test(slashed)) return `the argument ${JSON.stringify(value)} is a path outside the workspace`;
   const joined = posixPath.normalize(posixPath.join(cwd.replace(/\\/g, "/"), slashed));
   if (joined === ".." || joined.startsWith("../")) return `the argument ${JSON.stringify(value)} is a path outside the workspace`;
   const glob = isProtected(joined);
