@@ -62,13 +62,19 @@ export function createCommandGate(ctx: ServiceContext, registry: AgentRegistry, 
 }
 
 function decide(request: ApprovalRequest, rules: ApprovalRules): CommandDecision {
-  return request.kind === "command" ? decideCommand(request.command, rules, request.cwd) : decideWrite(request.path, rules);
+  if (request.kind === "command") return decideCommand(request.command, rules, request.cwd);
+  const direct = decideWrite(request.path, rules);
+  // A link to a protected file is as protected as the file.
+  const linked = request.realPath !== undefined ? decideWrite(request.realPath, rules) : direct;
+  const rank = { allow: 0, ask: 1, deny: 2 } as const;
+  return rank[linked.kind] > rank[direct.kind] ? linked : direct;
 }
 
 async function approvalSubject(request: ApprovalRequest): Promise<ApprovalSubject> {
   if (request.kind === "command") return { command: request.command, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) };
   const diff = await request.diff().catch((error: unknown) => `(the current content could not be read for a diff: ${(error as Error).message})`);
-  return { command: `${request.tool} ${request.path}`, diff };
+  const through = request.realPath !== undefined ? ` (through a link to ${request.realPath})` : "";
+  return { command: `${request.tool} ${request.path}${through}`, diff };
 }
 
 function shorten(command: string): string {

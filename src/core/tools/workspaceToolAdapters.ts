@@ -11,7 +11,14 @@ export type CommandVerdict = { run: true } | { run: false; message: string };
 export type ApprovalRequest =
   | { kind: "command"; command: string; cwd?: string }
   /** `diff` is built only when the user has to see it. */
-  | { kind: "write"; tool: "write_file" | "edit_file"; path: string; diff: () => Promise<string> };
+  | {
+      kind: "write";
+      tool: "write_file" | "edit_file";
+      path: string;
+      /** Where the path leads through symbolic links, when that differs. */
+      realPath?: string;
+      diff: () => Promise<string>;
+    };
 
 /**
  * Applies the approval policy to commands and to writes (and, on "ask",
@@ -101,7 +108,9 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     return (await workspace.readFile(path)).text;
   };
 
-  const approveWrite = async (request: ApprovalRequest, context: ToolContext): Promise<void> => {
+  const approveWrite = async (request: ApprovalRequest & { kind: "write" }, context: ToolContext): Promise<void> => {
+    const real = await workspace.realPath?.(request.path);
+    if (real !== undefined && normalizePath(real) !== normalizePath(request.path)) request.realPath = real;
     const verdict = await gate(request, context);
     if (!verdict.run) throw new ToolError(verdict.message);
   };

@@ -100,6 +100,26 @@ export async function assertRealPathInside(root: WorkspaceRoot, absolute: string
   }
 }
 
+/**
+ * Where a path really leads once symbolic links are followed: the real path
+ * of its nearest existing ancestor plus the rest. Used to protect a file
+ * reached through a link (`cfg -> .vscode`) like the file itself.
+ */
+export async function realTarget(absolute: string): Promise<string> {
+  let probe = absolute;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return nodePath.join(await realpath(probe), ...rest.reverse());
+    } catch {
+      const parent = nodePath.dirname(probe);
+      if (parent === probe) return absolute;
+      rest.push(nodePath.basename(probe));
+      probe = parent;
+    }
+  }
+}
+
 function outside(requested: string): WorkspacePathError {
   return new WorkspacePathError(
     `Refused: ${JSON.stringify(requested)} is outside the workspace. Use a path relative to the workspace folder.`,

@@ -22,7 +22,7 @@ import {
   type SearchScope,
 } from "./fileSearch";
 import { assertFresh, contentVersion, locateUniqueEdit, looksBinary, MAX_READ_BYTES, sliceLines } from "./fileText";
-import { assertRealPathInside, resolveWorkspacePath, toWorkspaceRelative, type WorkspaceRoot } from "./pathContainment";
+import { assertRealPathInside, realTarget, resolveWorkspacePath, toWorkspaceRelative, type WorkspaceRoot } from "./pathContainment";
 
 const SEVERITY_NAMES = ["error", "warning", "information", "hint"] as const;
 const MAX_DIAGNOSTICS = 500;
@@ -61,6 +61,12 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     const target = await this.resolve(path);
     const text = await this.currentText(target.absolute, path, false).catch(() => undefined);
     return text === undefined ? undefined : contentVersion(text);
+  }
+
+  async realPath(path: string): Promise<string | undefined> {
+    const target = await this.resolve(path);
+    const realRoots = await Promise.all(this.roots().map(async (r) => ({ ...r, fsPath: await realTarget(r.fsPath) })));
+    return toWorkspaceRelative(realRoots, await realTarget(target.absolute));
   }
 
   async listFiles(options: { path?: string; glob?: string }): Promise<string[]> {

@@ -84,6 +84,14 @@ describe("workspace tools: files", () => {
     }
   });
 
+  it("tells where a path leads through a symbolic link, so a link to a protected folder is protected", async () => {
+    writeFile(ws.root, ".vscode/settings.json", "{}\n");
+    symlinkSync(nodePath.join(ws.root, ".vscode"), nodePath.join(ws.root, "cfg"));
+    assert.equal(await tools.realPath("cfg/settings.json"), ".vscode/settings.json");
+    assert.equal(await tools.realPath("cfg/new.json"), ".vscode/new.json");
+    assert.equal(await tools.realPath("src/a.ts"), "src/a.ts");
+  });
+
   it("reads what the user sees in an editor with unsaved changes", async () => {
     const doc = shimState.documents.openFile(Uri.file(nodePath.join(ws.root, "src/a.ts")));
     doc.typeText("unsaved buffer\n");

@@ -64,6 +64,21 @@ describe("writes to protected paths", () => {
     await assertQuiet(kit);
   });
 
+  it("protect a file reached through a symbolic link like the file itself", async () => {
+    const { kit } = start((call) => (call.turn === 0 ? write("cfg/settings.json", "{}\n") : echoLast(call)), {
+      settings: { "approval.root": "allowList" },
+    });
+    // The workspace reports where a path leads once links are followed (cfg -> .vscode).
+    kit.workspace.realPath = async (path: string) => path.replace(/^cfg\//, ".vscode/");
+    const { agentId, done } = kit.service.runRoot({ task: "x" });
+    await waitFor(() => kit.service.get(agentId)?.pendingApproval !== undefined, "pending approval");
+    const pending = kit.service.get(agentId)!.pendingApproval!;
+    assert.equal(pending.command, "write_file cfg/settings.json (through a link to .vscode/settings.json)");
+    kit.service.resolveApproval(pending.requestId, "denied");
+    assert.match((await done).result ?? "", /The user denied this change/);
+    await assertQuiet(kit);
+  });
+
   it("follow the user's own list of protected globs", async () => {
     const { kit } = start((call) => (call.turn === 0 ? write("infra/deploy.yml", "x\n") : echoLast(call)), {
       settings: { "approval.root": "allowList", "approval.protectedPaths": ["infra/**"] },
