@@ -1,5 +1,5 @@
 import type { ApprovalBroker, ApprovalSubject } from "../tools/approvalBroker";
-import { decideCommand, decideWrite, type ApprovalRules, type CommandDecision } from "../tools/approvalPolicy";
+import { decideCommand, decideWrite, followLinks, type ApprovalRules, type CommandDecision } from "../tools/approvalPolicy";
 import type { ApprovalRequest, CommandGate } from "../tools/workspaceToolAdapters";
 import { showInvisibles } from "../protocol/visibleText";
 import { RunAborted } from "./abort";
@@ -23,7 +23,11 @@ export function createCommandGate(ctx: ServiceContext, registry: AgentRegistry, 
       deniedCommands: settings["approval.deniedCommands"],
       protectedPaths: settings["approval.protectedPaths"],
     };
-    const decision = decide(request, rules);
+    let decision = decide(request, rules);
+    const realPath = ctx.workspace.realPath?.bind(ctx.workspace);
+    if (decision.kind === "allow" && request.kind === "command" && realPath) {
+      decision = (await followLinks(request.command, rules, request.cwd ?? ".", realPath)) ?? decision;
+    }
     const what = request.kind === "command" ? "command" : "change";
     if (decision.kind === "allow") return { run: true };
     if (decision.kind === "deny") {

@@ -5,12 +5,14 @@ import { hasPart, isPlainWord, wordSource, wordText, type ShellWord } from "./sh
 
 /**
  * Arguments that make an otherwise read-only program write, run a program,
- * or read a configuration that names one. Short flags are single letters
+ * read a configuration that names one, or follow links out of the workspace. Short flags are single letters
  * (they may be combined, as in `rg -iz`).
  */
 const ESCAPE_ARGUMENTS: Record<string, { long: readonly string[]; short?: string }> = {
-  find: { long: ["-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls"] },
-  rg: { long: ["--pre", "--pre-glob", "--search-zip", "--hostname-bin"], short: "z" },
+  // Following symbolic links while recursing would read through a link the repository placed to ~/.ssh.
+  find: { long: ["-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls", "-L", "-H", "-follow"] },
+  rg: { long: ["--pre", "--pre-glob", "--search-zip", "--hostname-bin", "--follow"], short: "zL" },
+  grep: { long: ["--dereference-recursive"], short: "R" },
   git: {
     long: [
       "-c", "--config-env", "--exec-path", "--upload-pack", "--receive-pack", "--output", "--ext-diff", "--textconv",
@@ -80,8 +82,11 @@ function simpleCommandDoubt(
     if (hasPart(word, "expansion")) return `the argument ${JSON.stringify(wordSource(word))} holds an expansion, known only when it runs`;
     if (hasPart(word, "brace")) return `the argument ${JSON.stringify(text)} uses brace expansion`;
     if (hasPart(word, "tilde")) return `the argument ${JSON.stringify(text)} names a home folder, outside the workspace`;
-    if (hasPart(word, "glob") && (text.startsWith("-") || escapes !== undefined)) {
-      return `the pattern ${JSON.stringify(text)} could expand to file names that ${shown} reads as options`;
+    if (hasPart(word, "glob")) {
+      // The shell expands it to names the policy never sees: options (a file named -delete), or .env and package.json.
+      return text.startsWith("-") || escapes !== undefined
+        ? `the pattern ${JSON.stringify(text)} could expand to file names that ${shown} reads as options`
+        : `the pattern ${JSON.stringify(text)} could expand to protected files, which the allow-list does not cover`;
     }
     if (hasPart(word, "caret")) return `the argument ${JSON.stringify(text)} has a ^, an escape in cmd.exe`;
     const escape = escapes && escapeArgument(text, escapes);
@@ -113,4 +118,23 @@ function pathDoubt(text: string, isProtected: ProtectedPathMatcher, cwd: string)
   const glob = isProtected(joined);
   if (glob !== undefined) return `the argument ${JSON.stringify(value)} names a protected path ("${glob}" in subagents.approval.protectedPaths)`;
   return undefined;
+}
+
+/**
+ * The workspace paths a command's arguments and redirections name (after
+ * `cwd`), for the check that follows symbolic links: the lexer cannot see
+ * that `notes.txt` in the repository is a link to `~/.ssh/id_rsa`.
+ */
+export function namedPaths(programs: CommandPrograms, cwd: string): string[] {
+  const out = new Set<string>();
+  for (const simple of programs.commands) {
+    for (const word of [...simple.words.slice(1), ...simple.redirects]) {
+      const text = wordText(word);
+      const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : undefined) : text;
+      if (value === undefined || value === "" || value.includes("://")) continue;
+      const joined = posixPath.normalize(posixPath.join(cwd.replace(/\\/g, "/"), value.replace(/\\/g, "/")));
+      if (joined !== ".." && !joined.startsWith("../") && !posixPath.isAbsolute(joined)) out.add(joined);
+    }
+  }
+  return [...out];
 }

@@ -1,7 +1,7 @@
 import { hasInvisibleCharacters } from "../protocol/visibleText";
 import type { ApprovalPolicy } from "../settings/schema";
 import { analyzeCommand, couldBeProgram, couldBeText, type CommandPrograms, type ProgramUse } from "./commandPrograms";
-import { allowListDoubt } from "./allowListCheck";
+import { allowListDoubt, namedPaths } from "./allowListCheck";
 import { protectedPathMatcher } from "./protectedPaths";
 import { isPlainWord, wordText, type ShellWord } from "./shellLexer";
 
@@ -121,4 +121,30 @@ function subcommandCandidates(rest: readonly ShellWord[], from: number): number[
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The last step before an allow-listed command runs unasked: every path it
+ * names is followed through symbolic links, and a link that leads outside
+ * the workspace or to a protected path makes the command asked after all.
+ * `realPath` throws for a path that leaves the workspace.
+ */
+export async function followLinks(
+  command: string,
+  rules: ApprovalRules,
+  cwd: string,
+  realPath: (path: string) => Promise<string | undefined>,
+): Promise<CommandDecision | undefined> {
+  const isProtected = protectedPathMatcher(rules.protectedPaths);
+  for (const path of namedPaths(analyzeCommand(command), cwd)) {
+    let real: string | undefined;
+    try {
+      real = await realPath(path);
+    } catch {
+      return { kind: "ask", reason: `${path} leads outside the workspace (through a symbolic link)` };
+    }
+    const glob = real === undefined ? undefined : isProtected(real);
+    if (glob !== undefined) return { kind: "ask", reason: `${path} leads to the protected path ${real} ("${glob}" in subagents.approval.protectedPaths)` };
+  }
+  return undefined;
 }

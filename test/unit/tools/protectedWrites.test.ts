@@ -69,13 +69,33 @@ describe("writes to protected paths", () => {
       settings: { "approval.root": "allowList" },
     });
     // The workspace reports where a path leads once links are followed (cfg -> .vscode).
-    kit.workspace.realPath = async (path: string) => path.replace(/^cfg\//, ".vscode/");
+    Object.assign(kit.workspace, { realPath: async (path: string) => path.replace(/^cfg\//, ".vscode/") });
     const { agentId, done } = kit.service.runRoot({ task: "x" });
     await waitFor(() => kit.service.get(agentId)?.pendingApproval !== undefined, "pending approval");
     const pending = kit.service.get(agentId)!.pendingApproval!;
     assert.equal(pending.command, "write_file cfg/settings.json (through a link to .vscode/settings.json)");
     kit.service.resolveApproval(pending.requestId, "denied");
     assert.match((await done).result ?? "", /The user denied this change/);
+    await assertQuiet(kit);
+  });
+
+  it("an allow-listed command naming a link that leaves the workspace is asked", async () => {
+    const run = (command: string) => ({ toolCalls: [{ name: "run_command", arguments: { command } }] });
+    const { kit } = start((call) => (call.turn === 0 ? run("cat docs/notes.txt") : call.turn === 1 ? run("cat src/a.ts") : echoLast(call)), {
+      settings: { "approval.root": "allowList" },
+    });
+    Object.assign(kit.workspace, {
+      realPath: async (path: string) => {
+        if (path === "docs/notes.txt") throw new Error("Refused: docs/notes.txt is outside the workspace.");
+        return path;
+      },
+    });
+    const { agentId, done } = kit.service.runRoot({ task: "x" });
+    await waitFor(() => kit.service.get(agentId)?.pendingApproval !== undefined, "pending approval");
+    assert.equal(kit.workspace.commands.length, 0, "nothing ran before the answer");
+    kit.service.resolveApproval(kit.service.get(agentId)!.pendingApproval!.requestId, "denied");
+    await done;
+    assert.deepEqual(kit.workspace.commands.map((c) => c.command), ["cat src/a.ts"], "the ordinary read ran unasked");
     await assertQuiet(kit);
   });
 
