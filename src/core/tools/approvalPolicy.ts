@@ -1,6 +1,6 @@
 import { hasInvisibleCharacters } from "../protocol/visibleText";
 import type { ApprovalPolicy } from "../settings/schema";
-import { analyzeCommand, couldBeProgram, couldBeText, type CommandPrograms, type ProgramUse } from "./commandPrograms";
+import { analyzeCommand, couldBeProgram, couldBeText, restOf, type CommandPrograms, type ProgramUse } from "./commandPrograms";
 import { allowListDoubt, namedPaths } from "./allowListCheck";
 import { protectedPathMatcher } from "./protectedPaths";
 import { isPlainWord, wordText, type ShellWord } from "./shellLexer";
@@ -36,9 +36,17 @@ export type CommandDecision =
   | { kind: "ask"; reason: string }
   | { kind: "deny"; reason: string };
 
+/** Longer commands are not analysed: asked, or refused while any program is denied. */
+export const MAX_ANALYSED_COMMAND_CHARS = 100_000;
+
 export function decideCommand(command: string, rules: ApprovalRules, cwd = "."): CommandDecision {
   if (command.trim() === "") return { kind: "deny", reason: "the command is empty" };
-  const programs = analyzeCommand(command);
+  const programs = analyze(command);
+  if (programs === undefined) {
+    const why = `it is too long (${command.length} characters) to be checked`;
+    if (rules.deniedCommands.length > 0 || rules.policy === "deny") return { kind: "deny", reason: `${why} against the denied commands` };
+    return { kind: "ask", reason: why };
+  }
   const denied = deniedMatch(programs, rules.deniedCommands);
   if (denied !== undefined) return { kind: "deny", reason: denied };
   if (rules.policy === "deny") return { kind: "deny", reason: 'the approval policy for this agent is "deny"' };
@@ -66,7 +74,13 @@ export function decideWrite(path: string, rules: ApprovalRules): CommandDecision
  */
 export function findDeniedCommand(command: string, denied: readonly string[]): string | undefined {
   if (denied.length === 0) return undefined;
-  return deniedMatch(analyzeCommand(command), denied);
+  const programs = analyze(command);
+  if (programs === undefined) return `it is too long (${command.length} characters) to be checked against the denied commands`;
+  return deniedMatch(programs, denied);
+}
+
+function analyze(command: string): CommandPrograms | undefined {
+  return command.length > MAX_ANALYSED_COMMAND_CHARS ? undefined : analyzeCommand(command);
 }
 
 function deniedMatch(programs: CommandPrograms, denied: readonly string[]): string | undefined {
@@ -93,11 +107,12 @@ function deniedMatch(programs: CommandPrograms, denied: readonly string[]): stri
 function usesEntry(use: ProgramUse, entry: readonly string[]): boolean {
   const [program, ...words] = entry;
   if (program === undefined || !couldBeProgram(use.word, program)) return false;
+  const rest = restOf(use);
   let from = 0;
   for (const w of words) {
     // An option in the entry ("rm -rf") may stand anywhere after the program; a subcommand ("git push") only where one can.
-    const candidates = w.startsWith("-") ? use.rest.map((_, index) => index).filter((index) => index >= from) : subcommandCandidates(use.rest, from);
-    const at = candidates.find((index) => couldBeText(use.rest[index] as ShellWord, w));
+    const candidates = w.startsWith("-") ? rest.map((_, index) => index).filter((index) => index >= from) : subcommandCandidates(rest, from);
+    const at = candidates.find((index) => couldBeText(rest[index] as ShellWord, w));
     if (at === undefined) return false;
     from = at + 1;
   }
@@ -136,7 +151,9 @@ export async function followLinks(
   realPath: (path: string) => Promise<string | undefined>,
 ): Promise<CommandDecision | undefined> {
   const isProtected = protectedPathMatcher(rules.protectedPaths);
-  for (const path of namedPaths(analyzeCommand(command), cwd)) {
+  const programs = analyze(command);
+  if (programs === undefined) return { kind: "ask", reason: "it is too long to be checked" };
+  for (const path of namedPaths(programs, cwd)) {
     let real: string | undefined;
     try {
       real = await realPath(path);

@@ -11,8 +11,14 @@ import { cmdWordText, hasPart, isPlainWord, lexShell, wordPattern, wordText, typ
 /** A word at a place where the shell or another program may run it. */
 export interface ProgramUse {
   word: ShellWord;
-  /** The words after it in the same simple command (a denied `git push` needs `push` among them). */
-  rest: readonly ShellWord[];
+  /** Its simple command and its index there; the words after it matter for a denied `git push`. */
+  words: readonly ShellWord[];
+  at: number;
+}
+
+/** The words after a program use (copied only when needed: a long chain of wrappers has many uses). */
+export function restOf(use: ProgramUse): readonly ShellWord[] {
+  return use.words.slice(use.at + 1);
 }
 
 export interface CommandPrograms {
@@ -75,7 +81,7 @@ export function analyzeCommand(command: string): CommandPrograms {
 
 function visit(commands: readonly SimpleCommand[], nested: readonly string[], risks: readonly string[], out: CommandPrograms, depth: number): void {
   for (const r of risks) if (!out.risks.includes(r)) out.risks.push(r);
-  for (const simple of commands) new CommandWalk(simple.words, out, depth).from(0);
+  for (const simple of commands) new CommandWalk(simple.words, out, depth).walk();
   for (const body of nested) runString(body, out, depth + 1);
 }
 
@@ -142,6 +148,11 @@ export function couldBeText(word: ShellWord, text: string): boolean {
 /** Walks one simple command from a program position, following every runner. */
 class CommandWalk {
   private readonly seen = new Set<number>();
+  private readonly scheduled = new Set<number>([0]);
+  /** Every word from this index on is already scheduled as a program position. */
+  private everyFrom = Number.POSITIVE_INFINITY;
+  /** Program positions still to look at; a worklist, so a chain of ten thousand wrappers cannot overflow the stack. */
+  private readonly pending: number[] = [0];
 
   constructor(
     private readonly words: readonly ShellWord[],
@@ -149,15 +160,24 @@ class CommandWalk {
     private readonly depth: number,
   ) {}
 
-  from(start: number): void {
+  walk(): void {
+    for (let next = this.pending.pop(); next !== undefined; next = this.pending.pop()) this.visit(next);
+  }
+
+  private from(start: number): void {
+    if (this.scheduled.has(start)) return;
+    this.scheduled.add(start);
+    this.pending.push(start);
+  }
+
+  private visit(start: number): void {
     let i = start;
     // Leading NAME=value words set the environment; the program comes after them.
     while (i < this.words.length && isAssignment(this.words[i])) i++;
     if (i >= this.words.length || this.seen.has(i)) return;
     this.seen.add(i);
     const word = this.words[i] as ShellWord;
-    const rest = this.words.slice(i + 1);
-    this.out.uses.push({ word, rest });
+    this.out.uses.push({ word, words: this.words, at: i });
     const name = programName(word);
     if (name === undefined) {
       // An expanded program name could be any program, including a runner.
@@ -168,13 +188,14 @@ class CommandWalk {
       if (!this.out.runners.includes(name)) this.out.runners.push(name);
     }
     if (WRAPPERS.has(name)) {
-      if (name === "xargs" && rest.some((w) => /^(-I|-i|-J|--replace)/.test(wordText(w)))) {
+      if (name === "xargs" && this.words.some((w, k) => k > i && /^(-I|-i|-J|--replace)/.test(wordText(w)))) {
         opaque(this.out, "xargs building its command from its input");
       }
-      if (name === "watch" || name === "su" || name === "script") this.stringArguments(rest);
+      if (name === "watch" || name === "su" || name === "script") this.stringArguments(this.words.slice(i + 1));
       this.everyWordFrom(i + 1);
       return;
     }
+    const rest = this.words.slice(i + 1);
     if (name === "eval") {
       this.joined(rest, "eval of an expanded value");
       return;
@@ -207,7 +228,9 @@ class CommandWalk {
 
   /** Every later word may be the program (a wrapper's own options have unknown arity). */
   private everyWordFrom(start: number): void {
-    for (let j = start; j < this.words.length; j++) this.from(j);
+    const end = Math.min(this.everyFrom, this.words.length);
+    for (let j = start; j < end; j++) this.from(j);
+    this.everyFrom = Math.min(this.everyFrom, start);
   }
 
   private shell(name: string, rest: readonly ShellWord[]): void {

@@ -59,9 +59,12 @@ export interface ShellLex {
 const NAME_CHAR = /[A-Za-z0-9_]/;
 const SPECIAL_PARAMETER = /[@*#?\-$!0-9]/;
 
+/** Nested `${…}` deeper than this is not looked into (and is reported as a risk). */
+const MAX_BRACE_DEPTH = 16;
+
 /** Splits a command into simple commands (at `;`, `&&`, `||`, `|`, `&`, newlines, parentheses). */
-export function lexShell(command: string): ShellLex {
-  return new Lexer(command).run();
+export function lexShell(command: string, depth = 0): ShellLex {
+  return new Lexer(command, depth).run();
 }
 
 /** The word as the shell would pass it when no expansion is involved; expansions contribute nothing. */
@@ -133,7 +136,10 @@ class Lexer {
   private inWord = false;
   private redirectNext = false;
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly depth: number,
+  ) {}
 
   run(): ShellLex {
     const s = this.src;
@@ -333,9 +339,14 @@ class Lexer {
       const body = s.slice(this.i + 2, end < 0 ? s.length : end);
       if (end < 0) this.risk("an unterminated ${ }");
       // A default value such as ${x:-$(cmd)} runs that command too.
-      const inner = lexShell(body);
-      this.nested.push(...inner.nested);
-      for (const r of inner.risks) if (r !== "a subshell") this.risk(r);
+      if (this.depth >= MAX_BRACE_DEPTH) {
+        this.risk("expansions nested too deeply to read");
+        this.nested.push(body);
+      } else {
+        const inner = lexShell(body, this.depth + 1);
+        this.nested.push(...inner.nested);
+        for (const r of inner.risks) if (r !== "a subshell") this.risk(r);
+      }
       this.i = end < 0 ? s.length : end + 1;
     } else if (next === "'") {
       let j = this.i + 2;

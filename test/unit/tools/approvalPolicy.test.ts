@@ -120,3 +120,16 @@ describe("approval policy: basics", () => {
     assert.equal(kind("git log --grep push", { ...corpusRules }), "allow");
   });
 });
+
+describe("approval policy: hostile sizes", () => {
+  it("decides huge and deeply nested commands without overflowing, erring toward asking", () => {
+    const rules = { ...defaults, deniedCommands: ["rm"] };
+    assert.equal(kind(`${"env ".repeat(16_000)}ls`, defaults), "ask");
+    assert.equal(kind(`${"env ".repeat(16_000)}rm x`, rules), "deny");
+    assert.equal(kind(`echo ${"${x:-".repeat(2000)}${"}".repeat(2000)}`, defaults), "ask");
+    assert.equal(kind(`echo ${"${x:-".repeat(2000)}${"}".repeat(2000)}`, rules), "deny");
+    assert.equal(kind(`echo ${"$(".repeat(2000)}${")".repeat(2000)}`, rules), "deny");
+    assert.equal(kind(`ls ${"a ".repeat(60_000)}`, defaults), "ask", "over the analysed length");
+    assert.equal(kind(`ls ${"a ".repeat(60_000)}`, rules), "deny");
+  });
+});
