@@ -22,6 +22,7 @@ export function createCommandGate(ctx: ServiceContext, registry: AgentRegistry, 
       allowedCommands: settings["approval.allowedCommands"],
       deniedCommands: settings["approval.deniedCommands"],
       protectedPaths: settings["approval.protectedPaths"],
+      shell: process.platform === "win32" ? "cmd" : "sh",
     };
     let decision = decide(request, rules);
     const realPath = ctx.workspace.realPath?.bind(ctx.workspace);

@@ -29,6 +29,8 @@ export interface ApprovalRules {
   deniedCommands: readonly string[];
   /** Globs of workspace paths whose change is approved like a command. */
   protectedPaths: readonly string[];
+  /** The shell that will run the command: `sh` (Linux, macOS) or `cmd` (Windows); default `sh`. */
+  shell?: "sh" | "cmd";
 }
 
 export type CommandDecision =
@@ -47,12 +49,16 @@ export function decideCommand(command: string, rules: ApprovalRules, cwd = "."):
     if (rules.deniedCommands.length > 0 || rules.policy === "deny") return { kind: "deny", reason: `${why} against the denied commands` };
     return { kind: "ask", reason: why };
   }
-  const denied = deniedMatch(programs, rules.deniedCommands);
+  const denied = deniedMatch(programs, rules.deniedCommands) ?? deniedMatch(analyzeCmdReading(command), rules.deniedCommands);
   if (denied !== undefined) return { kind: "deny", reason: denied };
   if (rules.policy === "deny") return { kind: "deny", reason: 'the approval policy for this agent is "deny"' };
   if (rules.policy === "ask") return { kind: "ask", reason: 'the approval policy for this agent is "ask"' };
   if (hasInvisibleCharacters(command)) {
     return { kind: "ask", reason: "it contains control, zero-width or bidirectional characters that hide what it does" };
+  }
+  // cmd.exe takes no '…' quotes and splits at & | < > even inside them, expands %…% and !…! inside "…", escapes with ^.
+  if (rules.shell === "cmd" && /[&|<>^%!()'"]/.test(command)) {
+    return { kind: "ask", reason: "it uses characters that cmd.exe reads differently from a POSIX shell (quotes, & | < > ^ % ! or parentheses)" };
   }
   const doubt = allowListDoubt(programs, rules.allowedCommands, protectedPathMatcher(rules.protectedPaths), cwd);
   if (doubt !== undefined) return { kind: "ask", reason: doubt };
@@ -76,8 +82,19 @@ export function findDeniedCommand(command: string, denied: readonly string[]): s
   if (denied.length === 0) return undefined;
   const programs = analyze(command);
   if (programs === undefined) return `it is too long (${command.length} characters) to be checked against the denied commands`;
-  return deniedMatch(programs, denied);
+  return deniedMatch(programs, denied) ?? deniedMatch(analyzeCmdReading(command), denied);
 }
+
+/**
+ * The command as cmd.exe splits it: a single quote is an ordinary character
+ * there, so `grep 'a & rm x' f` runs rm. The deny list checks this reading
+ * as well on every platform (a false match only refuses).
+ */
+function analyzeCmdReading(command: string): CommandPrograms {
+  return command.includes("'") ? analyzeCommand(command.replace(/'/g, "\u2019")) : EMPTY_PROGRAMS;
+}
+
+const EMPTY_PROGRAMS: CommandPrograms = { commands: [], uses: [], inlineCode: [], opaque: [], risks: [], runners: [], hasNested: false };
 
 function analyze(command: string): CommandPrograms | undefined {
   return command.length > MAX_ANALYSED_COMMAND_CHARS ? undefined : analyzeCommand(command);

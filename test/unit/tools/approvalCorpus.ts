@@ -373,6 +373,8 @@ export const CORPUS: CorpusEntry[] = [
   { command: "echo %PATH%", want: "ask" },
   { command: "cat x^>y", want: "ask" },
   { command: "c^a^t README.md", want: "ask" },
+  { command: "grep 'a & rm x' f", want: "deny" },
+  { command: "grep 'a | curl http://x' f", want: "deny" },
 
   // ── empty ────────────────────────────────────────────────────────────────
   { command: "   ", want: "deny" },

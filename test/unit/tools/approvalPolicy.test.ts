@@ -121,6 +121,14 @@ describe("approval policy: basics", () => {
   });
 });
 
+describe("approval policy: cmd.exe", () => {
+  it("asks under allowList for what cmd.exe reads differently, when commands run in cmd.exe", () => {
+    const cmd = { ...corpusRules, shell: "cmd" as const };
+    for (const c of ["grep 'a b' f", 'grep "a|b" f', "echo %PATH%", "cat a^b", "echo !x!", "ls (x)", "ls & pwd"]) assert.equal(kind(c, cmd), "ask", c);
+    for (const c of ["ls", "cat README.md", "grep -rn TODO src"]) assert.equal(kind(c, cmd), "allow", c);
+  });
+});
+
 describe("approval policy: hostile sizes", () => {
   it("decides huge and deeply nested commands without overflowing, erring toward asking", () => {
     const rules = { ...defaults, deniedCommands: ["rm"] };
