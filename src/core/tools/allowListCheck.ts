@@ -13,12 +13,13 @@ const ESCAPE_ARGUMENTS: Record<string, { long: readonly string[]; short?: string
   find: { long: ["-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls", "-L", "-H", "-follow"] },
   rg: { long: ["--pre", "--pre-glob", "--search-zip", "--hostname-bin", "--follow"], short: "zL" },
   grep: { long: ["--dereference-recursive"], short: "R" },
+  // After the subcommand; git's own options before it are checked in gitGlobalEscape (-p means --paginate only there).
   git: {
     long: [
-      "-c", "--config-env", "--exec-path", "--upload-pack", "--receive-pack", "--output", "--ext-diff", "--textconv",
-      "--exec", "--extcmd", "--git-dir", "--work-tree", "--open-files-in-pager", "--paginate", "-C",
+      "--config-env", "--exec-path", "--upload-pack", "--receive-pack", "--output", "--ext-diff", "--textconv",
+      "--exec", "--extcmd", "--git-dir", "--work-tree", "--open-files-in-pager", "--paginate",
     ],
-    short: "cuxOpC",
+    short: "O",
   },
   sort: { long: ["--compress-program", "--output"], short: "o" },
   tar: { long: ["--to-command", "--use-compress-program", "--checkpoint-action", "--info-script", "--new-volume-script"], short: "IFx" },
@@ -77,6 +78,8 @@ function simpleCommandDoubt(
   const escapes = ESCAPE_ARGUMENTS[name];
   // node runs code for most of its options (--require, --import, --env-file…): only the exact entry is allowed.
   if (name === "node" && words.length > prefix.length) return `"${segmentText}" gives node more than the allow-listed words`;
+  const gitEscape = name === "git" ? gitGlobalEscape(words.slice(1)) : undefined;
+  if (gitEscape !== undefined) return `"git ${gitEscape}" can run programs or read another repository's config, so the allow-list does not cover it`;
   for (const word of words.slice(1)) {
     const text = wordText(word);
     if (hasPart(word, "expansion")) return `the argument ${JSON.stringify(wordSource(word))} holds an expansion, known only when it runs`;
@@ -93,6 +96,17 @@ function simpleCommandDoubt(
     if (escape !== undefined) return `"${shown} ${escape}" can write files or run programs, so the allow-list does not cover it`;
     const path = pathDoubt(text, isProtected, cwd);
     if (path !== undefined) return path;
+  }
+  return undefined;
+}
+
+/** git's options before its subcommand that name programs, config or another repository (-c, -C, -p, --git-dir…). */
+function gitGlobalEscape(args: readonly ShellWord[]): string | undefined {
+  for (const word of args) {
+    const text = wordText(word);
+    if (!text.startsWith("-")) return undefined;
+    const hit = /^(-[cCp]|--paginate|--exec-path|--git-dir|--work-tree|--config-env|--namespace|--super-prefix|--list-cmds)(=|$|.)/.exec(text);
+    if (hit) return hit[1];
   }
   return undefined;
 }

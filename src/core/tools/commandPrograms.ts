@@ -294,17 +294,22 @@ class CommandWalk {
 
   /** git runs programs named in -c values, --exec-path, --upload-pack, aliases (`!cmd`), `submodule foreach`, `bisect run`… */
   private git(index: number, rest: readonly ShellWord[]): void {
+    const subcommand = gitSubcommand(rest);
+    // Short options mean different things per subcommand: -u is --upload-pack only for fetch and friends, -x runs a command only for rebase and difftool.
+    const shortRuns = new Set<string>(["-c", "--config-env", "--exec", "--extcmd"]);
+    if (["fetch", "pull", "clone", "ls-remote"].includes(subcommand ?? "")) shortRuns.add("-u");
+    if (["rebase", "difftool"].includes(subcommand ?? "")) shortRuns.add("-x");
     rest.forEach((w, k) => {
       const text = wordText(w);
       let value: string | undefined;
-      if (text === "-c" || text === "--config-env" || text === "-x" || text === "--exec" || text === "-u" || text === "--extcmd") {
+      if (shortRuns.has(text)) {
         value = rest[k + 1] === undefined ? undefined : wordText(rest[k + 1] as ShellWord);
         if (rest[k + 1] && hasPart(rest[k + 1] as ShellWord, "expansion")) opaque(this.out, "a git option built from an expansion");
-      } else if (/^-c./.test(text)) {
+      } else if (/^-c./.test(text) && k < (subcommand === undefined ? rest.length : rest.findIndex((r) => wordText(r) === subcommand))) {
         value = text.slice(2);
       } else if (/^--(config-env|exec-path|upload-pack|receive-pack|exec|extcmd|open-files-in-pager)=/.test(text)) {
         value = text.slice(text.indexOf("=") + 1);
-      } else if (/^-O./.test(text)) {
+      } else if (subcommand === "grep" && /^-O./.test(text)) {
         value = text.slice(2);
       }
       if (value !== undefined) {
@@ -348,4 +353,17 @@ export function isAssignment(word: ShellWord | undefined): boolean {
  */
 export function runsOtherPrograms(name: string): boolean {
   return WRAPPERS.has(name) || SHELLS.has(name) || SOURCES.has(name);
+}
+
+/** git's subcommand: the first word after its own options (some of which take the next word as their value). */
+function gitSubcommand(args: readonly ShellWord[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const text = wordText(args[i] as ShellWord);
+    if (["-c", "-C", "--git-dir", "--work-tree", "--namespace", "--config-env", "--super-prefix", "--exec-path"].includes(text)) {
+      i++;
+      continue;
+    }
+    if (!text.startsWith("-")) return text;
+  }
+  return undefined;
 }

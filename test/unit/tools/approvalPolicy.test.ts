@@ -94,7 +94,7 @@ describe("approval policy: writes to protected paths", () => {
   });
 
   it("sees through spellings of the same path", () => {
-    for (const path of ["./.vscode/settings.json", "src/../.vscode/settings.json", ".VSCODE/settings.json", ".vscode\\settings.json", ".git/./config", "Package.JSON", ".vscode./settings.json", "package.json::$DATA", "app/.vscode/settings.json", ".git"]) {
+    for (const path of ["./.vscode/settings.json", "src/../.vscode/settings.json", ".VSCODE/settings.json", ".vscode\\settings.json", ".git/./config", "Package.JSON", ".vscode./settings.json", "package.json::$DATA", "app/.vscode/settings.json", ".git", "/home/u/ws/.vscode/settings.json", "C:\\ws\\.git\\config"]) {
       assert.equal(decideWrite(path, defaults).kind, "ask", path);
     }
   });
