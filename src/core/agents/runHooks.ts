@@ -6,6 +6,7 @@ import type { AgentRegistry } from "./agentRegistry";
 import type { RunHooks } from "./agentRunner";
 import type { ActiveRun } from "./agentRuns";
 import type { ServiceContext } from "./serviceContext";
+import { showInvisibles } from "../protocol/visibleText";
 
 export interface RunHookDeps {
   registry: AgentRegistry;
@@ -84,7 +85,8 @@ export function createRunHooks(run: ActiveRun, deps: RunHookDeps): RunHooks {
   };
 }
 
+/** One line of a tool call's arguments for the tree; invisible characters escaped, as everywhere a command is shown. */
 function preview(argumentsJson: string): string {
-  const flat = argumentsJson.replace(/\s+/g, " ").trim();
+  const flat = showInvisibles(argumentsJson).replace(/\s+/g, " ").trim();
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
 }
