@@ -123,7 +123,7 @@ function escapeArgument(text: string, escapes: { long: readonly string[]; short?
 
 /** Arguments (and `--option=value` values) naming a path outside the workspace or a protected one. */
 function pathDoubt(text: string, isProtected: ProtectedPathMatcher, cwd: string): string | undefined {
-  const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : undefined) : text;
+  const value = text.startsWith("-") ? optionValue(text) : text;
   if (value === undefined || value === "" || value.includes("://")) return undefined;
   const slashed = value.replace(/\\/g, "/");
   if (slashed.startsWith("/") || slashed.startsWith("~") || /^[A-Za-z]:/.test(slashed)) return `the argument ${JSON.stringify(value)} is a path outside the workspace`;
@@ -144,11 +144,21 @@ export function namedPaths(programs: CommandPrograms, cwd: string): string[] {
   for (const simple of programs.commands) {
     for (const word of [...simple.words.slice(1), ...simple.redirects]) {
       const text = wordText(word);
-      const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : undefined) : text;
+      const value = text.startsWith("-") ? optionValue(text) : text;
       if (value === undefined || value === "" || value.includes("://")) continue;
       const joined = posixPath.normalize(posixPath.join(cwd.replace(/\\/g, "/"), value.replace(/\\/g, "/")));
       if (joined !== ".." && !joined.startsWith("../") && !posixPath.isAbsolute(joined)) out.add(joined);
     }
   }
   return [...out];
+}
+
+/** The path-like value inside an option word: `--file=x`, or a short option's attached value (`-f/etc/shadow`, `-f../x`). */
+function optionValue(text: string): string | undefined {
+  if (text.includes("=")) return text.slice(text.indexOf("=") + 1);
+  if (!text.startsWith("--") && text.length > 2) {
+    const attached = text.slice(2);
+    if (/[\\/~]/.test(attached) || attached.startsWith(".")) return attached;
+  }
+  return undefined;
 }
