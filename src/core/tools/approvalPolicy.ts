@@ -94,7 +94,7 @@ function analyzeCmdReading(command: string): CommandPrograms {
   return command.includes("'") ? analyzeCommand(command.replace(/'/g, "\u2019")) : EMPTY_PROGRAMS;
 }
 
-const EMPTY_PROGRAMS: CommandPrograms = { commands: [], uses: [], inlineCode: [], opaque: [], risks: [], runners: [], hasNested: false };
+const EMPTY_PROGRAMS: CommandPrograms = { commands: [], uses: [], inlineCode: [], opaque: [], risks: [], hasNested: false };
 
 function analyze(command: string): CommandPrograms | undefined {
   return command.length > MAX_ANALYSED_COMMAND_CHARS ? undefined : analyzeCommand(command);

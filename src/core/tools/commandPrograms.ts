@@ -31,8 +31,6 @@ export interface CommandPrograms {
   opaque: string[];
   /** Constructs the lexer found anywhere, nested commands included. */
   risks: string[];
-  /** Programs that run other programs, met anywhere in the command. */
-  runners: string[];
   /** True when some command runs inside another (substitution, `sh -c`, `eval`, `find -exec`, …). */
   hasNested: boolean;
 }
@@ -72,7 +70,7 @@ const MAX_DEPTH = 6;
 
 /** Everything the deny and allow checks need to know about a command. */
 export function analyzeCommand(command: string): CommandPrograms {
-  const out: CommandPrograms = { commands: [], uses: [], inlineCode: [], opaque: [], risks: [], runners: [], hasNested: false };
+  const out: CommandPrograms = { commands: [], uses: [], inlineCode: [], opaque: [], risks: [], hasNested: false };
   const top = lexShell(command);
   out.commands = top.commands;
   visit(top.commands, top.nested, top.risks, out, 0);
@@ -183,9 +181,6 @@ class CommandWalk {
       // An expanded program name could be any program, including a runner.
       this.everyWordFrom(i + 1);
       return;
-    }
-    if (WRAPPERS.has(name) || SOURCES.has(name) || SHELLS.has(name) || name in INLINE_CODE_FLAGS || SCRIPT_FIRST.has(name) || name === "find" || name === "git") {
-      if (!this.out.runners.includes(name)) this.out.runners.push(name);
     }
     if (WRAPPERS.has(name)) {
       if (name === "xargs" && this.words.some((w, k) => k > i && /^(-I|-i|-J|--replace)/.test(wordText(w)))) {
