@@ -33,7 +33,7 @@ const MAX_LISTED = 500;
 const MAX_MATCHES = 200;
 
 /**
- * The workspace tools as the model sees them (BRIEF §3 names): thin adapters
+ * The workspace tools as the model sees them (their names are a public contract): thin adapters
  * over the host's `WorkspaceTools` that add the file ledger and the approval
  * gate. One set per agent, because the ledger is that agent's view.
  */
