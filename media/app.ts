@@ -7,7 +7,7 @@ import {
   type SnapshotMessage,
   type WebviewToHostMessage,
 } from "../src/core/protocol/messages";
-import { AGENT_ACTION_LOOK, actionEffect, availableActions, type AgentActionId } from "./model/agentActions";
+import { AGENT_ACTION_LOOK, actionEffect, approvalNeedsReview, availableActions, type AgentActionId } from "./model/agentActions";
 import { AgentStore, flattenTree, type FlatRow } from "./model/agentStore";
 import { reduceViewState, type ViewAction, type ViewState } from "./model/viewState";
 import type { HostChannel } from "./vscodeApi";
@@ -245,7 +245,9 @@ export class AgentTreeApp {
   private openMenu(id: string, anchor: Anchor, returnFocusTo: HTMLElement): void {
     const agent = this.store.get(id);
     if (!agent) return;
-    const items: MenuItem[] = availableActions(agent).map((action) => ({
+    // The menu does not show the command: a request that needs review is approved in the detail pane.
+    const offered = availableActions(agent).filter((action) => !(action === "approve" && approvalNeedsReview(agent)));
+    const items: MenuItem[] = offered.map((action) => ({
       id: action,
       label: AGENT_ACTION_LOOK[action].label,
       icon: AGENT_ACTION_LOOK[action].icon,

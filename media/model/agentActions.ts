@@ -1,6 +1,22 @@
 import { isFinal } from "../../src/core/agents/status";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 import { EXTEND_TIMEOUT_SECONDS, type WebviewToHostMessage } from "../../src/core/protocol/messages";
+import { showInvisibles } from "../../src/core/protocol/visibleText";
+
+/** A pending command longer than this (as shown) is approved from the detail pane, where it is shown whole. */
+export const ROW_APPROVAL_CHARS = 100;
+
+/**
+ * Whether a pending request is too long, spans lines, or is a file change
+ * with a diff: then the row and the context menu cannot show all of it, so
+ * they offer only Deny, and Approve waits in the detail pane next to the
+ * whole text.
+ */
+export function approvalNeedsReview(agent: AgentSnapshot): boolean {
+  const pending = agent.pendingApproval;
+  if (pending === undefined) return false;
+  return pending.diff !== undefined || /[\r\n]/.test(pending.command) || showInvisibles(pending.command).length > ROW_APPROVAL_CHARS;
+}
 
 /** Per-agent controls; rows, the context menu and the detail pane all offer these. */
 export const AGENT_ACTION_IDS = [
@@ -69,7 +85,7 @@ export function rowActions(agent: AgentSnapshot): AgentActionId[] {
       ? ["approve", "deny"]
       : ["approve", "deny", "interrupt", "extendTimeout", "sendMessage", "openTranscript"],
   );
-  return availableActions(agent).filter((id) => inline.has(id));
+  return availableActions(agent).filter((id) => inline.has(id) && !(id === "approve" && approvalNeedsReview(agent)));
 }
 
 /** What an action does: a message to the host, or an input the user fills in first. */

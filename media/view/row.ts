@@ -1,5 +1,5 @@
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
-import { AGENT_ACTION_LOOK, rowActions } from "../model/agentActions";
+import { AGENT_ACTION_LOOK, approvalNeedsReview, rowActions } from "../model/agentActions";
 import type { AgentStore, FlatRow } from "../model/agentStore";
 import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokenPair } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
@@ -164,7 +164,7 @@ export class RowView {
     if (approval) {
       // Invisible characters are shown escaped so that what is approved is what is seen.
       const shown = showInvisibles(approval.command);
-      this.activity.replaceChildren("Approve? ", el("code", {}, shown));
+      this.activity.replaceChildren(approvalNeedsReview(agent) ? "Review in details: " : "Approve? ", el("code", {}, shown));
       setAttr(this.activity, "title", shown);
     } else {
       this.activity.textContent = text;
