@@ -1,4 +1,4 @@
-import { availableActions, type AgentActionId } from "../../src/core/protocol/agentActions";
+import { approvalNeedsReview, availableActions, type AgentActionId } from "../../src/core/protocol/agentActions";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 import { EXTEND_TIMEOUT_SECONDS } from "../../src/core/protocol/messages";
 
@@ -38,5 +38,5 @@ export function rowActions(agent: AgentSnapshot): AgentActionId[] {
       ? ["approve", "deny"]
       : ["approve", "deny", "interrupt", "extendTimeout", "sendMessage", "openTranscript"],
   );
-  return availableActions(agent).filter((id) => inline.has(id));
+  return availableActions(agent).filter((id) => inline.has(id) && !(id === "approve" && approvalNeedsReview(agent)));
 }

@@ -5,6 +5,7 @@ import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 import { renderMarkdown } from "./markdown";
+import { showInvisibles } from "../../src/core/protocol/visibleText";
 
 export interface DetailPaneCallbacks {
   readonly onAction: (action: AgentActionId, id: string, button: HTMLElement) => void;
@@ -95,9 +96,12 @@ export class DetailPane {
         el(
           "div",
           { className: "detail-approval", attrs: { role: "note" } },
-          el("strong", {}, "Command awaiting approval"),
-          el("pre", {}, el("code", {}, agent.pendingApproval.command)),
+          el("strong", {}, agent.pendingApproval.diff !== undefined ? "Change awaiting approval" : "Command awaiting approval"),
+          el("pre", {}, el("code", {}, showInvisibles(agent.pendingApproval.command))),
           agent.pendingApproval.cwd ? el("div", { className: "muted" }, `in ${agent.pendingApproval.cwd}`) : null,
+          agent.pendingApproval.diff !== undefined
+            ? el("pre", { className: "detail-approval-diff" }, el("code", {}, showInvisibles(agent.pendingApproval.diff)))
+            : null,
         ),
       );
     }

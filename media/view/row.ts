@@ -1,9 +1,10 @@
-import { agentRowContext } from "../../src/core/protocol/agentActions";
+import { agentRowContext, approvalNeedsReview } from "../../src/core/protocol/agentActions";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
 import { AGENT_ACTION_LOOK, rowActions } from "../model/agentActions";
 import type { AgentStore, FlatRow } from "../model/agentStore";
 import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokenPair } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
+import { showInvisibles } from "../../src/core/protocol/visibleText";
 
 /** Fixed row height: virtualisation places rows by index × height. TreeView hands it to the CSS as `--row-height`. */
 export const ROW_HEIGHT = 40;
@@ -187,8 +188,10 @@ export class RowView {
     this.activityKey = key;
     this.activity.classList.toggle("approval", approval !== undefined);
     if (approval) {
-      this.activity.replaceChildren("Approve? ", el("code", {}, approval.command));
-      setAttr(this.activity, "title", approval.command);
+      // Invisible characters are shown escaped so that what is approved is what is seen.
+      const shown = showInvisibles(approval.command);
+      this.activity.replaceChildren(approvalNeedsReview(agent) ? "Review in details: " : "Approve? ", el("code", {}, shown));
+      setAttr(this.activity, "title", shown);
     } else {
       this.activity.textContent = text;
       setAttr(this.activity, "title", text);

@@ -156,7 +156,9 @@ describe("trust boundaries in real VS Code (code-server)", { timeout: 20 * 60_00
       // The tools really did see the keys (else the check below proves nothing): their results came back redacted.
       const childBodies = bodies.filter((b) => b.includes(`[${CHILD}]`));
       assert.ok(childBodies.some((b) => b.includes(`[redacted key ${dotEnvKey.fingerprint}]`)), "read_file .env returned the .env key, redacted");
-      assert.ok(childBodies.some((b) => b.includes(`[redacted key ${envKey.fingerprint}]`)), "run_command env printed the environment key, redacted");
+      // `env` ran (its output reached the model) but the pool's variable was hidden from the command.
+      assert.ok(childBodies.some((b) => b.includes("PATH=")), "run_command env printed the environment");
+      assert.ok(!childBodies.some((b) => b.includes(`${ENV_NAME}=`)), "the pool's environment variable was hidden from the command");
 
       await tree.select(CHILD);
       const page = `${await wb.allText()}\n${await tree.detailText()}`;

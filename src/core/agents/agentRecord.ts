@@ -46,7 +46,7 @@ export interface AgentRecord {
   timeoutSeconds: number | undefined;
   timeoutAt?: number;
   stale: boolean;
-  pendingApproval?: { requestId: string; command: string; cwd?: string };
+  pendingApproval?: { requestId: string; command: string; cwd?: string; diff?: string };
   result?: string;
   error?: string;
   recentTools: RecentTool[];

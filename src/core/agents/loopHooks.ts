@@ -6,6 +6,7 @@ import type { AgentRegistry } from "./agentRegistry";
 import type { LoopHooks } from "./agentLoop";
 import type { ActiveRun } from "./activeRun";
 import type { SupervisorContext } from "./supervisorContext";
+import { showInvisibles } from "../protocol/visibleText";
 
 export interface LoopHookDeps {
   registry: AgentRegistry;
@@ -84,7 +85,8 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
   };
 }
 
+/** One line of a tool call's arguments for the tree; invisible characters escaped, as everywhere a command is shown. */
 function preview(argumentsJson: string): string {
-  const flat = argumentsJson.replace(/\s+/g, " ").trim();
+  const flat = showInvisibles(argumentsJson).replace(/\s+/g, " ").trim();
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
 }

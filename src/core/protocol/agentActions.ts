@@ -2,6 +2,7 @@ import * as z from "zod";
 import { isFinal } from "../agents/status";
 import type { AgentSnapshot } from "./agentSnapshot";
 import { agentIdSchema, EXTEND_TIMEOUT_SECONDS, requestIdSchema, type WebviewToHostMessage } from "./messages";
+import { showInvisibles } from "./visibleText";
 
 /**
  * Per-agent controls. The row's buttons, the detail pane and VS Code's native
@@ -24,6 +25,21 @@ export type AgentActionId = (typeof AGENT_ACTION_IDS)[number];
 
 export function isAgentActionId(value: unknown): value is AgentActionId {
   return typeof value === "string" && (AGENT_ACTION_IDS as readonly string[]).includes(value);
+}
+
+/** A pending command longer than this (as shown) is approved from the detail pane, where it is shown whole. */
+export const ROW_APPROVAL_CHARS = 100;
+
+/**
+ * Whether a pending request is too long, spans lines, or is a file change
+ * with a diff: then the row and the context menu cannot show all of it, so
+ * they offer only Deny, and Approve waits in the detail pane next to the
+ * whole text.
+ */
+export function approvalNeedsReview(agent: AgentSnapshot): boolean {
+  const pending = agent.pendingApproval;
+  if (pending === undefined) return false;
+  return pending.diff !== undefined || /[\r\n]/.test(pending.command) || showInvisibles(pending.command).length > ROW_APPROVAL_CHARS;
 }
 
 /** Controls that make sense for the agent as the view knows it; the host checks again. */
@@ -103,6 +119,8 @@ export function agentRowContext(agent: AgentSnapshot): Record<string, string | b
   const context: Record<string, string | boolean> = { webviewSection: AGENT_ROW_SECTION, agentId: agent.id };
   if (agent.pendingApproval) context["requestId"] = agent.pendingApproval.requestId;
   const available = new Set(availableActions(agent));
+  // The menu does not show the command: a request that needs review is approved in the detail pane.
+  if (approvalNeedsReview(agent)) available.delete("approve");
   for (const action of AGENT_ACTION_IDS) context[actionContextKey(action)] = available.has(action);
   return context;
 }

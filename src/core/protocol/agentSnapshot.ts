@@ -45,7 +45,14 @@ export const agentSnapshotSchema = z.object({
   timeoutRemovable: z.boolean(),
   stale: z.boolean(),
   pendingApproval: z
-    .object({ requestId: z.string(), command: z.string(), cwd: z.string().optional() })
+    .object({
+      requestId: z.string(),
+      /** The command, or for a write to a protected path the tool and the path. */
+      command: z.string(),
+      cwd: z.string().optional(),
+      /** The unified diff of a write to a protected path. */
+      diff: z.string().optional(),
+    })
     .optional(),
   result: z.string().optional(),
   error: z.string().optional(),

@@ -50,22 +50,59 @@ export const modelRefSchema = z
 export const approvalPolicySchema = z.enum(["ask", "allowList", "deny"]);
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
-export const DEFAULT_ALLOWED_COMMANDS = [
-  "ls",
-  "pwd",
-  "cat",
-  "head",
-  "tail",
-  "wc",
-  "git status",
-  "git diff",
-  "git log",
-  "git show",
-  "rg",
-  "grep",
-  "find",
-  "npm test",
-  "node --version",
+/**
+ * Commands that run no code the workspace controls. Not `npm test` (it runs
+ * a script the agent may just have written) and not git: `.git/config` can
+ * name programs that even `git status` runs (core.fsmonitor, filter drivers
+ * chosen by .gitattributes, diff.external, textconv, gpg.program…), more of
+ * them than a command line can switch off.
+ */
+export const DEFAULT_ALLOWED_COMMANDS = ["ls", "pwd", "cat", "head", "tail", "wc", "rg", "grep", "find", "node --version"];
+
+/**
+ * Paths whose change alters what runs or what the agents are told: editor
+ * settings and tasks, git config and hooks, agent definitions, env files,
+ * package manifests (their scripts run on install and test), workspace files.
+ */
+export const DEFAULT_PROTECTED_PATHS = [
+  ".vscode/**",
+  ".git/**",
+  ".subagents/**",
+  ".claude/**",
+  "**/.env*",
+  "**/package.json",
+  "**/*.code-workspace",
+];
+
+/**
+ * Environment variable names (globs, any case) removed from the environment
+ * of commands agents run, on top of every provider's envPrefix: common
+ * secret names, and the sockets through which a child could borrow the
+ * user's SSH agent or VS Code's git credentials.
+ */
+export const DEFAULT_HIDDEN_ENV = [
+  "*_API_KEY*",
+  "*_APIKEY*",
+  "*_TOKEN",
+  "*_TOKEN_*",
+  "*_SECRET*",
+  "*SECRET_KEY*",
+  "*PASSWORD*",
+  "*PASSWD*",
+  "*PRIVATE_KEY*",
+  "*_ACCESS_KEY*",
+  "*_CREDENTIALS*",
+  "*_KEY",
+  "AWS_*",
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "NPM_TOKEN",
+  "NODE_AUTH_TOKEN",
+  "HF_TOKEN",
+  "SSH_AUTH_SOCK",
+  "GIT_ASKPASS",
+  "SSH_ASKPASS",
+  "VSCODE_GIT_*",
 ];
 
 const positiveInt = z.number().int().positive();
@@ -87,6 +124,8 @@ export const settingSchemas = {
   "approval.subagents": approvalPolicySchema,
   "approval.allowedCommands": z.array(z.string().min(1)),
   "approval.deniedCommands": z.array(z.string().min(1)),
+  "approval.protectedPaths": z.array(z.string().min(1)),
+  "commands.hiddenEnv": z.array(z.string().min(1)),
   "staleSeconds.idle": positiveInt.max(86_400),
   "staleSeconds.inTool": positiveInt.max(86_400),
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
@@ -111,6 +150,8 @@ export const DEFAULT_SETTINGS: Settings = {
   "approval.subagents": "ask",
   "approval.allowedCommands": DEFAULT_ALLOWED_COMMANDS,
   "approval.deniedCommands": [],
+  "approval.protectedPaths": DEFAULT_PROTECTED_PATHS,
+  "commands.hiddenEnv": DEFAULT_HIDDEN_ENV,
   "staleSeconds.idle": 450,
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,

@@ -2,11 +2,17 @@ import { randomUUID } from "node:crypto";
 
 export type ApprovalDecision = "approved" | "denied";
 
-export interface PendingApproval {
-  readonly requestId: string;
-  readonly agentId: string;
+/** What waits for the user: a command, or a change to a protected path (`command` then names it). */
+export interface ApprovalSubject {
   readonly command: string;
   readonly cwd?: string;
+  /** The unified diff of a file change, for writes to protected paths. */
+  readonly diff?: string;
+}
+
+export interface PendingApproval extends ApprovalSubject {
+  readonly requestId: string;
+  readonly agentId: string;
 }
 
 interface Waiter extends PendingApproval {
@@ -14,8 +20,7 @@ interface Waiter extends PendingApproval {
 }
 
 /**
- * Command approvals that wait for the user without a modal prompt (a
- * subagent must not freeze the UI). A request never
+ * Approvals (commands, writes to protected paths) that wait for the user. A request never
  * blocks anything but its own agent: the agent waits without a slot, the tree
  * shows the request, and the answer comes through `resolve()` — or the wait
  * ends as "cancelled" when the agent is interrupted or times out.
@@ -25,12 +30,11 @@ export class ApprovalBroker {
 
   request(
     agentId: string,
-    command: string,
-    cwd: string | undefined,
+    subject: ApprovalSubject,
     signal: AbortSignal,
   ): { pending: PendingApproval; decision: Promise<ApprovalDecision | "cancelled"> } {
     const requestId = randomUUID();
-    const pending: PendingApproval = { requestId, agentId, command, ...(cwd !== undefined ? { cwd } : {}) };
+    const pending: PendingApproval = { ...subject, requestId, agentId };
     const decision = new Promise<ApprovalDecision | "cancelled">((resolve) => {
       if (signal.aborted) {
         resolve("cancelled");

@@ -1,25 +1,41 @@
+import { createTwoFilesPatch } from "diff";
 import * as z from "zod";
 import { MAX_COMMAND_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { FileLedger, normalizePath, staleReadMessage } from "./fileLedger";
 import { defineTool, ToolError, type AgentTool, type ToolContext } from "./toolDefinition";
 import type { WorkspaceTools } from "./workspaceTools";
 
-/** The verdict of the approval step for one `run_command` call. */
+/** The verdict of the approval step for one `run_command` call or one protected write. */
 export type CommandVerdict = { run: true } | { run: false; message: string };
 
-/** Applies the approval policy (and, on "ask", waits for the user without a slot). */
-export type CommandGate = (
-  request: { command: string; cwd?: string },
-  context: ToolContext,
-) => Promise<CommandVerdict>;
+/** What the approval step is asked about. */
+export type ApprovalRequest =
+  | { kind: "command"; command: string; cwd?: string }
+  /** `diff` is built only when the user has to see it. */
+  | {
+      kind: "write";
+      tool: "write_file" | "edit_file";
+      path: string;
+      /** Where the path leads through symbolic links, when that differs. */
+      realPath?: string;
+      diff: () => Promise<string>;
+    };
+
+/**
+ * Applies the approval policy to commands and to writes (and, on "ask",
+ * waits for the user without a slot).
+ */
+export type CommandGate = (request: ApprovalRequest, context: ToolContext) => Promise<CommandVerdict>;
+
+/** Diffs larger than this are cut in the approval view (the note says how much). */
+const MAX_DIFF_CHARS = 20_000;
 
 const MAX_LISTED = 500;
 /** Matches shown to the model; the host may stop collecting at its own limit, so a count of the rest is a lower bound. */
 const MAX_MATCHES = 200;
 
 /**
- * The workspace tools as the model sees them (their names and parameters are
- * a public contract): thin adapters
+ * The workspace tools as the model sees them (their names are a public contract): thin adapters
  * over the host's `WorkspaceTools` that add the file ledger and the approval
  * gate. One set per agent, because the ledger is that agent's view.
  */
@@ -88,6 +104,19 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     },
   });
 
+  /** The file as it is now ("" when it does not exist yet), for the diff shown with an approval. */
+  const currentText = async (path: string): Promise<string> => {
+    if ((await workspace.statVersion(path)) === undefined) return "";
+    return (await workspace.readFile(path)).text;
+  };
+
+  const approveWrite = async (request: ApprovalRequest & { kind: "write" }, context: ToolContext): Promise<void> => {
+    const real = await workspace.realPath?.(request.path);
+    if (real !== undefined && normalizePath(real) !== normalizePath(request.path)) request.realPath = real;
+    const verdict = await gate(request, context);
+    if (!verdict.run) throw new ToolError(verdict.message);
+  };
+
   /** The core's own stale check gives a clear message even if the host's check words it differently. */
   const assertFresh = async (path: string): Promise<string | undefined> => {
     const known = ledger.versionOf(path);
@@ -107,8 +136,12 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
       old_text: z.string().min(1),
       new_text: z.string(),
     }),
-    async execute(args) {
+    async execute(args, context) {
       const expectedVersion = await assertFresh(args.path);
+      await approveWrite(
+        { kind: "write", tool: "edit_file", path: args.path, diff: async () => editDiff(args.path, await currentText(args.path), args.old_text, args.new_text) },
+        context,
+      );
       const options: { path: string; oldText: string; newText: string; expectedVersion?: string } = {
         path: args.path,
         oldText: args.old_text,
@@ -125,7 +158,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     name: "write_file",
     description: "Create a file or replace its whole content. Read an existing file first; a stale read is refused.",
     parameters: z.object({ path: z.string().min(1), content: z.string() }),
-    async execute(args) {
+    async execute(args, context) {
       const expectedVersion = await assertFresh(args.path);
       if (expectedVersion === undefined) {
         const existing = await workspace.statVersion(args.path);
@@ -136,6 +169,10 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
           );
         }
       }
+      await approveWrite(
+        { kind: "write", tool: "write_file", path: args.path, diff: async () => fileDiff(args.path, await currentText(args.path), args.content) },
+        context,
+      );
       const options: { path: string; content: string; expectedVersion?: string } = {
         path: args.path,
         content: args.content,
@@ -159,7 +196,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     async execute(args, context) {
       const request: { command: string; cwd?: string } = { command: args.command };
       if (args.cwd !== undefined) request.cwd = args.cwd;
-      const verdict = await gate(request, context);
+      const verdict = await gate({ kind: "command", ...request }, context);
       if (!verdict.run) throw new ToolError(verdict.message);
       const result = await workspace.runCommand({
         ...request,
@@ -187,4 +224,20 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
   });
 
   return [readFile, listFiles, searchText, editFile, writeFile, runCommand, getDiagnostics] as AgentTool[];
+}
+
+function fileDiff(path: string, before: string, after: string): string {
+  const name = normalizePath(path);
+  const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 });
+  if (patch.length <= MAX_DIFF_CHARS) return patch;
+  return `${patch.slice(0, MAX_DIFF_CHARS)}\n[… ${patch.length - MAX_DIFF_CHARS} more characters of the diff not shown …]\n`;
+}
+
+/** The change an edit would make; when old_text does not match once, the edit will fail, so its two texts are shown. */
+function editDiff(path: string, before: string, oldText: string, newText: string): string {
+  const at = before.indexOf(oldText);
+  if (at >= 0 && before.indexOf(oldText, at + 1) < 0) {
+    return fileDiff(path, before, before.slice(0, at) + newText + before.slice(at + oldText.length));
+  }
+  return fileDiff(path, oldText, newText);
 }

@@ -31,6 +31,12 @@ export interface WorkspaceTools {
   readFile(path: string, range?: { startLine?: number; endLine?: number }): Promise<ReadFileResult>;
   /** Current version of a file, or undefined when it does not exist. */
   statVersion(path: string): Promise<string | undefined>;
+  /**
+   * The workspace-relative path a path leads to once symbolic links are
+   * followed, so a protected file reached through a link is still protected.
+   * Optional: a workspace without links need not implement it.
+   */
+  realPath?(path: string): Promise<string | undefined>;
   listFiles(options: { path?: string; glob?: string }): Promise<string[]>;
   searchText(options: {
     query: string;

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { MAX_COMMAND_TIMEOUT_SECONDS } from "../../core/common/timeLimits";
 import type { CommandResult } from "../../core/tools/workspaceTools";
+import { childEnvironment, type HiddenEnvironment } from "./childEnvironment";
+import { RUN_MARKER_VARIABLE, runProcesses } from "./processTree";
 
 export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 120;
 export const MAX_COMMAND_OUTPUT_CHARS = 30_000;
@@ -53,6 +56,8 @@ export interface ShellRun {
   signal: AbortSignal;
   maxOutputChars?: number;
   env?: NodeJS.ProcessEnv;
+  /** Variables the command must not see (key pools' and secret names). */
+  hidden: HiddenEnvironment;
 }
 
 /** Clamps an agent-supplied timeout; 0 or absent means the default, never "forever". */
@@ -62,8 +67,10 @@ export function effectiveTimeoutSeconds(requested: number | undefined): number {
 }
 
 /**
- * Runs a shell command in its own process group and kills the whole group on
- * abort or timeout, so `make` or `npm test` do not leave grandchildren behind.
+ * Runs a shell command in its own process group and kills the whole group,
+ * and every process it started that left the group, on abort, timeout or
+ * when the shell exits, so `make` or `npm test` leave nothing behind. The
+ * command sees the extension host's environment minus every secret.
  * Resolves with the captured output; rejects with an AbortError (after the
  * group is dead) when the signal aborts.
  */
@@ -71,19 +78,24 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
   if (run.signal.aborted) return Promise.reject(abortError());
   const capture = new OutputCapture(run.maxOutputChars ?? MAX_COMMAND_OUTPUT_CHARS);
   const isWindows = process.platform === "win32";
+  const marker = randomUUID();
   const child = spawn(isWindows ? (process.env.ComSpec ?? "cmd.exe") : "/bin/sh", isWindows ? ["/d", "/s", "/c", run.command] : ["-c", run.command], {
     cwd: run.cwd,
     detached: !isWindows,
     windowsHide: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      // Nothing may wait for a terminal that is not there.
-      PAGER: "cat",
-      GIT_PAGER: "cat",
-      GIT_TERMINAL_PROMPT: "0",
-      ...run.env,
-    },
+    env: childEnvironment(
+      {
+        ...process.env,
+        // Nothing may wait for a terminal that is not there.
+        PAGER: "cat",
+        GIT_PAGER: "cat",
+        GIT_TERMINAL_PROMPT: "0",
+        ...run.env,
+        [RUN_MARKER_VARIABLE]: marker,
+      },
+      run.hidden,
+    ),
   });
   child.stdout?.setEncoding("utf8").on("data", (d: string) => capture.append(d));
   child.stderr?.setEncoding("utf8").on("data", (d: string) => capture.append(d));
@@ -95,7 +107,7 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
     let settled = false;
     /** One kill of the group per run; settling waits for it. */
     let killing: Promise<void> | undefined;
-    const kill = () => (killing ??= killProcessTree(child));
+    const kill = () => (killing ??= killProcessTree(child, marker));
     const timer = setTimeout(() => {
       timedOut = true;
       void kill();
@@ -112,9 +124,9 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
       clearTimeout(timer);
       run.signal.removeEventListener("abort", onAbort);
       // The pipes close as soon as the shell and its piped children die; a
-      // child that ignores SIGTERM and writes elsewhere may still run, so an
-      // abort or timeout is reported only once the kill has finished.
-      void (killing ?? Promise.resolve()).then(() => {
+      // child that ignores SIGTERM, writes elsewhere or left the group may
+      // still run, so the result is reported only once all of them are gone.
+      void kill().then(() => {
         if (aborted) {
           reject(abortError());
           return;
@@ -142,8 +154,11 @@ export function runShellCommand(run: ShellRun): Promise<CommandResult> {
   });
 }
 
-/** SIGTERM to the process group, SIGKILL after a grace period; resolves when the group is gone. */
-export async function killProcessTree(child: ChildProcess): Promise<void> {
+/**
+ * SIGTERM to the process group and to every process the command started
+ * outside it, SIGKILL after a grace period; resolves when all are gone.
+ */
+export async function killProcessTree(child: ChildProcess, marker: string): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
   if (process.platform === "win32") {
@@ -154,13 +169,33 @@ export async function killProcessTree(child: ChildProcess): Promise<void> {
     });
     return;
   }
-  if (!signalGroup(pid, "SIGTERM")) return;
+  const strays = async () => runProcesses(pid, marker);
+  let groupAlive = signalGroup(pid, "SIGTERM");
+  let others = await strays();
+  for (const other of others) signalProcess(other, "SIGTERM");
   const deadline = Date.now() + KILL_GRACE_MS;
-  while (Date.now() < deadline) {
+  while ((groupAlive || others.length > 0) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
-    if (!signalGroup(pid, 0)) return;
+    groupAlive = signalGroup(pid, 0);
+    others = (await strays()).filter((p) => signalProcess(p, 0));
   }
-  signalGroup(pid, "SIGKILL");
+  // Whatever is left (or was started meanwhile) is killed outright, until nothing carries the marker.
+  for (let round = 0; round < 20 && (groupAlive || others.length > 0); round++) {
+    signalGroup(pid, "SIGKILL");
+    for (const other of others) signalProcess(other, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 20));
+    groupAlive = signalGroup(pid, 0);
+    others = (await strays()).filter((p) => signalProcess(p, 0));
+  }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Signals every process in the group led by `pid`; false when the group no longer exists. */

@@ -1,4 +1,4 @@
-import { realpath } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
 import * as nodePath from "node:path";
 
 /** A workspace folder as the tools see it: its name (for multi-root paths) and its folder on disk. */
@@ -73,7 +73,9 @@ export function toWorkspaceRelative(
 /**
  * Follows symlinks: the nearest existing ancestor of `absolute` must resolve
  * inside the folder too, or a link in the workspace could point the tools at
- * any file on the machine.
+ * any file on the machine. A link whose target does not exist (or a loop of
+ * links) is refused: writing through it would create its target, wherever
+ * that is.
  */
 export async function assertRealPathInside(root: WorkspaceRoot, absolute: string, requested: string): Promise<void> {
   const realRoot = await realpath(root.fsPath).catch(() => root.fsPath);
@@ -85,8 +87,34 @@ export async function assertRealPathInside(root: WorkspaceRoot, absolute: string
       return;
     } catch (error) {
       if (error instanceof WorkspacePathError) throw error;
+      const link = await lstat(probe).then((s) => s.isSymbolicLink(), () => false);
+      if (link || (error as NodeJS.ErrnoException).code === "ELOOP") {
+        throw new WorkspacePathError(
+          `Refused: ${JSON.stringify(requested)} goes through a symbolic link whose target does not exist, so where it leads cannot be checked.`,
+        );
+      }
       const parent = nodePath.dirname(probe);
       if (parent === probe) return;
+      probe = parent;
+    }
+  }
+}
+
+/**
+ * Where a path really leads once symbolic links are followed: the real path
+ * of its nearest existing ancestor plus the rest. Used to protect a file
+ * reached through a link (`cfg -> .vscode`) like the file itself.
+ */
+export async function realTarget(absolute: string): Promise<string> {
+  let probe = absolute;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return nodePath.join(await realpath(probe), ...rest.reverse());
+    } catch {
+      const parent = nodePath.dirname(probe);
+      if (parent === probe) return absolute;
+      rest.push(nodePath.basename(probe));
       probe = parent;
     }
   }

@@ -9,7 +9,7 @@ import type {
   ReadFileResult,
   WorkspaceTools,
 } from "../../core/tools/workspaceTools";
-import { findDeniedPrefix } from "../../core/tools/approvalPolicy";
+import { findDeniedCommand } from "../../core/tools/approvalPolicy";
 import { runShellCommand } from "./commandRunner";
 import {
   enabledExcludes,
@@ -22,7 +22,7 @@ import {
   type SearchScope,
 } from "./fileSearch";
 import { assertFresh, contentVersion, locateUniqueEdit, looksBinary, MAX_READ_BYTES, sliceLines } from "./fileText";
-import { assertRealPathInside, resolveWorkspacePath, toWorkspaceRelative, type WorkspaceRoot } from "./pathContainment";
+import { assertRealPathInside, realTarget, resolveWorkspacePath, toWorkspaceRelative, type WorkspaceRoot } from "./pathContainment";
 
 const SEVERITY_NAMES = ["error", "warning", "information", "hint"] as const;
 const MAX_DIAGNOSTICS = 500;
@@ -61,6 +61,12 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     const target = await this.resolve(path);
     const text = await this.currentText(target.absolute, path, false).catch(() => undefined);
     return text === undefined ? undefined : contentVersion(text);
+  }
+
+  async realPath(path: string): Promise<string | undefined> {
+    const target = await this.resolve(path);
+    const realRoots = await Promise.all(this.roots().map(async (r) => ({ ...r, fsPath: await realTarget(r.fsPath) })));
+    return toWorkspaceRelative(realRoots, await realTarget(target.absolute));
   }
 
   async listFiles(options: { path?: string; glob?: string }): Promise<string[]> {
@@ -123,17 +129,22 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
 
   async runCommand(request: CommandRequest): Promise<CommandResult> {
     assertTrusted("run commands");
-    const denied = findDeniedPrefix(request.command, this.options.settings()["approval.deniedCommands"]);
+    const denied = findDeniedCommand(request.command, this.options.settings()["approval.deniedCommands"]);
     if (denied !== undefined) {
-      throw new Error(`Refused: "${request.command}" matches "${denied}" in subagents.approval.deniedCommands.`);
+      throw new Error(`Refused: ${denied}.`);
     }
     const cwd = await this.resolve(request.cwd ?? ".");
     const isDirectory = await stat(cwd.absolute).then((s) => s.isDirectory(), () => false);
     if (!isDirectory) throw new Error(`cwd ${request.cwd ?? "."} is not a folder in the workspace.`);
+    const settings = this.options.settings();
     return runShellCommand({
       command: request.command,
       cwd: cwd.absolute,
       signal: request.signal,
+      hidden: {
+        patterns: settings["commands.hiddenEnv"],
+        envPrefixes: settings.providers.flatMap((p) => (p.envPrefix !== undefined ? [p.envPrefix] : [])),
+      },
       ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
     });
   }

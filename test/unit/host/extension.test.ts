@@ -175,7 +175,7 @@ describe("the extension in a shimmed window", () => {
     await commands.executeCommand("subagents.runTask", "Run the echo");
     const asked = ui.messages.find((m) => m.message.includes("wants to run"));
     assert.ok(asked && !asked.modal);
-    assert.deepEqual(asked.items, ["Approve", "Deny"]);
+    assert.deepEqual(asked.items, ["Approve", "Deny", "Show Command"]);
     // Transcript lines reach the disk within a few milliseconds.
     await waitUntil("the command output in the transcript", async () => {
       const logs = filesUnder(nodePath.join(storage, "transcripts")).map((f) => readFileSync(f, "utf8")).join("\n");

@@ -26,6 +26,11 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
     tools = new VscodeWorkspaceTools({ settings: () => settings, ripgrepPath: undefined });
   });
   afterEach(() => ws.cleanup());
+  const pidOf = (name: string) => {
+    const file = nodePath.join(ws.root, name);
+    const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+    return text ? Number(text) : undefined;
+  };
 
   it("runs in the workspace (or a cwd inside it) and captures stdout, stderr and the exit code", async () => {
     const result = await run("cat file.txt; echo oops >&2; exit 3", { cwd: "sub" });
@@ -47,7 +52,7 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
   });
 
   it("refuses denied commands, also hidden in a chain, and does not run them", async () => {
-    await assert.rejects(run("rm -rf sub"), /matches "rm -rf" in subagents\.approval\.deniedCommands/);
+    await assert.rejects(run("rm -rf sub"), /could run the denied command "rm -rf" \(subagents\.approval\.deniedCommands\)/);
     await assert.rejects(run("ls && git push origin main"), /git push/);
     assert.ok(existsSync(nodePath.join(ws.root, "sub/file.txt")));
   });
@@ -61,18 +66,33 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
   it("kills the whole process tree on interrupt", async () => {
     const controller = new AbortController();
     const pending = run("sh -c 'sleep 30 & echo $! > bg.pid; sleep 30 & echo $! > fg.pid; wait'", { signal: controller.signal });
-    const pidOf = (name: string) => {
-      const file = nodePath.join(ws.root, name);
-      const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
-      return text ? Number(text) : undefined;
-    };
     const bg = await waitUntil("the background sleep", () => pidOf("bg.pid"), 5000);
     const fg = await waitUntil("the foreground sleep", () => pidOf("fg.pid"), 5000);
     assert.ok(processAlive(bg) && processAlive(fg));
     controller.abort();
     await assert.rejects(pending, { name: "AbortError" });
-    // Both sleeps would live 30 s: dying now means the abort killed the whole tree.
-    await waitUntil("both sleeps to die", () => !processAlive(bg) && !processAlive(fg), 10_000);
+    await waitUntil("both sleeps to die", () => !processAlive(bg) && !processAlive(fg), Number.POSITIVE_INFINITY);
+  });
+
+  it("also ends descendants that left the process group (setsid) on interrupt", { skip: process.platform === "linux" ? false : "reads /proc" }, async () => {
+    const controller = new AbortController();
+    // The setsid'd sleep gets its own session and process group, and the shell in between exits at once,
+    // so the sleep is re-parented: neither the group kill nor the parent links reach it.
+    const pending = run("sh -c 'setsid sleep 300 & echo $! > escaped.pid'; sleep 300", { signal: controller.signal });
+    const escaped = await waitUntil("the setsid sleep", () => pidOf("escaped.pid"), Number.POSITIVE_INFINITY);
+    assert.ok(processAlive(escaped));
+    assert.notEqual(readFileSync(`/proc/${escaped}/stat`, "utf8").split(") ")[1]?.split(" ")[3], String(process.pid), "it left our group");
+    controller.abort();
+    await assert.rejects(pending, { name: "AbortError" });
+    await waitUntil("the setsid sleep to die", () => !processAlive(escaped), Number.POSITIVE_INFINITY);
+  });
+
+  it("ends setsid descendants when the command itself finishes", { skip: process.platform === "linux" ? false : "reads /proc" }, async () => {
+    const result = await run("setsid sleep 300 > /dev/null 2>&1 & echo $! > left.pid; echo done");
+    assert.match(result.output, /done/);
+    const left = pidOf("left.pid");
+    assert.ok(left !== undefined);
+    await waitUntil("the setsid sleep to die", () => !processAlive(left), Number.POSITIVE_INFINITY);
   });
 
   it("kills the tree on timeout and says so", async () => {
@@ -91,6 +111,32 @@ describe("workspace tools: run_command", { skip: posix ? false : "process groups
     const pid = Number(/started (\d+)/.exec(result.output)?.[1]);
     assert.ok(pid > 0, `the background pid in: ${result.output}`);
     await waitUntil("the left-over background child to be stopped", () => !processAlive(pid), 10_000);
+  });
+
+  it("hides every pool's variables and secret names from the command's environment", { skip: process.platform === "linux" ? false : "reads /proc/self/environ" }, async () => {
+    // Values are built at run time; the check below looks for them in the child's view.
+    const secret = (name: string) => `${name.toLowerCase()}-${process.pid}-${Date.now().toString(36)}`;
+    const planted: Record<string, string> = {};
+    for (const name of ["OPENAI_API_KEY", "OPENAI_API_KEY_3", "MOONSHOT_KEY_12", "GITHUB_TOKEN", "NPM_TOKEN", "AWS_SECRET_ACCESS_KEY", "MY_SERVICE_PASSWORD", "stripe_api_key", "DB_SECRET"]) {
+      planted[name] = secret(name);
+    }
+    const kept = `kept-${process.pid}`;
+    const saved = { ...process.env };
+    Object.assign(process.env, planted, { HARMLESS_SETTING: kept });
+    settings = { ...settings, providers: [...settings.providers, { id: "moon", baseUrl: "http://127.0.0.1:9/v1", models: ["m"], envPrefix: "MOONSHOT_KEY" }] };
+    try {
+      const result = await run("env; echo ----; cat /proc/self/environ | tr '\\0' '\\n'; echo ----; sh -c 'cat /proc/$$/environ' | tr '\\0' '\\n'");
+      assert.equal(result.exitCode, 0, result.output);
+      for (const [name, value] of Object.entries(planted)) {
+        assert.ok(!result.output.includes(value), `${name} reached the command`);
+        assert.ok(!new RegExp(`^${name}=`, "mi").test(result.output), `${name} is listed`);
+      }
+      assert.match(result.output, new RegExp(`HARMLESS_SETTING=${kept}`), "other variables stay");
+      assert.match(result.output, /PATH=/);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 });
 

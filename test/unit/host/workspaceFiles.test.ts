@@ -1,6 +1,6 @@
 import "../../fakes/vscodeModule";
 import assert from "node:assert/strict";
-import { symlinkSync, truncateSync } from "node:fs";
+import { existsSync, symlinkSync, truncateSync } from "node:fs";
 import * as nodePath from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { DEFAULT_SETTINGS } from "../../../src/core/settings/schema";
@@ -60,6 +60,36 @@ describe("workspace tools: files", () => {
     } finally {
       outside.cleanup();
     }
+  });
+
+  it("refuses a dangling symlink, and does not create its target", async () => {
+    const outside = makeWorkspace({});
+    try {
+      const target = nodePath.join(outside.root, "created-through-link.txt");
+      symlinkSync(target, nodePath.join(ws.root, "dangling.txt"));
+      symlinkSync(nodePath.join(outside.root, "missing-dir"), nodePath.join(ws.root, "dangling-dir"));
+      symlinkSync("loop-b", nodePath.join(ws.root, "loop-a"));
+      symlinkSync("loop-a", nodePath.join(ws.root, "loop-b"));
+      await assert.rejects(tools.writeFile({ path: "dangling.txt", content: "x" }), /symbolic link whose target does not exist/);
+      await assert.rejects(tools.writeFile({ path: "dangling-dir/new.txt", content: "x" }), /symbolic link whose target does not exist/);
+      await assert.rejects(tools.readFile("dangling.txt"), /symbolic link whose target does not exist/);
+      await assert.rejects(tools.writeFile({ path: "loop-a", content: "x" }), /symbolic link whose target does not exist/);
+      assert.equal(existsSync(target), false);
+      assert.equal(existsSync(nodePath.join(outside.root, "missing-dir")), false);
+      // An ordinary new file next to them is still fine.
+      await tools.writeFile({ path: "fresh.txt", content: "ok\n" });
+      assert.equal(readText(ws.root, "fresh.txt"), "ok\n");
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it("tells where a path leads through a symbolic link, so a link to a protected folder is protected", async () => {
+    writeFile(ws.root, ".vscode/settings.json", "{}\n");
+    symlinkSync(nodePath.join(ws.root, ".vscode"), nodePath.join(ws.root, "cfg"));
+    assert.equal(await tools.realPath("cfg/settings.json"), ".vscode/settings.json");
+    assert.equal(await tools.realPath("cfg/new.json"), ".vscode/new.json");
+    assert.equal(await tools.realPath("src/a.ts"), "src/a.ts");
   });
 
   it("reads what the user sees in an editor with unsaved changes", async () => {
