@@ -334,9 +334,10 @@ const secretCases: Case[] = [
       const changes: string[] = [];
       const listening = store.onDidChange((id) => changes.push(id));
       try {
-        await secrets.store(secretName(provider), JSON.stringify([key]));
+        const origin = "http://127.0.0.1:9";
+        await secrets.store(secretName(provider), JSON.stringify([{ key, origin }]));
         await waitUntil("onDidChange for a secret written behind the store's back", () => changes.includes(provider), 5000);
-        assert.deepEqual(await store.list(provider), [key]);
+        assert.deepEqual(await store.list(provider), [{ key, origin }]);
         await secrets.store(secretName(provider), "{damaged");
         assert.deepEqual(await store.list(provider), [], "a damaged secret reads as no keys");
         await secrets.store(`unrelated.${provider}`, "x");
