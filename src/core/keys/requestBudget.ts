@@ -1,98 +1,199 @@
-import type { RateLimitInfo } from "./keyLease";
+import type { LimitReading } from "./keyLease";
 
-/** While a key's budget is unknown, waiters look again this often (only until the first answer). */
-const PROBE_POLL_MS = 20;
 /** Answers this close together may arrive out of order: a higher "remaining" among them is stale. */
 const REORDER_MS = 100;
+/**
+ * A window learned from a reset time is measured from when we saw an answer,
+ * not from when the provider counted the request: pad it so jitter of a few
+ * milliseconds cannot turn into a refusal.
+ */
+const WINDOW_MARGIN = 0.03;
+const WINDOW_MARGIN_MIN_MS = 15;
+
+/** How long requests are remembered before a window is known, and at most how many. */
+const KEEP_UNLEARNED_MS = 60_000;
+const MAX_LOG = 4096;
+
+interface Sent {
+  cost: number;
+  /** When the provider had surely counted it (its answer arrived); Infinity while out. */
+  countedBy: number;
+}
 
 /**
- * How many more requests one key may send before the provider's window
- * resets, learned from `x-ratelimit-*` headers. This is what keeps a busy
- * pool below the limit instead of finding it with 429s (and 30 s cooldowns).
+ * One limit of one key (requests, or tokens of some kind), in its own units.
+ * It answers one question: when may a request of this cost be sent without
+ * being refused?
  *
- * Until the first answer shows whether the provider sends such headers, a key
- * carries one probe request at a time, so a burst of callers cannot overrun an
- * unknown limit. A provider that sends no headers gets an unlimited budget.
+ * Two models, the stricter one the provider lets us use:
+ * - **Stated**: the last answer said "`remaining` left until `reset`". Until
+ *   that reset we spend only what remains (minus what we sent that the
+ *   provider may not have counted yet); at the reset the limit is full again.
+ *   This is exact for fixed windows and safe for sliding windows and buckets.
+ * - **Learned**: once the limit and its window are known (from a refusal's
+ *   headers, say) and no current statement exists — the provider sends
+ *   headers only on its 429s — our own requests are kept in a log, each
+ *   counted from its answer until a window later. This is safe for sliding
+ *   windows, fixed windows and token buckets alike.
  */
 export class RequestBudget {
-  private known = false;
-  private remaining = 1;
   private limit: number | undefined;
+  /** Stated remaining (minus our uncounted sends since); undefined while nothing is stated. */
+  private remaining: number | undefined;
   private resetAt = 0;
-  /** Last stated time to a full reset when the budget was spent: a guess of the window length. */
+  /** Learned window length; 0 while unknown. */
   private windowMs = 0;
-  /** The last "remaining" we believed, and when: to spot answers that overtook each other. */
   private lastRemaining = Infinity;
   private lastRemainingAt = 0;
-  /** Requests sent and not yet over, by sequence number. */
-  private readonly sent = new Set<number>();
-  /** Sent requests whose response headers have not arrived: the provider may not have counted them yet. */
+  private readonly sent = new Map<number, Sent>();
+  /** Sent requests whose answer has not arrived: the provider may not have counted them yet. */
   private readonly unobserved = new Set<number>();
 
-  get inFlight(): number {
-    return this.sent.size;
+  /** Whether anything limits this dimension yet. */
+  get known(): boolean {
+    return this.limit !== undefined || this.remaining !== undefined;
   }
 
-  hasRoom(now: number): boolean {
-    if (this.remaining > 0) return true;
-    if (!this.known || now < this.resetAt) return false;
-    // The window has reset: the full limit again. Until an answer states the
-    // next reset, assume the window is as long as the last one.
-    this.remaining = this.limit ?? Infinity;
-    this.resetAt = now + this.windowMs;
-    this.lastRemaining = Infinity;
-    return this.remaining > 0;
+  get learnedLimit(): number | undefined {
+    return this.limit;
   }
 
-  /** When room is expected; call after hasRoom() returned false. */
-  readyAt(now: number): number {
-    return this.known ? this.resetAt : now + PROBE_POLL_MS;
+  get learnedWindowMs(): number {
+    return this.windowMs;
   }
 
-  spend(seq: number): void {
-    this.sent.add(seq);
+  /** Takes another key's limit and window as this one's first guess (keys of one provider share a tier). */
+  adopt(limit: number, windowMs: number): void {
+    if (this.limit !== undefined) return;
+    this.limit = limit;
+    this.windowMs = Math.max(this.windowMs, windowMs);
+  }
+
+  /** Earliest time a request of `cost` fits: `now` when it fits now, Infinity when only an answer can tell. */
+  readyAt(now: number, cost: number): number {
+    if (!this.known) return now;
+    // A request bigger than the whole limit can only go when the limit is full.
+    const need = Math.min(cost, this.limit ?? cost);
+    if (this.remaining !== undefined && now < this.resetAt) {
+      return this.remaining >= need ? now : this.resetAt;
+    }
+    if (this.limit !== undefined && this.windowMs > 0) return this.logReadyAt(now, need);
+    if (this.remaining !== undefined) {
+      // The stated window reset and its length is unknown: full again until told otherwise.
+      this.remaining = (this.limit ?? Infinity) - this.unobservedCost();
+      this.resetAt = Infinity;
+      this.lastRemaining = Infinity;
+      return this.remaining >= need ? now : Infinity;
+    }
+    return now;
+  }
+
+  spend(seq: number, cost: number, now: number): void {
+    this.prune(now);
+    this.sent.set(seq, { cost, countedBy: Infinity });
     this.unobserved.add(seq);
-    if (Number.isFinite(this.remaining)) this.remaining--;
+    if (this.remaining !== undefined) this.remaining -= cost;
   }
 
   /**
-   * Headers of request `seq` arrived (undefined: it had none). The provider
-   * counted the requests that reached it first; a request we sent whose
-   * headers are still out may have been overtaken on the way (a fresh
-   * connection is slower than a warm one), so it is assumed uncounted.
+   * The answer to request `seq` arrived at `now`, stating `reading` (or
+   * nothing). `counted`: the provider counted the request (false for a 429).
+   * A request we sent whose answer is still out may have been overtaken on
+   * the way, so it is assumed uncounted by the statement.
    */
-  settle(seq: number, info: RateLimitInfo | undefined, now: number): void {
+  settle(seq: number, reading: LimitReading | undefined, now: number, counted = true): void {
     if (!this.unobserved.delete(seq)) return;
-    const firstAnswer = !this.known;
-    this.known = true;
-    if (!info) {
-      if (firstAnswer) this.remaining = Infinity;
-      return;
+    const entry = this.sent.get(seq);
+    if (entry) {
+      if (counted) entry.countedBy = now;
+      else this.sent.delete(seq);
     }
-    if (info.limit !== undefined) this.limit = info.limit;
-    // Within one window "remaining" only falls; a higher value just after a
-    // lower one comes from a request the provider counted earlier.
-    const stale = info.remaining !== undefined && info.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
-    if (info.resetMs !== undefined) {
-      this.resetAt = stale ? Math.max(this.resetAt, now + info.resetMs) : now + info.resetMs;
-      if (info.remaining === 0) this.windowMs = info.resetMs;
+    if (!reading) return;
+    if (reading.limit !== undefined) this.limit = reading.limit;
+    this.learnWindow(reading, now);
+    const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
+    if (reading.resetMs !== undefined) {
+      const resetAt = now + reading.resetMs;
+      this.resetAt = stale ? Math.max(this.resetAt, resetAt) : resetAt;
+    } else if (this.remaining === undefined) {
+      this.resetAt = Infinity;
     }
     if (stale) {
-      // It was counted in the newer answer and also taken off as unobserved: give it back.
-      this.remaining++;
-    } else if (info.remaining !== undefined) {
-      this.remaining = info.remaining - this.unobserved.size;
-      this.lastRemaining = info.remaining;
-      this.lastRemainingAt = now;
-    } else if (firstAnswer && info.remaining === undefined) {
-      this.remaining = Infinity;
+      // The provider counted this one before the newer statement, which we
+      // read while it was still out: give it back.
+      if (this.remaining !== undefined) this.remaining += entry?.cost ?? 0;
+      return;
+    }
+    if (reading.remaining === undefined) return;
+    this.remaining = reading.remaining - this.unobservedCost();
+    this.lastRemaining = reading.remaining;
+    this.lastRemainingAt = now;
+  }
+
+  /** Request `seq` is over. One whose answer never came may still have been counted: it stays in the log. */
+  finish(seq: number, now: number): void {
+    if (this.unobserved.delete(seq)) {
+      const entry = this.sent.get(seq);
+      if (entry) entry.countedBy = now;
     }
   }
 
-  /** Request `seq` is over. A probe that taught us nothing (aborted, rejected key) is handed back. */
-  finish(seq: number): void {
-    this.unobserved.delete(seq);
-    if (!this.sent.delete(seq)) return;
-    if (!this.known && this.remaining < 1) this.remaining++;
+  /** Replaces an estimated cost with the real one, once the usage is known. */
+  correct(seq: number, cost: number): void {
+    const entry = this.sent.get(seq);
+    if (entry) entry.cost = cost;
+  }
+
+  /**
+   * A spent limit tells how long the window is: the provider will be full
+   * again `resetMs` from now, and the newest request it counted was answered
+   * at the latest entry's `countedBy`. The longest such span seen is kept
+   * (a fixed window can make one look shorter, never longer).
+   */
+  private learnWindow(reading: LimitReading, now: number): void {
+    if (reading.resetMs === undefined || reading.remaining === undefined || reading.remaining > 0) return;
+    let newest = -Infinity;
+    for (const entry of this.sent.values()) if (Number.isFinite(entry.countedBy)) newest = Math.max(newest, entry.countedBy);
+    if (!Number.isFinite(newest)) return;
+    const span = now + reading.resetMs - newest;
+    const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
+    this.windowMs = Math.max(this.windowMs, padded);
+  }
+
+  private logReadyAt(now: number, need: number): number {
+    const limit = this.limit ?? Infinity;
+    const live: Array<{ expires: number; cost: number }> = [];
+    let used = 0;
+    for (const [seq, entry] of this.sent) {
+      const expires = entry.countedBy + this.windowMs;
+      if (expires <= now) {
+        this.sent.delete(seq);
+        continue;
+      }
+      live.push({ expires, cost: entry.cost });
+      used += entry.cost;
+    }
+    if (used + need <= limit) return now;
+    live.sort((a, b) => a.expires - b.expires);
+    for (const entry of live) {
+      used -= entry.cost;
+      if (used + need <= limit) return entry.expires;
+    }
+    return Infinity;
+  }
+
+  /** Forgets requests no window can still count (the log stays small however long the key runs). */
+  private prune(now: number): void {
+    const keepMs = Math.max(this.windowMs, KEEP_UNLEARNED_MS);
+    for (const [seq, entry] of this.sent) {
+      if (this.sent.size <= MAX_LOG && entry.countedBy + keepMs > now) break;
+      if (!this.unobserved.has(seq)) this.sent.delete(seq);
+    }
+  }
+
+  private unobservedCost(): number {
+    let total = 0;
+    for (const seq of this.unobserved) total += this.sent.get(seq)?.cost ?? 0;
+    return total;
   }
 }

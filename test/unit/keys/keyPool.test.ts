@@ -162,10 +162,10 @@ describe("KeyPool", () => {
 
   it("prefers keys with rate-limit budget and waits for the earliest reset when all are spent", () => {
     const { pool: p, clock, fps } = pool(2);
-    take(p).release({ kind: "success", rateLimit: { limit: 5, remaining: 0, resetMs: 800 } });
+    take(p).release({ kind: "success", rateLimit: { requests: { limit: 5, remaining: 0, resetMs: 800 } } });
     const second = take(p);
     assert.equal(second.fingerprint, fps[1], "the spent key is skipped");
-    second.release({ kind: "success", rateLimit: { limit: 5, remaining: 0, resetMs: 500 } });
+    second.release({ kind: "success", rateLimit: { requests: { limit: 5, remaining: 0, resetMs: 500 } } });
     const waiting = take(p);
     assert.equal(waiting.fallback, false);
     assert.equal(waiting.fingerprint, fps[1]);
