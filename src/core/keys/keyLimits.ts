@@ -8,6 +8,8 @@ import { RequestBudget } from "./requestBudget";
  * few enough that a burst of callers cannot overrun an unknown limit.
  */
 export const PROBE_IN_FLIGHT = 2;
+/** When a spent limit states no reset and nothing is in flight, look again after this long. */
+const LOOK_AGAIN_MS = 1000;
 /** Successes at a learned in-flight cap before trying one more. */
 const SUCCESSES_BEFORE_WIDENING = 16;
 
@@ -60,6 +62,8 @@ export class KeyLimits {
     let at = Math.max(now, this.notBefore);
     for (const [dimension, budget] of this.budgets) at = Math.max(at, budget.readyAt(now, costs[dimension]));
     if (!this.statesLimits) at = Math.max(at, this.adaptive.readyAt(now));
+    // Only an answer can free room, but none is coming: look again soon rather than never.
+    if (at === Infinity && inFlight === 0) return now + LOOK_AGAIN_MS;
     return at;
   }
 

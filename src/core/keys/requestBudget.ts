@@ -10,6 +10,8 @@ const REORDER_MS = 100;
 const WINDOW_MARGIN = 0.03;
 const WINDOW_MARGIN_MIN_MS = 15;
 
+/** How long a stated "remaining" holds when the answer gives no reset time. */
+const UNSTATED_RESET_MS = 1000;
 /** How long requests are remembered before a window is known, and at most how many. */
 const KEEP_UNLEARNED_MS = 60_000;
 const MAX_LOG = 4096;
@@ -115,8 +117,9 @@ export class RequestBudget {
     if (reading.resetMs !== undefined) {
       const resetAt = now + reading.resetMs;
       this.resetAt = stale ? Math.max(this.resetAt, resetAt) : resetAt;
-    } else if (this.remaining === undefined) {
-      this.resetAt = Infinity;
+    } else if (reading.remaining !== undefined && !stale) {
+      // A count without a reset time: believe it for a moment, not forever.
+      this.resetAt = now + UNSTATED_RESET_MS;
     }
     if (stale) {
       // The provider counted this one before the newer statement, which we
