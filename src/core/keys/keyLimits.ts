@@ -92,7 +92,7 @@ export class KeyLimits {
       this.maxInFlight++;
       this.successesAtCap = 0;
     }
-    this.end(seq, now);
+    this.end(seq);
   }
 
   /**
@@ -113,13 +113,12 @@ export class KeyLimits {
     } else if (!this.statesLimits) {
       this.adaptive.throttled(now, retryAfterMs);
     }
-    this.end(seq, now);
+    this.end(seq);
   }
 
   /** Over without a verdict on its cost (failure, abort): it may still have been counted. */
-  abandoned(seq: number, now: number): void {
-    for (const budget of this.budgets.values()) budget.finish(seq, now);
-    this.end(seq, now);
+  abandoned(seq: number): void {
+    this.end(seq);
   }
 
   /** Limits this key knows, for keys that know none yet. */
@@ -137,8 +136,8 @@ export class KeyLimits {
     if (adaptivePerSecond !== undefined && !this.statesLimits) this.adaptive.adopt(adaptivePerSecond);
   }
 
-  private end(seq: number, now: number): void {
-    for (const budget of this.budgets.values()) budget.finish(seq, now);
+  private end(seq: number): void {
+    for (const budget of this.budgets.values()) budget.finish(seq);
     this.inFlight.delete(seq);
   }
 }

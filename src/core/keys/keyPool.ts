@@ -398,10 +398,10 @@ export class KeyPool extends Disposable {
         return;
       case "failure":
         if (outcome.rateLimit) limits.observe(seq, outcome.rateLimit, now, false);
-        limits.abandoned(seq, now);
+        limits.abandoned(seq);
         return;
       default:
-        limits.abandoned(seq, now);
+        limits.abandoned(seq);
     }
   }
 

@@ -16,10 +16,17 @@ const UNSTATED_RESET_MS = 1000;
 const KEEP_UNLEARNED_MS = 60_000;
 const MAX_LOG = 4096;
 
+/**
+ * Stated resets are measured from when the request that brought them was
+ * sent (the provider counted it a network hop later), so an answer that
+ * waits in a busy client does not stretch the wait; this much is added for
+ * hops that take longer than others.
+ */
+const SEND_JITTER_MS = 10;
+
 interface Sent {
   cost: number;
-  /** When the provider had surely counted it (its answer arrived); Infinity while out. */
-  countedBy: number;
+  sentAt: number;
 }
 
 /**
@@ -35,8 +42,8 @@ interface Sent {
  * - **Learned**: once the limit and its window are known (from a refusal's
  *   headers, say) and no current statement exists — the provider sends
  *   headers only on its 429s — our own requests are kept in a log, each
- *   counted from its answer until a window later. This is safe for sliding
- *   windows, fixed windows and token buckets alike.
+ *   holding its share of the limit for a window from when it was sent. This
+ *   is safe for sliding windows, fixed windows and token buckets alike.
  */
 export class RequestBudget {
   private limit: number | undefined;
@@ -92,7 +99,7 @@ export class RequestBudget {
 
   spend(seq: number, cost: number, now: number): void {
     this.prune(now);
-    this.sent.set(seq, { cost, countedBy: Infinity });
+    this.sent.set(seq, { cost, sentAt: now });
     this.unobserved.add(seq);
     if (this.remaining !== undefined) this.remaining -= cost;
   }
@@ -106,16 +113,14 @@ export class RequestBudget {
   settle(seq: number, reading: LimitReading | undefined, now: number, counted = true): void {
     if (!this.unobserved.delete(seq)) return;
     const entry = this.sent.get(seq);
-    if (entry) {
-      if (counted) entry.countedBy = now;
-      else this.sent.delete(seq);
-    }
+    const sentAt = entry?.sentAt ?? now;
+    if (entry && !counted) this.sent.delete(seq);
     if (!reading) return;
     if (reading.limit !== undefined) this.limit = reading.limit;
-    this.learnWindow(reading, now);
+    this.learnWindow(reading, sentAt);
     const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
     if (reading.resetMs !== undefined) {
-      const resetAt = now + reading.resetMs;
+      const resetAt = sentAt + reading.resetMs + SEND_JITTER_MS;
       this.resetAt = stale ? Math.max(this.resetAt, resetAt) : resetAt;
     } else if (reading.remaining !== undefined && !stale) {
       // A count without a reset time: believe it for a moment, not forever.
@@ -134,11 +139,8 @@ export class RequestBudget {
   }
 
   /** Request `seq` is over. One whose answer never came may still have been counted: it stays in the log. */
-  finish(seq: number, now: number): void {
-    if (this.unobserved.delete(seq)) {
-      const entry = this.sent.get(seq);
-      if (entry) entry.countedBy = now;
-    }
+  finish(seq: number): void {
+    this.unobserved.delete(seq);
   }
 
   /** Replaces an estimated cost with the real one, once the usage is known. */
@@ -149,16 +151,16 @@ export class RequestBudget {
 
   /**
    * A spent limit tells how long the window is: the provider will be full
-   * again `resetMs` from now, and the newest request it counted was answered
-   * at the latest entry's `countedBy`. The longest such span seen is kept
-   * (a fixed window can make one look shorter, never longer).
+   * again `resetMs` after it answered (about when the request was sent), a
+   * window after the newest request it counted. The longest such span seen
+   * is kept (a fixed window can make one look shorter, never longer).
    */
-  private learnWindow(reading: LimitReading, now: number): void {
+  private learnWindow(reading: LimitReading, sentAt: number): void {
     if (reading.resetMs === undefined || reading.remaining === undefined || reading.remaining > 0) return;
     let newest = -Infinity;
-    for (const entry of this.sent.values()) if (Number.isFinite(entry.countedBy)) newest = Math.max(newest, entry.countedBy);
+    for (const [seq, entry] of this.sent) if (!this.unobserved.has(seq) && entry.sentAt <= sentAt) newest = Math.max(newest, entry.sentAt);
     if (!Number.isFinite(newest)) return;
-    const span = now + reading.resetMs - newest;
+    const span = sentAt + reading.resetMs - newest;
     const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
     this.windowMs = Math.max(this.windowMs, padded);
   }
@@ -168,7 +170,7 @@ export class RequestBudget {
     const live: Array<{ expires: number; cost: number }> = [];
     let used = 0;
     for (const [seq, entry] of this.sent) {
-      const expires = entry.countedBy + this.windowMs;
+      const expires = entry.sentAt + this.windowMs;
       if (expires <= now) {
         this.sent.delete(seq);
         continue;
@@ -189,7 +191,7 @@ export class RequestBudget {
   private prune(now: number): void {
     const keepMs = Math.max(this.windowMs, KEEP_UNLEARNED_MS);
     for (const [seq, entry] of this.sent) {
-      if (this.sent.size <= MAX_LOG && entry.countedBy + keepMs > now) break;
+      if (this.sent.size <= MAX_LOG && entry.sentAt + keepMs > now) break;
       if (!this.unobserved.has(seq)) this.sent.delete(seq);
     }
   }

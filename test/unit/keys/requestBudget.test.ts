@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RequestBudget } from "../../../src/core/keys/requestBudget";
 
+/** Stated resets count from when the request was sent, plus this allowance for network jitter. */
+const JITTER = 10;
+
 describe("RequestBudget", () => {
   it("follows the stated remaining until the reset, then is full again", () => {
     const b = new RequestBudget();
@@ -12,7 +15,7 @@ describe("RequestBudget", () => {
       assert.equal(b.readyAt(10, 1), 10);
       b.spend(seq, 1, 10);
     }
-    assert.equal(b.readyAt(10, 1), 1010, "spent: wait for the stated reset");
+    assert.equal(b.readyAt(10, 1), 1000 + JITTER, "spent: wait for the stated reset, counted from when the request was sent");
   });
 
   it("counts costs in the limit's units, and lets a request bigger than the limit go only when it is full", () => {
@@ -20,8 +23,8 @@ describe("RequestBudget", () => {
     b.spend(1, 300, 0);
     b.settle(1, { limit: 1000, remaining: 700, resetMs: 2000 }, 0);
     assert.equal(b.readyAt(0, 700), 0);
-    assert.equal(b.readyAt(0, 701), 2000);
-    assert.equal(b.readyAt(0, 5000), 2000, "too big for the window: at the reset, when it is full");
+    assert.equal(b.readyAt(0, 701), 2000 + JITTER);
+    assert.equal(b.readyAt(0, 5000), 2000 + JITTER, "too big for the window: at the reset, when it is full");
   });
 
   it("counts sent requests whose answers are still out as not yet counted by the provider", () => {
@@ -54,7 +57,7 @@ describe("RequestBudget", () => {
     b.settle(2, undefined, 400);
     b.spend(3, 1, 500);
     b.settle(3, { limit: 2, remaining: 0, resetMs: 900 }, 500, false);
-    assert.equal(b.readyAt(500, 1), 1400, "the stated reset");
+    assert.equal(b.readyAt(500, 1), 1400 + JITTER, "the stated reset");
     const window = b.learnedWindowMs;
     assert.ok(window >= 1000 && window < 1100, `window ${window}`);
     // After the reset, successes state nothing: each request holds its slot a window from its answer.
@@ -62,7 +65,7 @@ describe("RequestBudget", () => {
     b.settle(4, undefined, 1400);
     b.spend(5, 1, 1450);
     b.settle(5, undefined, 1450);
-    assert.equal(b.readyAt(1500, 1), 1400 + window, "the first slot frees a window after its answer");
+    assert.equal(b.readyAt(1500, 1), 1400 + window, "the first slot frees a window after it was sent");
   });
 
   it("takes a sibling key's limit as its first guess, but keeps its own", () => {
