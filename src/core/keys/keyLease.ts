@@ -19,8 +19,10 @@ export const LIMIT_DIMENSIONS: readonly LimitDimension[] = ["requests", "tokens"
 export interface LimitReading {
   limit?: number;
   remaining?: number;
-  /** Milliseconds until the limit is full again. */
+  /** Milliseconds until the limit is full again, counted from when the provider answered. */
   resetMs?: number;
+  /** When the limit is full again, on the pool's clock (providers that state a time, not a duration). */
+  resetAt?: number;
 }
 
 /** Rate-limit headers of one response, by the limit they describe. */
@@ -73,9 +75,17 @@ export class KeyLease {
     readonly fallback: boolean,
     /** True when this lease only says when to ask again (at `notBefore`): release it unused, wait, acquire again. */
     readonly pointer: boolean,
-    private readonly hooks: { observe(info: RateLimitInfo | undefined): void; release(outcome: LeaseOutcome): void },
+    private readonly hooks: { sending(): void; observe(info: RateLimitInfo | undefined): void; release(outcome: LeaseOutcome): void },
   ) {
     this.#key = key;
+  }
+
+  /**
+   * The request is about to go on the wire. Limits count from here: a caller
+   * woken with many others may send a few milliseconds after its lease.
+   */
+  sending(): void {
+    if (!this.#released) this.hooks.sending();
   }
 
   /**

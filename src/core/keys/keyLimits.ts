@@ -73,6 +73,10 @@ export class KeyLimits {
     this.adaptive.sent(now);
   }
 
+  sending(seq: number, now: number): void {
+    for (const budget of this.budgets.values()) budget.sending(seq, now);
+  }
+
   /** The answer's headers arrived (undefined: it stated no limits). */
   observe(seq: number, info: RateLimitInfo | undefined, now: number, counted = true): void {
     this.answered = true;
@@ -104,7 +108,7 @@ export class KeyLimits {
   throttled(seq: number, info: RateLimitInfo | undefined, retryAfterMs: number | undefined, concurrency: boolean, now: number): void {
     const inFlight = this.inFlight.size;
     this.observe(seq, info, now, false);
-    const spentReset = spentResetMs(info);
+    const spentReset = spentResetMs(info, now);
     const wait = retryAfterMs ?? spentReset;
     if (wait !== undefined) this.notBefore = Math.max(this.notBefore, now + wait);
     if (concurrency) {
@@ -143,10 +147,12 @@ export class KeyLimits {
 }
 
 /** The longest reset among limits a 429 says are spent. */
-function spentResetMs(info: RateLimitInfo | undefined): number | undefined {
+function spentResetMs(info: RateLimitInfo | undefined, now: number): number | undefined {
   let wait: number | undefined;
   for (const reading of Object.values(info ?? {})) {
-    if (reading?.remaining === 0 && reading.resetMs !== undefined) wait = Math.max(wait ?? 0, reading.resetMs);
+    if (reading?.remaining !== 0) continue;
+    const ms = reading.resetAt !== undefined ? reading.resetAt - now : reading.resetMs;
+    if (ms !== undefined) wait = Math.max(wait ?? 0, ms);
   }
   return wait;
 }

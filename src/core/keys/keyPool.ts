@@ -79,8 +79,8 @@ interface Waiter {
  * exhausted (402, `insufficient_quota`), 5xx/529, connection failures, and
  * 429s that keep coming however the key is paced.
  *
- * Callers that find no key with room wait in one queue, first come first
- * served, and are woken by a single timer set for the earliest moment a key
+ * Callers that find no key with room wait in one queue (first come, first
+ * served among those that fit) and are woken by a single timer set for the earliest moment a key
  * has room, or at once when an answer frees room: no polling, and no key is
  * left idle while a caller waits and that key has room for it.
  *
@@ -306,30 +306,35 @@ export class KeyPool extends Disposable {
     }
   }
 
+  /**
+   * First fit, in order of arrival: a small request behind a large one that
+   * does not fit anywhere yet goes now rather than leave the room unused.
+   * The large one is not starved: when a window resets it is first in line.
+   */
   private serveWaiters(): void {
     const now = this.clock.now();
-    while (this.waiters.length > 0) {
-      const head = this.waiters[0] as Waiter;
-      const pick = this.pick(head.costs, now);
+    let wake = Infinity;
+    for (let i = 0; i < this.waiters.length; ) {
+      const waiter = this.waiters[i] as Waiter;
+      const pick = this.pick(waiter.costs, now);
       if (pick.lease) {
-        this.waiters.shift();
-        head.cleanup();
-        head.resolve(this.issue(pick.lease, head.cost, head.costs));
+        this.waiters.splice(i, 1);
+        waiter.cleanup();
+        waiter.resolve(this.issue(pick.lease, waiter.cost, waiter.costs));
         continue;
       }
       if (pick.at === undefined) {
         // No usable key left: nobody can be served.
-        for (const waiter of this.waiters.splice(0)) {
-          waiter.cleanup();
-          waiter.resolve(undefined);
+        for (const gone of this.waiters.splice(0)) {
+          gone.cleanup();
+          gone.resolve(undefined);
         }
         break;
       }
-      this.wakeAt(pick.at, now);
-      return;
+      wake = Math.min(wake, pick.at);
+      i++;
     }
-    this.wakeTimer?.timer.dispose();
-    this.wakeTimer = undefined;
+    this.wakeAt(wake, now);
   }
 
   /** One timer for the earliest moment a key has room; an answer that frees room wakes the queue sooner. */
@@ -365,6 +370,7 @@ export class KeyPool extends Disposable {
     record.limits.begin(seq, costs, now);
     const known = () => this.records.includes(record);
     return new KeyLease(this.providerId, record.key, record.fingerprint, now, fallback, false, {
+      sending: () => record.limits.sending(seq, this.clock.now()),
       observe: (info) => {
         record.limits.observe(seq, info, this.clock.now());
         this.pump();
@@ -380,7 +386,7 @@ export class KeyPool extends Disposable {
 
   /** A lease that only says when to ask again (see acquire()). */
   private pointer(record: KeyRecord, notBefore: number, fallback: boolean): KeyLease {
-    return new KeyLease(this.providerId, record.key, record.fingerprint, notBefore, fallback, true, { observe: () => undefined, release: () => undefined });
+    return new KeyLease(this.providerId, record.key, record.fingerprint, notBefore, fallback, true, { sending: () => undefined, observe: () => undefined, release: () => undefined });
   }
 
   /** What the answer taught about the key's limits. */

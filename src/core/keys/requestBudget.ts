@@ -104,6 +104,12 @@ export class RequestBudget {
     if (this.remaining !== undefined) this.remaining -= cost;
   }
 
+  /** Request `seq` goes on the wire now (a little after it was counted here). */
+  sending(seq: number, now: number): void {
+    const entry = this.sent.get(seq);
+    if (entry && this.unobserved.has(seq)) entry.sentAt = now;
+  }
+
   /**
    * The answer to request `seq` arrived at `now`, stating `reading` (or
    * nothing). `counted`: the provider counted the request (false for a 429).
@@ -119,9 +125,14 @@ export class RequestBudget {
     if (reading.limit !== undefined) this.limit = reading.limit;
     this.learnWindow(reading, sentAt);
     const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
-    if (reading.resetMs !== undefined) {
-      const resetAt = sentAt + reading.resetMs + SEND_JITTER_MS;
-      this.resetAt = stale ? Math.max(this.resetAt, resetAt) : resetAt;
+    const statedReset = resetOf(reading, sentAt);
+    if (statedReset !== undefined) {
+      const resetAt = statedReset + SEND_JITTER_MS;
+      // Counted in a window that is over by now: it says nothing about this one.
+      if (resetAt <= now) return;
+      // Answers about one window agree on its end, give or take how long each
+      // request took to reach the provider: the latest of them is the safe one.
+      this.resetAt = now < this.resetAt && this.resetAt !== Infinity ? Math.max(this.resetAt, resetAt) : resetAt;
     } else if (reading.remaining !== undefined && !stale) {
       // A count without a reset time: believe it for a moment, not forever.
       this.resetAt = now + UNSTATED_RESET_MS;
@@ -156,11 +167,12 @@ export class RequestBudget {
    * is kept (a fixed window can make one look shorter, never longer).
    */
   private learnWindow(reading: LimitReading, sentAt: number): void {
-    if (reading.resetMs === undefined || reading.remaining === undefined || reading.remaining > 0) return;
+    const resetAt = resetOf(reading, sentAt);
+    if (resetAt === undefined || reading.remaining === undefined || reading.remaining > 0) return;
     let newest = -Infinity;
     for (const [seq, entry] of this.sent) if (!this.unobserved.has(seq) && entry.sentAt <= sentAt) newest = Math.max(newest, entry.sentAt);
     if (!Number.isFinite(newest)) return;
-    const span = sentAt + reading.resetMs - newest;
+    const span = resetAt - newest;
     const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
     this.windowMs = Math.max(this.windowMs, padded);
   }
@@ -201,4 +213,10 @@ export class RequestBudget {
     for (const seq of this.unobserved) total += this.sent.get(seq)?.cost ?? 0;
     return total;
   }
+}
+
+/** When the reading says the limit is full again: its stated time, else its duration from when the request went out. */
+function resetOf(reading: LimitReading, sentAt: number): number | undefined {
+  if (reading.resetAt !== undefined) return reading.resetAt;
+  return reading.resetMs !== undefined ? sentAt + reading.resetMs : undefined;
 }

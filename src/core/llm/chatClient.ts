@@ -251,7 +251,9 @@ export class ChatClient extends Disposable implements ModelClient {
         stream_options: { include_usage: true },
       };
       if (request.tools && request.tools.length > 0) params.tools = [...request.tools];
-      const { data: stream, response } = await this.sdkClient(provider, lease)
+      const sdk = this.sdkClient(provider, lease);
+      lease.sending();
+      const { data: stream, response } = await sdk
         .chat.completions.create(params, {
           signal: controller.signal,
           headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },

@@ -40,11 +40,10 @@ export function parseRateLimitHeaders(headers: HeaderSource, now: number = Date.
     if (reading) info[dimension] = reading;
   }
   for (const [dimension, name] of ANTHROPIC) {
-    const reading = readingOf(
-      headers.get(`anthropic-ratelimit-${name}-limit`),
-      headers.get(`anthropic-ratelimit-${name}-remaining`),
-      parseResetTimeMs(headers.get(`anthropic-ratelimit-${name}-reset`), now),
-    );
+    const resetMs = parseResetTimeMs(headers.get(`anthropic-ratelimit-${name}-reset`), now);
+    const reading = readingOf(headers.get(`anthropic-ratelimit-${name}-limit`), headers.get(`anthropic-ratelimit-${name}-remaining`), undefined);
+    // A stated time stays that time however long the answer took to reach us.
+    if (resetMs !== undefined && reading) reading.resetAt = now + resetMs;
     // A provider sends one family; if both came, the stricter reading wins.
     if (reading) info[dimension] = stricter(info[dimension], reading);
   }

@@ -49,10 +49,10 @@ describe("rate-limit headers", () => {
       "anthropic-ratelimit-tokens-reset": "2025-01-01T00:00:02Z",
     });
     assert.deepEqual(parseRateLimitHeaders(headers, NOW), {
-      requests: { limit: 50, remaining: 49, resetMs: 1000 },
-      inputTokens: { limit: 40_000, remaining: 39_000, resetMs: 1500 },
-      outputTokens: { limit: 8000, remaining: 8000, resetMs: 0 },
-      tokens: { limit: 48_000, remaining: 47_000, resetMs: 2000 },
+      requests: { limit: 50, remaining: 49, resetAt: NOW + 1000 },
+      inputTokens: { limit: 40_000, remaining: 39_000, resetAt: NOW + 1500 },
+      outputTokens: { limit: 8000, remaining: 8000, resetAt: NOW },
+      tokens: { limit: 48_000, remaining: 47_000, resetAt: NOW + 2000 },
     });
   });
 
