@@ -45,8 +45,10 @@ interface KeyRecord {
   readonly key: string;
   readonly fingerprint: string;
   consecutiveFailures: number;
-  /** 429s since the last success; many in a row mean pacing is not working. */
+  /** 429s since the last success, counting a burst refused together once; many mean pacing is not working. */
   throttleStreak: number;
+  /** When the last 429 that counted in the streak came. */
+  lastThrottleAt: number;
   coolingUntil: number;
   /** Server-stated "not before" (Retry-After); honoured even in fallback. */
   retryAfterUntil: number;
@@ -378,7 +380,7 @@ export class KeyPool extends Disposable {
       release: (outcome) => {
         this.settle(record, seq, cost, outcome);
         // A key removed while its lease was out has no health left to update.
-        if (known()) this.apply(record, outcome);
+        if (known()) this.apply(record, outcome, now);
         this.pump();
       },
     });
@@ -418,7 +420,8 @@ export class KeyPool extends Disposable {
     for (const record of this.records) if (record !== from) record.limits.adopt(learned, rate);
   }
 
-  private apply(record: KeyRecord, outcome: LeaseOutcome): void {
+  /** `issuedAt`: when the request was handed its key. */
+  private apply(record: KeyRecord, outcome: LeaseOutcome, issuedAt: number): void {
     const now = this.clock.now();
     const before = stateOf(record, now);
     switch (outcome.kind) {
@@ -437,6 +440,9 @@ export class KeyPool extends Disposable {
         record.lastErrorClass = "rate_limit";
         record.lastErrorAt = now;
         if (outcome.retryAfterMs !== undefined) record.retryAfterUntil = Math.max(record.retryAfterUntil, now + outcome.retryAfterMs);
+        // Requests sent before the last 429 was known were refused together with it: one event.
+        if (issuedAt < record.lastThrottleAt) return;
+        record.lastThrottleAt = now;
         if (++record.throttleStreak < THROTTLES_BEFORE_COOLDOWN) return;
         // Pacing has not helped: something else is wrong with this key.
         this.coolDown(record, "rate_limit", outcome.retryAfterMs, now);
@@ -482,6 +488,7 @@ function newRecord(key: string): KeyRecord {
     fingerprint: fingerprint(key),
     consecutiveFailures: 0,
     throttleStreak: 0,
+    lastThrottleAt: -Infinity,
     coolingUntil: 0,
     retryAfterUntil: 0,
     invalidReason: undefined,

@@ -10,6 +10,8 @@ const REORDER_MS = 100;
 const WINDOW_MARGIN = 0.03;
 const WINDOW_MARGIN_MIN_MS = 15;
 
+/** Window measurements that must agree before our log may overrule a statement. */
+const STEADY_SPANS = 3;
 /** How long a stated "remaining" holds when the answer gives no reset time. */
 const UNSTATED_RESET_MS = 1000;
 /** How long requests are remembered before a window is known, and at most how many. */
@@ -52,6 +54,8 @@ export class RequestBudget {
   private resetAt = 0;
   /** Learned window length; 0 while unknown. */
   private windowMs = 0;
+  /** The last few window lengths measured (unpadded). */
+  private readonly spans: number[] = [];
   private lastRemaining = Infinity;
   private lastRemainingAt = 0;
   private readonly sent = new Map<number, Sent>();
@@ -83,18 +87,21 @@ export class RequestBudget {
     if (!this.known) return now;
     // A request bigger than the whole limit can only go when the limit is full.
     const need = Math.min(cost, this.limit ?? cost);
-    if (this.remaining !== undefined && now < this.resetAt) {
-      return this.remaining >= need ? now : this.resetAt;
-    }
-    if (this.limit !== undefined && this.windowMs > 0) return this.logReadyAt(now, need);
-    if (this.remaining !== undefined) {
-      // The stated window reset and its length is unknown: full again until told otherwise.
-      this.remaining = (this.limit ?? Infinity) - this.unobservedCost();
+    if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt)) {
+      // The stated window is over: the limit is full again, less what went out
+      // since (or is still unanswered), until an answer says otherwise.
+      this.remaining = (this.limit ?? Infinity) - this.costSince(this.resetAt - SEND_JITTER_MS);
       this.resetAt = Infinity;
       this.lastRemaining = Infinity;
-      return this.remaining >= need ? now : Infinity;
     }
-    return now;
+    const logKnown = this.limit !== undefined && this.windowMs > 0;
+    if (this.remaining === undefined) return logKnown ? this.logReadyAt(now, need) : now;
+    if (this.remaining >= need) return now;
+    // Spent. A sliding window frees room request by request, long before it
+    // is full again, and a provider that states nothing more leaves only our
+    // own log to go by: either way the log knows when, once the window is known.
+    const useLog = logKnown && (this.resetAt === Infinity || this.steadyWindow());
+    return Math.min(this.resetAt, useLog ? this.logReadyAt(now, need) : Infinity);
   }
 
   spend(seq: number, cost: number, now: number): void {
@@ -175,6 +182,18 @@ export class RequestBudget {
     const span = resetAt - newest;
     const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
     this.windowMs = Math.max(this.windowMs, padded);
+    this.spans.push(span);
+    if (this.spans.length > STEADY_SPANS) this.spans.shift();
+  }
+
+  /**
+   * The window measured the same length several times: a sliding window
+   * (a fixed one's spans vary with where in it the newest request fell).
+   */
+  private steadyWindow(): boolean {
+    if (this.spans.length < STEADY_SPANS || this.limit === undefined) return false;
+    const longest = Math.max(...this.spans);
+    return longest - Math.min(...this.spans) <= longest * WINDOW_MARGIN;
   }
 
   private logReadyAt(now: number, need: number): number {
@@ -206,6 +225,12 @@ export class RequestBudget {
       if (this.sent.size <= MAX_LOG && entry.sentAt + keepMs > now) break;
       if (!this.unobserved.has(seq)) this.sent.delete(seq);
     }
+  }
+
+  private costSince(at: number): number {
+    let total = 0;
+    for (const [seq, entry] of this.sent) if (entry.sentAt >= at || this.unobserved.has(seq)) total += entry.cost;
+    return total;
   }
 
   private unobservedCost(): number {
