@@ -46,7 +46,7 @@ export class AdaptiveRate {
   }
 
   /** A refusal without any stated limit. `retryAfterMs`, when given, is the least pause. */
-  throttled(now: number, retryAfterMs = 0): void {
+  throttled(now: number, retryAfterMs?: number): void {
     this.streak++;
     if (this.ratePerMs === undefined) {
       const recent = this.successes.filter((t) => t > now - MEASURE_MS).length;
@@ -56,8 +56,9 @@ export class AdaptiveRate {
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, this.ratePerMs * DECREASE);
       this.lastCutAt = now;
     }
-    // Refusals in a row: the window is still full; wait longer each time.
-    const pause = Math.max(retryAfterMs, (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs);
+    // The provider said how long; else refusals in a row mean the window is
+    // still full: wait longer each time.
+    const pause = retryAfterMs ?? (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
     this.pauseUntil = Math.max(this.pauseUntil, now + pause);
     this.nextAt = Math.max(this.nextAt, this.pauseUntil);
   }
