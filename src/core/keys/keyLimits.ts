@@ -96,7 +96,7 @@ export class KeyLimits {
       this.maxInFlight++;
       this.successesAtCap = 0;
     }
-    this.end(seq);
+    this.end(seq, now);
   }
 
   /**
@@ -117,12 +117,13 @@ export class KeyLimits {
     } else if (!this.statesLimits) {
       this.adaptive.throttled(now, retryAfterMs);
     }
-    this.end(seq);
+    this.end(seq, now);
   }
 
   /** Over without a verdict on its cost (failure, abort): it may still have been counted. */
-  abandoned(seq: number): void {
-    this.end(seq);
+  abandoned(seq: number, now: number): void {
+    for (const budget of this.budgets.values()) budget.finish(seq, now);
+    this.end(seq, now);
   }
 
   /** Limits this key knows, for keys that know none yet. */
@@ -140,8 +141,8 @@ export class KeyLimits {
     if (adaptivePerSecond !== undefined && !this.statesLimits) this.adaptive.adopt(adaptivePerSecond);
   }
 
-  private end(seq: number): void {
-    for (const budget of this.budgets.values()) budget.finish(seq);
+  private end(seq: number, now: number): void {
+    for (const budget of this.budgets.values()) budget.finish(seq, now);
     this.inFlight.delete(seq);
   }
 }

@@ -406,10 +406,10 @@ export class KeyPool extends Disposable {
         return;
       case "failure":
         if (outcome.rateLimit) limits.observe(seq, outcome.rateLimit, now, false);
-        limits.abandoned(seq);
+        limits.abandoned(seq, now);
         return;
       default:
-        limits.abandoned(seq);
+        limits.abandoned(seq, now);
     }
   }
 

@@ -29,6 +29,8 @@ const SEND_JITTER_MS = 10;
 interface Sent {
   cost: number;
   sentAt: number;
+  /** When its answer came: by then the provider had surely counted it. Infinity while out. */
+  answeredAt: number;
 }
 
 /**
@@ -44,8 +46,9 @@ interface Sent {
  * - **Learned**: once the limit and its window are known (from a refusal's
  *   headers, say) and no current statement exists — the provider sends
  *   headers only on its 429s — our own requests are kept in a log, each
- *   holding its share of the limit for a window from when it was sent. This
- *   is safe for sliding windows, fixed windows and token buckets alike.
+ *   holding its share of the limit for a window from its answer (by then
+ *   the provider surely counted it). This is safe for sliding windows, fixed
+ *   windows and token buckets alike.
  */
 export class RequestBudget {
   private limit: number | undefined;
@@ -106,7 +109,7 @@ export class RequestBudget {
 
   spend(seq: number, cost: number, now: number): void {
     this.prune(now);
-    this.sent.set(seq, { cost, sentAt: now });
+    this.sent.set(seq, { cost, sentAt: now, answeredAt: Infinity });
     this.unobserved.add(seq);
     if (this.remaining !== undefined) this.remaining -= cost;
   }
@@ -127,6 +130,7 @@ export class RequestBudget {
     if (!this.unobserved.delete(seq)) return;
     const entry = this.sent.get(seq);
     const sentAt = entry?.sentAt ?? now;
+    if (entry) entry.answeredAt = now;
     if (entry && !counted) this.sent.delete(seq);
     if (!reading) return;
     if (reading.limit !== undefined) this.limit = reading.limit;
@@ -157,8 +161,10 @@ export class RequestBudget {
   }
 
   /** Request `seq` is over. One whose answer never came may still have been counted: it stays in the log. */
-  finish(seq: number): void {
-    this.unobserved.delete(seq);
+  finish(seq: number, now: number): void {
+    if (!this.unobserved.delete(seq)) return;
+    const entry = this.sent.get(seq);
+    if (entry) entry.answeredAt = now;
   }
 
   /** Replaces an estimated cost with the real one, once the usage is known. */
@@ -201,7 +207,9 @@ export class RequestBudget {
     const live: Array<{ expires: number; cost: number }> = [];
     let used = 0;
     for (const [seq, entry] of this.sent) {
-      const expires = entry.sentAt + this.windowMs;
+      // Counted from its answer: when a request reached the provider is not
+      // known, and a busy client may send well after it took its place here.
+      const expires = entry.answeredAt + this.windowMs;
       if (expires <= now) {
         this.sent.delete(seq);
         continue;
