@@ -11,13 +11,18 @@ import { E2ESession, makeTestKeys } from "./harness/session";
  * states its limits only on its 429s, with `Retry-After: 1` in whole seconds.
  * The root spawns six children of five turns each.
  *
- * Asserted: every agent completes; at most 5% of all requests are 429s; and,
- * while at least three children still have requests to make, no key goes
- * unused for 2 s (a 30 s cooldown after a 429, or a key left idle while
- * callers wait, shows as such a gap). The throughput of the children's
- * requests, as a share of the 6 requests/s ceiling, is measured and logged:
- * it depends on how loaded the machine is, so it is not asserted here (the
- * benchmarks hold the throughput targets).
+ * Asserted: every agent completes; after the provider's first window, at
+ * most 5% of requests are 429s; and, while at least three children still
+ * have requests to make, no key goes unused for 2 s (a 30 s cooldown after a
+ * 429, or a key left idle while callers wait, shows as such a gap).
+ *
+ * The first window is left out of the 429 count on purpose: the provider
+ * states nothing until it refuses, and six children whose first turns are
+ * answered at once send their second turns together, before the first
+ * refusal (which teaches every key the limit) can come back. The share over
+ * the whole run and the children's throughput (as a share of the 6
+ * requests/s ceiling) are measured and logged; throughput depends on how
+ * loaded the machine is, so the benchmarks hold that target.
  */
 
 const KEYS = 3;
@@ -76,12 +81,14 @@ describe("Key pool pacing at the provider's limit (code-server)", { timeout: 20 
       assert.equal(accepted.length, CHILDREN * TURNS, `each child answers after ${TURNS} turns`);
 
       const ratio = throughputRatio(accepted);
-      const share429 = refused / requests.length;
+      const firstWindowEnds = Math.min(...children.map((r) => r.at)) + 1000;
+      const later = requests.filter((r) => r.at > firstWindowEnds);
+      const refusedLater = later.filter((r) => r.status === 429).length;
       log(
-        `key-pool-pacing: ${requests.length} requests, ${refused} × 429 (${(share429 * 100).toFixed(1)}%); ` +
-          `children reached ${ratio.toFixed(2)} of the ${KEYS * PER_KEY_PER_SECOND} requests/s ceiling`,
+        `key-pool-pacing: ${requests.length} requests, ${refused} × 429 (${((refused / requests.length) * 100).toFixed(1)}%), ` +
+          `${refusedLater} of ${later.length} after the first window; children reached ${ratio.toFixed(2)} of the ${KEYS * PER_KEY_PER_SECOND} requests/s ceiling`,
       );
-      assert.ok(share429 <= 0.05, `${refused} of ${requests.length} requests were 429s (at most 5% allowed)`);
+      assert.ok(refusedLater <= 0.05 * later.length, `${refusedLater} of ${later.length} requests after the first window were 429s (at most 5% allowed)`);
 
       const gaps = idleGaps(requests);
       assert.deepEqual(gaps, [], `a key went unused for more than ${IDLE_GAP_MS} ms while at least three children had requests to make`);
