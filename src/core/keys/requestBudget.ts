@@ -21,10 +21,14 @@ const MAX_LOG = 4096;
 /**
  * Stated resets are measured from when the request that brought them was
  * sent (the provider counted it a network hop later), so an answer that
- * waits in a busy client does not stretch the wait; this much is added for
- * hops that take longer than others.
+ * waits in a busy client does not stretch the wait. An allowance is added
+ * for hops that take longer than others: this much at least, doubled by
+ * every refusal (the hops are longer than we thought) and worn down again
+ * by answers that were not refused.
  */
 const SEND_JITTER_MS = 10;
+const MAX_ALLOWANCE_MS = 500;
+const ALLOWANCE_DECAY = 0.99;
 
 interface Sent {
   cost: number;
@@ -59,6 +63,7 @@ export class RequestBudget {
   private windowMs = 0;
   /** The last few window lengths measured (unpadded). */
   private readonly spans: number[] = [];
+  private allowanceMs = SEND_JITTER_MS;
   private lastRemaining = Infinity;
   private lastRemainingAt = 0;
   private readonly sent = new Map<number, Sent>();
@@ -93,7 +98,7 @@ export class RequestBudget {
     if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt)) {
       // The stated window is over: the limit is full again, less what went out
       // since (or is still unanswered), until an answer says otherwise.
-      this.remaining = (this.limit ?? Infinity) - this.costSince(this.resetAt - SEND_JITTER_MS);
+      this.remaining = (this.limit ?? Infinity) - this.costSince(this.resetAt - this.allowanceMs);
       this.resetAt = Infinity;
       this.lastRemaining = Infinity;
     }
@@ -133,12 +138,13 @@ export class RequestBudget {
     if (entry) entry.answeredAt = now;
     if (entry && !counted) this.sent.delete(seq);
     if (!reading) return;
+    this.allowanceMs = counted ? Math.max(SEND_JITTER_MS, this.allowanceMs * ALLOWANCE_DECAY) : Math.min(MAX_ALLOWANCE_MS, this.allowanceMs * 2);
     if (reading.limit !== undefined) this.limit = reading.limit;
     this.learnWindow(reading, sentAt);
     const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
     const statedReset = resetOf(reading, sentAt);
     if (statedReset !== undefined) {
-      const resetAt = statedReset + SEND_JITTER_MS;
+      const resetAt = statedReset + this.allowanceMs;
       // Counted in a window that is over by now: it says nothing about this one.
       if (resetAt <= now) return;
       // Answers about one window agree on its end, give or take how long each

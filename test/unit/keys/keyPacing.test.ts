@@ -93,8 +93,8 @@ describe("KeyPool pacing", () => {
       lease.release({ kind: "throttled", retryAfterMs: 100, rateLimit: { requests: { limit: 10, remaining: 0, resetMs: 100 } } });
       const expected = i < 5 ? "healthy" : "cooling";
       assert.equal(fresh.pool.snapshot()[0]?.state, expected, `after ${i} paced 429s in a row`);
-      // The stated reset counts from the send, plus an allowance for network jitter.
-      fresh.clock.advance(110);
+      // Past the stated reset and its allowance for network jitter (which each refusal doubles).
+      fresh.clock.advance(1000);
     }
   });
 

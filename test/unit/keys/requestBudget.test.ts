@@ -57,7 +57,7 @@ describe("RequestBudget", () => {
     b.settle(2, undefined, 400);
     b.spend(3, 1, 500);
     b.settle(3, { limit: 2, remaining: 0, resetMs: 900 }, 500, false);
-    assert.equal(b.readyAt(500, 1), 1400 + JITTER, "the stated reset");
+    assert.equal(b.readyAt(500, 1), 1400 + 2 * JITTER, "the stated reset; a refusal doubles the allowance for network jitter");
     const window = b.learnedWindowMs;
     assert.ok(window >= 1000 && window < 1100, `window ${window}`);
     // After the reset, successes state nothing: each request holds its slot a window from its answer.
