@@ -20,6 +20,7 @@ export class AdaptiveRate {
   private nextAt = 0;
   private pauseUntil = 0;
   private lastCutAt = -Infinity;
+  private lastThrottleAt = -Infinity;
   private streak = 0;
   private readonly successes: number[] = [];
 
@@ -45,8 +46,13 @@ export class AdaptiveRate {
     if (this.ratePerMs !== undefined) this.ratePerMs *= 1 + INCREASE_PER_SUCCESS;
   }
 
-  /** A refusal without any stated limit. `retryAfterMs`, when given, is the least pause. */
-  throttled(now: number, retryAfterMs?: number): void {
+  /**
+   * A refusal without any stated limit, of a request sent at `sentAt`.
+   * Requests sent before the last refusal came were refused with it: one event.
+   */
+  throttled(now: number, sentAt: number, retryAfterMs?: number): void {
+    if (sentAt < this.lastThrottleAt) return;
+    this.lastThrottleAt = now;
     this.streak++;
     if (this.ratePerMs === undefined) {
       const recent = this.successes.filter((t) => t > now - MEASURE_MS).length;

@@ -33,7 +33,8 @@ export interface LearnedLimit {
 export class KeyLimits {
   private readonly budgets = new Map<LimitDimension, RequestBudget>(LIMIT_DIMENSIONS.map((d) => [d, new RequestBudget()]));
   private readonly adaptive = new AdaptiveRate();
-  private readonly inFlight = new Map<number, DimensionCosts>();
+  /** Requests out, and when each was handed its key. */
+  private readonly inFlight = new Map<number, number>();
   private maxInFlight: number | undefined;
   private successesAtCap = 0;
   private answered = false;
@@ -68,7 +69,7 @@ export class KeyLimits {
   }
 
   begin(seq: number, costs: DimensionCosts, now: number): void {
-    this.inFlight.set(seq, costs);
+    this.inFlight.set(seq, now);
     for (const [dimension, budget] of this.budgets) budget.spend(seq, costs[dimension], now);
     this.adaptive.sent(now);
   }
@@ -107,6 +108,7 @@ export class KeyLimits {
    */
   throttled(seq: number, info: RateLimitInfo | undefined, retryAfterMs: number | undefined, concurrency: boolean, now: number): void {
     const inFlight = this.inFlight.size;
+    const sentAt = this.inFlight.get(seq) ?? now;
     this.observe(seq, info, now, false);
     const spentReset = spentResetMs(info, now);
     const wait = retryAfterMs ?? spentReset;
@@ -115,7 +117,7 @@ export class KeyLimits {
       this.maxInFlight = Math.max(1, inFlight - 1);
       this.successesAtCap = 0;
     } else if (!this.statesLimits) {
-      this.adaptive.throttled(now, retryAfterMs);
+      this.adaptive.throttled(now, sentAt, retryAfterMs);
     }
     this.end(seq, now);
   }
