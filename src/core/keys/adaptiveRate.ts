@@ -1,5 +1,5 @@
 /** Each success raises the rate by this fraction (additive in effect: a few percent per window). */
-const INCREASE_PER_SUCCESS = 0.004;
+const INCREASE_PER_SUCCESS = 0.003;
 /** A refusal cuts the rate to this fraction. */
 const DECREASE = 0.85;
 /** Refusals within this long of a cut belong to the same overshoot and cut no further. */

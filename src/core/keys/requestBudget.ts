@@ -28,7 +28,7 @@ const MAX_LOG = 4096;
  */
 const SEND_JITTER_MS = 10;
 const MAX_ALLOWANCE_MS = 500;
-const ALLOWANCE_DECAY = 0.99;
+const ALLOWANCE_DECAY = 0.998;
 
 interface Sent {
   cost: number;
