@@ -19,12 +19,12 @@ const KEEP_UNLEARNED_MS = 60_000;
 const MAX_LOG = 4096;
 
 /**
- * Stated resets are measured from when the request that brought them was
- * sent (the provider counted it a network hop later), so an answer that
- * waits in a busy client does not stretch the wait. An allowance is added
- * for hops that take longer than others: this much at least, doubled by
- * every refusal (the hops are longer than we thought) and worn down again
- * by answers that were not refused.
+ * A reset stated as a duration counts from when the provider answered,
+ * which we do not see: we take the middle of the round trip (as clock
+ * synchronisation does), so neither a slow send nor an answer waiting in a
+ * busy client skews it much. An allowance is added for round trips less
+ * even than that: this much at least, doubled by every refusal and worn
+ * down again by answers that were not refused.
  */
 const SEND_JITTER_MS = 10;
 const MAX_ALLOWANCE_MS = 500;
@@ -142,7 +142,7 @@ export class RequestBudget {
     if (reading.limit !== undefined) this.limit = reading.limit;
     this.learnWindow(reading, sentAt);
     const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
-    const statedReset = resetOf(reading, sentAt);
+    const statedReset = resetOf(reading, (sentAt + now) / 2);
     if (statedReset !== undefined) {
       const resetAt = statedReset + this.allowanceMs;
       // Counted in a window that is over by now: it says nothing about this one.
@@ -254,8 +254,8 @@ export class RequestBudget {
   }
 }
 
-/** When the reading says the limit is full again: its stated time, else its duration from when the request went out. */
-function resetOf(reading: LimitReading, sentAt: number): number | undefined {
+/** When the reading says the limit is full again: its stated time, else its duration from `answeredAt`. */
+function resetOf(reading: LimitReading, answeredAt: number): number | undefined {
   if (reading.resetAt !== undefined) return reading.resetAt;
-  return reading.resetMs !== undefined ? sentAt + reading.resetMs : undefined;
+  return reading.resetMs !== undefined ? answeredAt + reading.resetMs : undefined;
 }
