@@ -95,6 +95,12 @@ export class RequestBudget {
     if (!this.known) return now;
     // A request bigger than the whole limit can only go when the limit is full.
     const need = Math.min(cost, this.limit ?? cost);
+    if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt) && this.steadyWindow()) {
+      // A sliding window a busy client keeps full never becomes full again
+      // all at once: go by our own log until an answer states more.
+      this.remaining = undefined;
+      this.resetAt = 0;
+    }
     if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt)) {
       // The stated window is over: the limit is full again, less what went out
       // since (or is still unanswered), until an answer says otherwise.
