@@ -5,65 +5,118 @@ import { endpointOrigin } from "../src/core/keys/keyOrigin";
 import { KeyPools } from "../src/core/keys/keyPools";
 import type { KeyStore } from "../src/core/keys/keyStore";
 import { ChatClient } from "../src/core/llm/chatClient";
-import type { CompletionRequest } from "../src/core/llm/modelClient";
+import type { ChatMessage, CompletionRequest } from "../src/core/llm/modelClient";
+import type { RateLimitOptions } from "../test/fixtures/fakeOpenAiRateLimit";
 import { startFakeOpenAiServer } from "../test/fixtures/fakeOpenAiServer";
 import { startRemoteFakeServer } from "./fakeServerProcess";
 
 /**
- * Key-pool throughput against the test server, side by side in one run:
- * K keys, each limited to R requests per second, M concurrent callers.
- * - pool: our ChatClient + KeyPool;
- * - baseline.singleKey: the same client with one key (efficiency is still
- *   measured against K × R, so it shows what the extra keys buy);
- * - baseline.naiveRoundRobin: the bare SDK on one shared key index that moves
- *   to the next key only after a 429 and retries at once.
- * Efficiency = achieved successful requests/s ÷ (K × R). Each scenario does
- * a fixed amount of work, W = keys × R × WINDOWS successful requests. A
- * sliding window admits one burst of keys × R at once, so the rate is
- * (W − keys × R) ÷ (last success − first success): exact for a client that
- * saturates the limit, whether it sends in bursts or smoothly.
+ * Key-pool throughput against the test server, side by side in one run, for
+ * four shapes of per-key limit (K keys, M concurrent callers):
+ * - slidingRequests: R requests per sliding window, OpenAI headers on every answer;
+ * - fixedTokens: requests and tokens per fixed window, OpenAI headers; tokens bind;
+ * - anthropic: requests, input and output tokens per sliding window, Anthropic
+ *   headers with RFC 3339 reset times; input tokens bind;
+ * - noHeaders: R requests per sliding window, nothing stated, bare 429s.
+ * For each: `pool` is our ChatClient + KeyPool, `baseline.naiveRoundRobin`
+ * the bare SDK on one shared key index that moves to the next key only after
+ * a 429 and retries at once; for slidingRequests also `baseline.singleKey`
+ * (our client with one key; efficiency still against K keys).
+ *
+ * Efficiency = units of the binding limit accepted per second ÷ its ceiling
+ * (K × limit ÷ window). A fresh key's full first window is free, so the
+ * units accepted in the first half window are left out and the rate is
+ * taken from the first success to the last.
  */
 const K = 4;
-const R = 10;
-const M = 16;
+const M = 24;
 const WINDOW_MS = 1000;
-/** Windows of work per scenario (plus the free first burst). */
+/** Windows of work per scenario, after the free first one. */
 const WINDOWS = 6;
 
 const OVERHEAD_CALLS = 300;
 
-const messages: CompletionRequest["messages"] = [{ role: "user", content: "Say ok." }];
+type Unit = "requests" | "tokens" | "inputTokens";
 
-export async function runBench(): Promise<Record<string, number>> {
-  const pool = await throughput(K, poolCaller);
-  const single = await throughput(1, poolCaller);
-  const naive = await throughput(K, naiveCaller);
-  const overhead = await clientOverheadMs();
-  return {
-    "pool.efficiency": pool.efficiency,
-    "pool.rate429": pool.rate429,
-    "baseline.singleKey.efficiency": single.efficiency,
-    "baseline.singleKey.rate429": single.rate429,
-    "baseline.naiveRoundRobin.efficiency": naive.efficiency,
-    "baseline.naiveRoundRobin.rate429": naive.rate429,
-    "client.overheadMsPerCall": overhead,
-  };
+interface Shape {
+  name: string;
+  limits: RateLimitOptions;
+  /** The limit that binds, and its size per window and key. */
+  binds: Unit;
+  perWindow: number;
+  /** Extra characters in each request (random up to this many): makes tokens bind. */
+  filler: number;
+  windows: number;
 }
 
-/** One caller strategy: returns a function that makes one request and resolves true on success. */
-type Caller = (baseUrl: string, keys: string[]) => { call(): Promise<boolean>; dispose(): void };
+const SHAPES: Shape[] = [
+  { name: "slidingRequests", limits: { requests: 10, windowMs: WINDOW_MS }, binds: "requests", perWindow: 10, filler: 0, windows: WINDOWS },
+  {
+    name: "fixedTokens",
+    limits: { requests: 30, tokens: 2000, windowMs: WINDOW_MS, window: "fixed" },
+    binds: "tokens",
+    perWindow: 2000,
+    filler: 1200,
+    windows: WINDOWS,
+  },
+  {
+    name: "anthropic",
+    limits: { requests: 30, inputTokens: 2000, outputTokens: 1000, windowMs: WINDOW_MS, headers: "anthropic" },
+    binds: "inputTokens",
+    perWindow: 2000,
+    filler: 1200,
+    windows: WINDOWS,
+  },
+  {
+    name: "noHeaders",
+    limits: { requests: 10, windowMs: WINDOW_MS, headers: "none", retryAfter: "none" },
+    binds: "requests",
+    perWindow: 10,
+    filler: 0,
+    windows: 2 * WINDOWS,
+  },
+];
 
-async function throughput(keyCount: number, makeCaller: Caller): Promise<{ efficiency: number; rate429: number }> {
-  const server = await startRemoteFakeServer({ rateLimit: { requests: R, windowMs: WINDOW_MS } });
+export async function runBench(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const shape of SHAPES) {
+    const pool = await throughput(shape, K, poolCaller);
+    const naive = await throughput(shape, K, naiveCaller);
+    out[`pool.${shape.name}.efficiency`] = pool.efficiency;
+    out[`pool.${shape.name}.rate429`] = pool.rate429;
+    out[`baseline.naiveRoundRobin.${shape.name}.efficiency`] = naive.efficiency;
+    out[`baseline.naiveRoundRobin.${shape.name}.rate429`] = naive.rate429;
+    if (shape.name === "slidingRequests") {
+      const single = await throughput(shape, 1, poolCaller);
+      out["baseline.singleKey.efficiency"] = single.efficiency;
+      out["baseline.singleKey.rate429"] = single.rate429;
+    }
+  }
+  out["client.overheadMsPerCall"] = await clientOverheadMs();
+  return out;
+}
+
+/** What one accepted request counted, in each unit. */
+type Counted = Record<Unit, number>;
+
+/** One caller strategy: makes one request, resolves with its counts on success, undefined on failure. */
+type Caller = (baseUrl: string, keys: string[]) => { call(messages: ChatMessage[]): Promise<boolean>; dispose(): void };
+
+async function throughput(shape: Shape, keyCount: number, makeCaller: Caller): Promise<{ efficiency: number; rate429: number }> {
+  const server = await startRemoteFakeServer({ rateLimit: shape.limits });
   const caller = makeCaller(server.baseUrl, benchKeys(keyCount));
-  const work = keyCount * R * (WINDOWS + 1);
+  // Fixed windows are aligned to the clock: start at a boundary, so the first window is whole.
+  if (shape.limits.window === "fixed") await new Promise((resolve) => setTimeout(resolve, WINDOW_MS - (Date.now() % WINDOW_MS) + 2));
+  const target = keyCount * shape.perWindow * (shape.windows + 1);
   let claimed = 0;
-  const successes: number[] = [];
+  const accepted: Array<{ at: number; units: number }> = [];
   const loops = Array.from({ length: M }, async () => {
-    while (claimed < work) {
-      claimed++;
-      if (await caller.call()) successes.push(performance.now());
-      else claimed--;
+    while (claimed < target) {
+      const messages = benchMessages(shape.filler);
+      const units = countedBy(messages)[shape.binds];
+      claimed += units;
+      if (await caller.call(messages)) accepted.push({ at: performance.now(), units });
+      else claimed -= units;
     }
   });
   await Promise.all(loops);
@@ -72,17 +125,31 @@ async function throughput(keyCount: number, makeCaller: Caller): Promise<{ effic
   const total = requests.length;
   const limited = requests.filter((r) => r.status === 429).length;
   await server.close();
-  const span = Math.max(...successes) - Math.min(...successes);
-  const rate = ((successes.length - keyCount * R) * WINDOW_MS) / Math.max(span, 1);
-  return { efficiency: rate / (K * R), rate429: total > 0 ? limited / total : 0 };
+  const first = Math.min(...accepted.map((a) => a.at));
+  const last = Math.max(...accepted.map((a) => a.at));
+  const afterFirstBurst = accepted.filter((a) => a.at >= first + WINDOW_MS / 2).reduce((n, a) => n + a.units, 0);
+  const rate = (afterFirstBurst * WINDOW_MS) / Math.max(last - first, 1);
+  return { efficiency: rate / (K * shape.perWindow), rate429: total > 0 ? limited / total : 0 };
+}
+
+/** A short instruction plus a random amount of filler, so requests differ in size as real ones do. */
+function benchMessages(filler: number): ChatMessage[] {
+  const extra = filler > 0 ? "x".repeat(Math.floor(Math.random() * filler)) : "";
+  return [{ role: "user", content: `Say ok.${extra}` }];
+}
+
+/** As the test server counts: a request, its prompt tokens (length / 4), plus one output token ("ok"). */
+function countedBy(messages: ChatMessage[]): Counted {
+  const input = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
+  return { requests: 1, inputTokens: input, tokens: input + 1 };
 }
 
 const poolCaller: Caller = (baseUrl, keys) => {
   const pools = new KeyPools({ store: staticStore(keys, baseUrl), originOf: () => endpointOrigin(baseUrl) });
-  const client = new ChatClient({ pools, providers: () => [{ id: "bench", baseUrl, models: ["m"] }] });
+  const client = new ChatClient({ pools, providers: () => [{ id: "bench", baseUrl, models: ["m"] }], retry: { maxAttempts: 8 } });
   let n = 0;
   return {
-    async call() {
+    async call(messages) {
       try {
         await client.complete({ providerId: "bench", model: "m", messages, signal: new AbortController().signal, agent: { id: `a${n++ % M}`, role: "subagent" } });
         return true;
@@ -101,11 +168,11 @@ const naiveCaller: Caller = (baseUrl, keys) => {
   const clients = keys.map((apiKey) => new OpenAI({ baseURL: baseUrl, apiKey, maxRetries: 0, logLevel: "off" }));
   let index = 0;
   return {
-    async call() {
+    async call(messages) {
       for (let tries = 0; tries < 20; tries++) {
         const current = index;
         try {
-          await drain(clients[current] ?? clients[0]!);
+          await drain(clients[current] ?? clients[0]!, messages);
           return true;
         } catch (error) {
           if ((error as { status?: number }).status !== 429) return false;
@@ -118,8 +185,8 @@ const naiveCaller: Caller = (baseUrl, keys) => {
   };
 };
 
-async function drain(client: OpenAI): Promise<string> {
-  const stream = await client.chat.completions.create({ model: "m", messages: [...messages], stream: true, stream_options: { include_usage: true } });
+async function drain(client: OpenAI, messages: ChatMessage[]): Promise<string> {
+  const stream = await client.chat.completions.create({ model: "m", messages, stream: true, stream_options: { include_usage: true } });
   let text = "";
   for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
   return text;
@@ -135,6 +202,7 @@ async function clientOverheadMs(): Promise<number> {
   const pools = new KeyPools({ store: staticStore([key], server.baseUrl), originOf: () => endpointOrigin(server.baseUrl) });
   const client = new ChatClient({ pools, providers: () => [{ id: "bench", baseUrl: server.baseUrl, models: ["m"] }] });
   const bare = new OpenAI({ baseURL: server.baseUrl, apiKey: key, maxRetries: 0, logLevel: "off" });
+  const messages = benchMessages(0);
   const request: CompletionRequest = { providerId: "bench", model: "m", messages, signal: new AbortController().signal, agent: { id: "a", role: "root" } };
   const ours: number[] = [];
   const theirs: number[] = [];
@@ -145,12 +213,12 @@ async function clientOverheadMs(): Promise<number> {
   };
   for (let i = 0; i < 50; i++) {
     await client.complete(request);
-    await drain(bare);
+    await drain(bare, messages);
   }
   const block = 25;
   for (let done = 0; done < OVERHEAD_CALLS; done += block) {
     for (let i = 0; i < block; i++) await time(ours, () => client.complete(request));
-    for (let i = 0; i < block; i++) await time(theirs, () => drain(bare));
+    for (let i = 0; i < block; i++) await time(theirs, () => drain(bare, messages));
   }
   client.dispose();
   pools.dispose();

@@ -3,21 +3,53 @@
  * The pool turns it into health: cooldowns, invalid marks, rate-limit budget.
  */
 
-/** Failure classes that put a key into cooldown: retrying on the same key would only fail again. */
-export type KeyFailureClass = "rate_limit" | "server" | "timeout" | "conflict" | "connection" | "stall";
+/**
+ * Failure classes that put a key on the cooldown ladder. `rate_limit` is the
+ * exception: a 429 that asks to slow down is pacing (see `throttled`), and
+ * reaches the ladder only when it keeps coming.
+ */
+export type KeyFailureClass = "rate_limit" | "quota" | "overloaded" | "server" | "timeout" | "conflict" | "connection" | "stall";
 
-/** From `x-ratelimit-*` response headers; every field optional because providers differ. */
-export interface RateLimitInfo {
+/** The limits a provider may put on one key. */
+export type LimitDimension = "requests" | "tokens" | "inputTokens" | "outputTokens";
+
+export const LIMIT_DIMENSIONS: readonly LimitDimension[] = ["requests", "tokens", "inputTokens", "outputTokens"];
+
+/** One limit as a response stated it; every field optional because providers differ. */
+export interface LimitReading {
   limit?: number;
   remaining?: number;
-  /** Milliseconds until the request budget is full again. */
+  /** Milliseconds until the limit is full again, counted from when the provider answered. */
   resetMs?: number;
+  /** When the limit is full again, on the pool's clock (providers that state a time, not a duration). */
+  resetAt?: number;
+}
+
+/** Rate-limit headers of one response, by the limit they describe. */
+export type RateLimitInfo = Partial<Record<LimitDimension, LimitReading>>;
+
+/** What one request is expected to use, in tokens (requests count as 1). */
+export interface RequestCost {
+  inputTokens: number;
+  /** Undefined: the pool uses what replies of this provider usually take. */
+  outputTokens?: number;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export type LeaseOutcome =
   /** The key worked (whatever the model answered). */
-  | { kind: "success"; rateLimit?: RateLimitInfo }
-  /** A retryable failure that counts against the key. */
+  | { kind: "success"; rateLimit?: RateLimitInfo; usage?: TokenUsage }
+  /**
+   * A 429 that asks to slow down: the key waits what the provider said and
+   * its learned rate goes down, but it is not unhealthy. `concurrency`: the
+   * provider refused because too many requests were in flight on the key.
+   */
+  | { kind: "throttled"; retryAfterMs?: number; rateLimit?: RateLimitInfo; concurrency?: boolean }
+  /** A retryable failure that counts against the key (cooldown ladder). */
   | { kind: "failure"; errorClass: KeyFailureClass; retryAfterMs?: number; rateLimit?: RateLimitInfo }
   /** 401/403: the provider rejected the key itself. `reason` must already be free of secrets. */
   | { kind: "invalid"; reason: string }
@@ -43,11 +75,19 @@ export class KeyLease {
     readonly fallback: boolean,
     /** True when this lease only says when to ask again (at `notBefore`): release it unused, wait, acquire again. */
     readonly pointer: boolean,
-    private readonly hooks: { observe(info: RateLimitInfo | undefined): void; release(outcome: LeaseOutcome): void },
+    private readonly hooks: { sending(): void; observe(info: RateLimitInfo | undefined): void; release(outcome: LeaseOutcome): void },
     /** The endpoint origin the key is bound to; the key may be sent there only. */
     readonly origin: string | undefined = undefined,
   ) {
     this.#key = key;
+  }
+
+  /**
+   * The request is about to go on the wire. Limits count from here: a caller
+   * woken with many others may send a few milliseconds after its lease.
+   */
+  sending(): void {
+    if (!this.#released) this.hooks.sending();
   }
 
   /**

@@ -3,10 +3,15 @@ import { Disposable, type IDisposable } from "../common/disposable";
 import { Emitter, type Event } from "../common/emitter";
 import type { KeyPoolSummary } from "../protocol/agentSnapshot";
 import { fingerprint } from "./fingerprint";
-import { KeyLease, type KeyFailureClass, type LeaseOutcome } from "./keyLease";
-import { RequestBudget } from "./requestBudget";
+import { KeyLease, type KeyFailureClass, type LeaseOutcome, type RequestCost } from "./keyLease";
+import { KeyLimits, type DimensionCosts } from "./keyLimits";
+import { RequestCalibration } from "./requestCalibration";
 
 export const DEFAULT_COOLDOWN_SECONDS: readonly number[] = [30, 300, 1800];
+/** 429s in a row, however well paced, before the key goes on the cooldown ladder after all. */
+export const THROTTLES_BEFORE_COOLDOWN = 5;
+/** The cost of a request nobody estimated (the synchronous `acquire()`). */
+const UNKNOWN_COST: RequestCost = { inputTokens: 0 };
 
 export type KeyState = "healthy" | "cooling" | "invalid";
 
@@ -24,6 +29,8 @@ export interface KeyHealthSnapshot {
   /** Successful requests since the key was loaded. */
   requestsServed: number;
   inFlight: number;
+  /** Epoch ms; set while the key waits out a 429's Retry-After (pacing, not ill health). */
+  pacedUntil?: number;
 }
 
 export interface KeyPoolOptions {
@@ -38,6 +45,10 @@ interface KeyRecord {
   readonly key: string;
   readonly fingerprint: string;
   consecutiveFailures: number;
+  /** 429s since the last success, counting a burst refused together once; many mean pacing is not working. */
+  throttleStreak: number;
+  /** When the last 429 that counted in the streak came. */
+  lastThrottleAt: number;
   coolingUntil: number;
   /** Server-stated "not before" (Retry-After); honoured even in fallback. */
   retryAfterUntil: number;
@@ -45,24 +56,40 @@ interface KeyRecord {
   lastErrorClass: KeyFailureClass | "auth" | undefined;
   lastErrorAt: number | undefined;
   requestsServed: number;
-  readonly budget: RequestBudget;
+  readonly limits: KeyLimits;
   /** Leases issued so far (their sequence numbers). */
   issued: number;
   coolingTimer: IDisposable | undefined;
 }
 
+/** A caller waiting for a key with room for its request. */
+interface Waiter {
+  readonly cost: RequestCost;
+  readonly costs: DimensionCosts;
+  readonly resolve: (lease: KeyLease | undefined) => void;
+  readonly cleanup: () => void;
+}
+
 /**
- * The keys of one provider, and only that provider's. Hands out keys
- * round-robin over healthy ones, tracks per-key health, and spreads load by
- * the provider's own rate-limit headers so that a busy pool rarely sees a 429.
+ * The keys of one provider, and only that provider's. Paces each key against
+ * whatever limit binds it (see KeyLimits), tracks per-key health, and hands
+ * keys out round-robin among those with room.
+ *
+ * Two kinds of bad news are kept apart. A 429 that asks to slow down is
+ * pacing: the key waits what the provider said and its learned rate goes
+ * down, but it stays healthy. The cooldown ladder is for ill health: quota
+ * exhausted (402, `insufficient_quota`), 5xx/529, connection failures, and
+ * 429s that keep coming however the key is paced.
+ *
+ * Callers that find no key with room wait in one queue (first come, first
+ * served among those that fit) and are woken by a single timer set for the earliest moment a key
+ * has room, or at once when an answer frees room: no polling, and no key is
+ * left idle while a caller waits and that key has room for it.
  *
  * Selection, in order:
- * 1. healthy keys with request budget left, round-robin;
- * 2. healthy keys whose budget is spent: a pointer to the window that resets
- *    first (waiting beats a certain 429);
- * 3. every key cooling: plain round-robin over keys the provider accepts now
- *    (Retry-After passed), advancing, so we neither stop nor hammer one key;
- *    else a pointer to the key free soonest (Retry-After honoured).
+ * 1. healthy keys with room for the request, round-robin;
+ * 2. every key cooling: round-robin over keys the provider accepts now
+ *    (Retry-After passed, room), advancing, so we neither stop nor hammer one key.
  * Invalid keys (401/403) are never handed out.
  */
 export class KeyPool extends Disposable {
@@ -71,6 +98,11 @@ export class KeyPool extends Disposable {
   private cursor = 0;
   private ladderMs: number[];
   private readonly clock: Clock;
+  private readonly calibration = new RequestCalibration();
+  private readonly waiters: Waiter[] = [];
+  private wakeTimer: { at: number; timer: IDisposable } | undefined;
+  private pumping = false;
+  private pumpAgain = false;
   private readonly changed = this.register(new Emitter<void>());
   /** Fires when keys are added/removed or a key changes state (healthy, cooling, invalid). */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -80,7 +112,17 @@ export class KeyPool extends Disposable {
     this.providerId = options.providerId;
     this.clock = options.clock ?? systemClock;
     this.ladderMs = toLadderMs(options.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS);
-    this.register({ dispose: () => this.records.forEach((r) => r.coolingTimer?.dispose()) });
+    this.register({
+      dispose: () => {
+        this.records.forEach((r) => r.coolingTimer?.dispose());
+        this.wakeTimer?.timer.dispose();
+        this.wakeTimer = undefined;
+        for (const waiter of this.waiters.splice(0)) {
+          waiter.cleanup();
+          waiter.resolve(undefined);
+        }
+      },
+    });
     if (options.keys) this.setKeys(options.keys);
   }
 
@@ -97,6 +139,11 @@ export class KeyPool extends Disposable {
 
   get size(): number {
     return this.records.length;
+  }
+
+  /** Callers waiting for a key with room. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   /**
@@ -116,6 +163,7 @@ export class KeyPool extends Disposable {
     for (const removed of old.values()) removed.coolingTimer?.dispose();
     this.cursor = this.records.length > 0 ? this.cursor % this.records.length : 0;
     this.changed.fire();
+    this.pump();
   }
 
   setCooldownLadder(seconds: readonly number[]): void {
@@ -128,29 +176,49 @@ export class KeyPool extends Disposable {
   }
 
   /**
-   * A key to use now, or a pointer to the key that frees first (`notBefore` in
-   * the future: wait, release it unused and acquire again, so keys that free up
-   * are shared out afresh). Undefined when no key is usable (none, or all invalid).
+   * A key with room for a request of `cost`, as soon as one has room. Waits
+   * (in line with other callers) while none has; undefined when no key is
+   * usable (none, or all invalid) or `signal` aborts.
    */
-  acquire(): KeyLease | undefined {
-    const now = this.clock.now();
-    const usable = this.inRoundRobinOrder().filter(({ record }) => record.invalidReason === undefined);
-    if (usable.length === 0) return undefined;
-    const healthy = usable.filter(({ record }) => record.coolingUntil <= now);
-    const ready = healthy.find(({ record }) => record.budget.hasRoom(now));
-    if (ready) return this.take(ready, now, false);
-    if (healthy.length > 0) {
-      // Every healthy key has spent its request budget: wait for the window that frees first.
-      const first = earliest(healthy, ({ record }) => record.budget.readyAt(now));
-      return this.lease(first.record, first.record.budget.readyAt(now), false, true);
+  lease(cost: RequestCost, signal: AbortSignal): Promise<KeyLease | undefined> {
+    if (signal.aborted) return Promise.resolve(undefined);
+    const costs = this.calibration.costs(cost);
+    if (this.waiters.length === 0) {
+      const pick = this.pick(costs, this.clock.now());
+      if (pick.lease || pick.at === undefined) return Promise.resolve(pick.lease ? this.issue(pick.lease, cost, costs) : undefined);
     }
-    // Every key is cooling: round-robin over those the provider lets us use now
-    // (Retry-After passed, budget left), else point at the one free soonest.
-    const fallback = usable.find(({ record }) => record.retryAfterUntil <= now && record.budget.hasRoom(now));
-    if (fallback) return this.take(fallback, now, true);
-    const readyAt = (record: KeyRecord) => Math.max(record.retryAfterUntil, record.budget.hasRoom(now) ? 0 : record.budget.readyAt(now));
-    const soonest = earliest(usable, ({ record }) => readyAt(record));
-    return this.lease(soonest.record, readyAt(soonest.record), true, true);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve(undefined);
+        this.pump();
+      };
+      const waiter: Waiter = { cost, costs, resolve, cleanup: () => signal.removeEventListener("abort", onAbort) };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** When a request of `cost` could go at the earliest (now, a later time, or undefined: no usable key). */
+  nextReadyAt(cost: RequestCost): number | undefined {
+    const pick = this.pick(this.calibration.costs(cost), this.clock.now());
+    return pick.lease ? this.clock.now() : pick.at;
+  }
+
+  /**
+   * A key to use now, or a pointer to the key that frees first (`notBefore` in
+   * the future: release it unused and ask again). Undefined when no key is
+   * usable. Callers that can wait should use `lease()`, which queues them.
+   */
+  acquire(cost: RequestCost = UNKNOWN_COST): KeyLease | undefined {
+    const costs = this.calibration.costs(cost);
+    const now = this.clock.now();
+    const pick = this.pick(costs, now);
+    if (pick.lease) return this.issue(pick.lease, cost, costs);
+    if (pick.at === undefined || !pick.soonest) return undefined;
+    return this.pointer(pick.soonest.record, pick.at, pick.soonest.fallback);
   }
 
   /** Clears an invalid mark (the user re-added or re-enabled the key); true when a key matched. */
@@ -161,10 +229,14 @@ export class KeyPool extends Disposable {
       matched = true;
       record.invalidReason = undefined;
       record.consecutiveFailures = 0;
+      record.throttleStreak = 0;
       record.coolingUntil = 0;
       record.retryAfterUntil = 0;
     }
-    if (matched) this.changed.fire();
+    if (matched) {
+      this.changed.fire();
+      this.pump();
+    }
     return matched;
   }
 
@@ -177,9 +249,10 @@ export class KeyPool extends Disposable {
         state,
         consecutiveFailures: r.consecutiveFailures,
         requestsServed: r.requestsServed,
-        inFlight: r.budget.inFlight,
+        inFlight: r.limits.inFlightCount,
       };
       if (state === "cooling") snap.coolingUntil = r.coolingUntil;
+      if (state === "healthy" && r.limits.notBefore > now) snap.pacedUntil = r.limits.notBefore;
       if (r.invalidReason !== undefined) snap.invalidReason = r.invalidReason;
       if (r.lastErrorClass !== undefined) snap.lastErrorClass = r.lastErrorClass;
       if (r.lastErrorAt !== undefined) snap.lastErrorAt = r.lastErrorAt;
@@ -199,6 +272,100 @@ export class KeyPool extends Disposable {
     return this.records.map((r) => r.key);
   }
 
+  /**
+   * The key to use now for a request of `costs`, else when one will have room
+   * (`at`; Infinity: when an answer frees room) and which; `at` undefined
+   * when no key is usable at all.
+   */
+  private pick(
+    costs: DimensionCosts,
+    now: number,
+  ): { lease?: { record: KeyRecord; index: number; fallback: boolean }; at?: number; soonest?: { record: KeyRecord; fallback: boolean } } {
+    const usable = this.inRoundRobinOrder().filter(({ record }) => record.invalidReason === undefined);
+    if (usable.length === 0) return {};
+    const healthy = usable.filter(({ record }) => record.coolingUntil <= now);
+    // Every key cooling: use those the provider accepts now rather than stop.
+    const fallback = healthy.length === 0;
+    const candidates = fallback ? usable : healthy;
+    let soonest: { record: KeyRecord; fallback: boolean } | undefined;
+    let at = Infinity;
+    for (const entry of candidates) {
+      const ready = Math.max(entry.record.limits.readyAt(now, costs), fallback ? entry.record.retryAfterUntil : 0);
+      if (ready <= now) return { lease: { ...entry, fallback } };
+      if (ready < at || !soonest) {
+        at = ready;
+        soonest = { record: entry.record, fallback };
+      }
+    }
+    // A cooling key comes back at the end of its cooldown.
+    if (!fallback) for (const { record } of usable) if (record.coolingUntil > now) at = Math.min(at, record.coolingUntil);
+    return soonest ? { at, soonest } : { at };
+  }
+
+  /** Serves waiting callers, first come first served, while keys have room; then sleeps until one will. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        this.serveWaiters();
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /**
+   * First fit, in order of arrival: a small request behind a large one that
+   * does not fit anywhere yet goes now rather than leave the room unused.
+   * The large one is not starved: when a window resets it is first in line.
+   */
+  private serveWaiters(): void {
+    const now = this.clock.now();
+    let wake = Infinity;
+    for (let i = 0; i < this.waiters.length; ) {
+      const waiter = this.waiters[i] as Waiter;
+      const pick = this.pick(waiter.costs, now);
+      if (pick.lease) {
+        this.waiters.splice(i, 1);
+        waiter.cleanup();
+        waiter.resolve(this.issue(pick.lease, waiter.cost, waiter.costs));
+        continue;
+      }
+      if (pick.at === undefined) {
+        // No usable key left: nobody can be served.
+        for (const gone of this.waiters.splice(0)) {
+          gone.cleanup();
+          gone.resolve(undefined);
+        }
+        break;
+      }
+      wake = Math.min(wake, pick.at);
+      i++;
+    }
+    this.wakeAt(wake, now);
+  }
+
+  /** One timer for the earliest moment a key has room; an answer that frees room wakes the queue sooner. */
+  private wakeAt(at: number, now: number): void {
+    if (!Number.isFinite(at)) {
+      this.wakeTimer?.timer.dispose();
+      this.wakeTimer = undefined;
+      return;
+    }
+    if (this.wakeTimer?.at === at) return;
+    this.wakeTimer?.timer.dispose();
+    const timer = this.clock.setTimeout(() => {
+      if (this.wakeTimer?.timer === timer) this.wakeTimer = undefined;
+      this.pump();
+    }, Math.max(0, at - now));
+    this.wakeTimer = { at, timer };
+  }
+
   /** Records starting at the cursor, so that scans are round-robin. */
   private inRoundRobinOrder(): Array<{ record: KeyRecord; index: number }> {
     const n = this.records.length;
@@ -208,29 +375,65 @@ export class KeyPool extends Disposable {
     });
   }
 
-  private take(entry: { record: KeyRecord; index: number }, now: number, fallback: boolean): KeyLease {
+  private issue(entry: { record: KeyRecord; index: number; fallback: boolean }, cost: RequestCost, costs: DimensionCosts): KeyLease {
+    const { record, fallback } = entry;
     this.cursor = (entry.index + 1) % this.records.length;
-    return this.lease(entry.record, now, fallback);
-  }
-
-  /** A `pointer` lease is not a request; see acquire(). */
-  private lease(record: KeyRecord, notBefore: number, fallback: boolean, pointer = false): KeyLease {
     const seq = ++record.issued;
-    if (!pointer) record.budget.spend(seq);
+    const now = this.clock.now();
+    record.limits.begin(seq, costs, now);
     const known = () => this.records.includes(record);
     const origin = this.boundOrigin;
-    return new KeyLease(this.providerId, record.key, record.fingerprint, notBefore, fallback, pointer, {
-      observe: (info) => record.budget.settle(seq, info, this.clock.now()),
+    return new KeyLease(this.providerId, record.key, record.fingerprint, now, fallback, false, {
+      sending: () => record.limits.sending(seq, this.clock.now()),
+      observe: (info) => {
+        record.limits.observe(seq, info, this.clock.now());
+        this.pump();
+      },
       release: (outcome) => {
-        if (outcome.kind === "success" || outcome.kind === "failure") record.budget.settle(seq, outcome.rateLimit, this.clock.now());
-        record.budget.finish(seq);
+        this.settle(record, seq, cost, outcome);
         // A key removed while its lease was out has no health left to update.
-        if (known()) this.apply(record, outcome);
+        if (known()) this.apply(record, outcome, now);
+        this.pump();
       },
     }, origin);
   }
 
-  private apply(record: KeyRecord, outcome: LeaseOutcome): void {
+  /** A lease that only says when to ask again (see acquire()). */
+  private pointer(record: KeyRecord, notBefore: number, fallback: boolean): KeyLease {
+    return new KeyLease(this.providerId, record.key, record.fingerprint, notBefore, fallback, true, { sending: () => undefined, observe: () => undefined, release: () => undefined }, this.boundOrigin);
+  }
+
+  /** What the answer taught about the key's limits. */
+  private settle(record: KeyRecord, seq: number, cost: RequestCost, outcome: LeaseOutcome): void {
+    const now = this.clock.now();
+    const limits = record.limits;
+    switch (outcome.kind) {
+      case "success":
+        if (outcome.usage) this.calibration.learn(cost, outcome.usage);
+        limits.succeeded(seq, outcome.rateLimit, outcome.usage, now);
+        return;
+      case "throttled":
+        limits.throttled(seq, outcome.rateLimit, outcome.retryAfterMs, outcome.concurrency === true, now);
+        this.share(record);
+        return;
+      case "failure":
+        if (outcome.rateLimit) limits.observe(seq, outcome.rateLimit, now, false);
+        limits.abandoned(seq, now);
+        return;
+      default:
+        limits.abandoned(seq, now);
+    }
+  }
+
+  /** Keys of one provider usually share a tier: what one learned from a refusal is the others' first guess. */
+  private share(from: KeyRecord): void {
+    const learned = from.limits.learned();
+    const rate = from.limits.adaptivePerSecond;
+    for (const record of this.records) if (record !== from) record.limits.adopt(learned, rate);
+  }
+
+  /** `issuedAt`: when the request was handed its key. */
+  private apply(record: KeyRecord, outcome: LeaseOutcome, issuedAt: number): void {
     const now = this.clock.now();
     const before = stateOf(record, now);
     switch (outcome.kind) {
@@ -239,23 +442,26 @@ export class KeyPool extends Disposable {
       case "success":
         record.requestsServed++;
         record.consecutiveFailures = 0;
+        record.throttleStreak = 0;
         record.coolingUntil = 0;
         record.retryAfterUntil = 0;
         record.coolingTimer?.dispose();
         record.coolingTimer = undefined;
         break;
-      case "failure": {
-        record.consecutiveFailures++;
-        record.lastErrorClass = outcome.errorClass;
+      case "throttled":
+        record.lastErrorClass = "rate_limit";
         record.lastErrorAt = now;
-        const step = this.ladderMs[Math.min(record.consecutiveFailures, this.ladderMs.length) - 1] ?? 0;
-        const retryAfter = outcome.retryAfterMs ?? 0;
-        // Retry-After wins when it is longer than the ladder step.
-        record.coolingUntil = Math.max(record.coolingUntil, now + Math.max(step, retryAfter));
-        record.retryAfterUntil = Math.max(record.retryAfterUntil, now + retryAfter);
-        this.scheduleCoolingEnd(record, now);
+        if (outcome.retryAfterMs !== undefined) record.retryAfterUntil = Math.max(record.retryAfterUntil, now + outcome.retryAfterMs);
+        // Requests sent before the last 429 was known were refused together with it: one event.
+        if (issuedAt < record.lastThrottleAt) return;
+        record.lastThrottleAt = now;
+        if (++record.throttleStreak < THROTTLES_BEFORE_COOLDOWN) return;
+        // Pacing has not helped: something else is wrong with this key.
+        this.coolDown(record, "rate_limit", outcome.retryAfterMs, now);
         break;
-      }
+      case "failure":
+        this.coolDown(record, outcome.errorClass, outcome.retryAfterMs, now);
+        break;
       case "invalid":
         record.invalidReason = outcome.reason;
         record.lastErrorClass = "auth";
@@ -263,7 +469,19 @@ export class KeyPool extends Disposable {
         break;
     }
     // Each failure changes what "Show Key Pool" says (until when, how many failures).
-    if (stateOf(record, now) !== before || outcome.kind === "failure") this.changed.fire();
+    if (stateOf(record, now) !== before || outcome.kind === "failure" || outcome.kind === "throttled") this.changed.fire();
+  }
+
+  private coolDown(record: KeyRecord, errorClass: KeyFailureClass, retryAfterMs: number | undefined, now: number): void {
+    record.consecutiveFailures++;
+    record.lastErrorClass = errorClass;
+    record.lastErrorAt = now;
+    const step = this.ladderMs[Math.min(record.consecutiveFailures, this.ladderMs.length) - 1] ?? 0;
+    const retryAfter = retryAfterMs ?? 0;
+    // Retry-After wins when it is longer than the ladder step.
+    record.coolingUntil = Math.max(record.coolingUntil, now + Math.max(step, retryAfter));
+    record.retryAfterUntil = Math.max(record.retryAfterUntil, now + retryAfter);
+    this.scheduleCoolingEnd(record, now);
   }
 
   private scheduleCoolingEnd(record: KeyRecord, now: number): void {
@@ -271,6 +489,7 @@ export class KeyPool extends Disposable {
     record.coolingTimer = this.clock.setTimeout(() => {
       record.coolingTimer = undefined;
       this.changed.fire();
+      this.pump();
     }, Math.max(0, record.coolingUntil - now));
   }
 }
@@ -280,20 +499,18 @@ function newRecord(key: string): KeyRecord {
     key,
     fingerprint: fingerprint(key),
     consecutiveFailures: 0,
+    throttleStreak: 0,
+    lastThrottleAt: -Infinity,
     coolingUntil: 0,
     retryAfterUntil: 0,
     invalidReason: undefined,
     lastErrorClass: undefined,
     lastErrorAt: undefined,
     requestsServed: 0,
-    budget: new RequestBudget(),
+    limits: new KeyLimits(),
     issued: 0,
     coolingTimer: undefined,
   };
-}
-
-function earliest<T>(items: readonly T[], time: (item: T) => number): T {
-  return items.reduce((a, b) => (time(b) < time(a) ? b : a));
 }
 
 function stateOf(record: KeyRecord, now: number): KeyState {

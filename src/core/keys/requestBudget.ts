@@ -1,98 +1,267 @@
-import type { RateLimitInfo } from "./keyLease";
+import type { LimitReading } from "./keyLease";
 
-/** While a key's budget is unknown, waiters look again this often (only until the first answer). */
-const PROBE_POLL_MS = 20;
 /** Answers this close together may arrive out of order: a higher "remaining" among them is stale. */
 const REORDER_MS = 100;
+/**
+ * A window learned from a reset time is measured from when we saw an answer,
+ * not from when the provider counted the request: pad it so jitter of a few
+ * milliseconds cannot turn into a refusal.
+ */
+const WINDOW_MARGIN = 0.03;
+const WINDOW_MARGIN_MIN_MS = 15;
+
+/** Window measurements that must agree before our log may overrule a statement. */
+const STEADY_SPANS = 3;
+/** How long a stated "remaining" holds when the answer gives no reset time. */
+const UNSTATED_RESET_MS = 1000;
+/** How long requests are remembered before a window is known, and at most how many. */
+const KEEP_UNLEARNED_MS = 60_000;
+const MAX_LOG = 4096;
 
 /**
- * How many more requests one key may send before the provider's window
- * resets, learned from `x-ratelimit-*` headers. This is what keeps a busy
- * pool below the limit instead of finding it with 429s (and 30 s cooldowns).
+ * A reset stated as a duration counts from when the provider answered,
+ * which we do not see: we take the middle of the round trip (as clock
+ * synchronisation does), so neither a slow send nor an answer waiting in a
+ * busy client skews it much. An allowance is added for round trips less
+ * even than that: this much at least, doubled by every refusal and worn
+ * down again by answers that were not refused.
+ */
+const SEND_JITTER_MS = 10;
+const MAX_ALLOWANCE_MS = 500;
+const ALLOWANCE_DECAY = 0.998;
+
+interface Sent {
+  cost: number;
+  sentAt: number;
+  /** When its answer came: by then the provider had surely counted it. Infinity while out. */
+  answeredAt: number;
+}
+
+/**
+ * One limit of one key (requests, or tokens of some kind), in its own units.
+ * It answers one question: when may a request of this cost be sent without
+ * being refused?
  *
- * Until the first answer shows whether the provider sends such headers, a key
- * carries one probe request at a time, so a burst of callers cannot overrun an
- * unknown limit. A provider that sends no headers gets an unlimited budget.
+ * Two models, the stricter one the provider lets us use:
+ * - **Stated**: the last answer said "`remaining` left until `reset`". Until
+ *   that reset we spend only what remains (minus what we sent that the
+ *   provider may not have counted yet); at the reset the limit is full again.
+ *   This is exact for fixed windows and safe for sliding windows and buckets.
+ * - **Learned**: once the limit and its window are known (from a refusal's
+ *   headers, say) and no current statement exists — the provider sends
+ *   headers only on its 429s — our own requests are kept in a log, each
+ *   holding its share of the limit for a window from its answer (by then
+ *   the provider surely counted it). This is safe for sliding windows, fixed
+ *   windows and token buckets alike.
  */
 export class RequestBudget {
-  private known = false;
-  private remaining = 1;
   private limit: number | undefined;
+  /** Stated remaining (minus our uncounted sends since); undefined while nothing is stated. */
+  private remaining: number | undefined;
   private resetAt = 0;
-  /** Last stated time to a full reset when the budget was spent: a guess of the window length. */
+  /** Learned window length; 0 while unknown. */
   private windowMs = 0;
-  /** The last "remaining" we believed, and when: to spot answers that overtook each other. */
+  /** The last few window lengths measured (unpadded). */
+  private readonly spans: number[] = [];
+  private allowanceMs = SEND_JITTER_MS;
   private lastRemaining = Infinity;
   private lastRemainingAt = 0;
-  /** Requests sent and not yet over, by sequence number. */
-  private readonly sent = new Set<number>();
-  /** Sent requests whose response headers have not arrived: the provider may not have counted them yet. */
+  private readonly sent = new Map<number, Sent>();
+  /** Sent requests whose answer has not arrived: the provider may not have counted them yet. */
   private readonly unobserved = new Set<number>();
 
-  get inFlight(): number {
-    return this.sent.size;
+  /** Whether anything limits this dimension yet. */
+  get known(): boolean {
+    return this.limit !== undefined || this.remaining !== undefined;
   }
 
-  hasRoom(now: number): boolean {
-    if (this.remaining > 0) return true;
-    if (!this.known || now < this.resetAt) return false;
-    // The window has reset: the full limit again. Until an answer states the
-    // next reset, assume the window is as long as the last one.
-    this.remaining = this.limit ?? Infinity;
-    this.resetAt = now + this.windowMs;
-    this.lastRemaining = Infinity;
-    return this.remaining > 0;
+  get learnedLimit(): number | undefined {
+    return this.limit;
   }
 
-  /** When room is expected; call after hasRoom() returned false. */
-  readyAt(now: number): number {
-    return this.known ? this.resetAt : now + PROBE_POLL_MS;
+  get learnedWindowMs(): number {
+    return this.windowMs;
   }
 
-  spend(seq: number): void {
-    this.sent.add(seq);
+  /** Takes another key's limit and window as this one's first guess (keys of one provider share a tier). */
+  adopt(limit: number, windowMs: number): void {
+    if (this.limit !== undefined) return;
+    this.limit = limit;
+    this.windowMs = Math.max(this.windowMs, windowMs);
+  }
+
+  /** Earliest time a request of `cost` fits: `now` when it fits now, Infinity when only an answer can tell. */
+  readyAt(now: number, cost: number): number {
+    if (!this.known) return now;
+    // A request bigger than the whole limit can only go when the limit is full.
+    const need = Math.min(cost, this.limit ?? cost);
+    if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt) && this.steadyWindow()) {
+      // A sliding window a busy client keeps full never becomes full again
+      // all at once: go by our own log until an answer states more.
+      this.remaining = undefined;
+      this.resetAt = 0;
+    }
+    if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt)) {
+      // The stated window is over: the limit is full again, less what went out
+      // since (or is still unanswered), until an answer says otherwise.
+      this.remaining = (this.limit ?? Infinity) - this.costSince(this.resetAt - this.allowanceMs);
+      this.resetAt = Infinity;
+      this.lastRemaining = Infinity;
+    }
+    const logKnown = this.limit !== undefined && this.windowMs > 0;
+    if (this.remaining === undefined) return logKnown ? this.logReadyAt(now, need) : now;
+    if (this.remaining >= need) return now;
+    // Spent. A sliding window frees room request by request, long before it
+    // is full again, and a provider that states nothing more leaves only our
+    // own log to go by: either way the log knows when, once the window is known.
+    const useLog = logKnown && (this.resetAt === Infinity || this.steadyWindow());
+    return Math.min(this.resetAt, useLog ? this.logReadyAt(now, need) : Infinity);
+  }
+
+  spend(seq: number, cost: number, now: number): void {
+    this.prune(now);
+    this.sent.set(seq, { cost, sentAt: now, answeredAt: Infinity });
     this.unobserved.add(seq);
-    if (Number.isFinite(this.remaining)) this.remaining--;
+    if (this.remaining !== undefined) this.remaining -= cost;
+  }
+
+  /** Request `seq` goes on the wire now (a little after it was counted here). */
+  sending(seq: number, now: number): void {
+    const entry = this.sent.get(seq);
+    if (entry && this.unobserved.has(seq)) entry.sentAt = now;
   }
 
   /**
-   * Headers of request `seq` arrived (undefined: it had none). The provider
-   * counted the requests that reached it first; a request we sent whose
-   * headers are still out may have been overtaken on the way (a fresh
-   * connection is slower than a warm one), so it is assumed uncounted.
+   * The answer to request `seq` arrived at `now`, stating `reading` (or
+   * nothing). `counted`: the provider counted the request (false for a 429).
+   * A request we sent whose answer is still out may have been overtaken on
+   * the way, so it is assumed uncounted by the statement.
    */
-  settle(seq: number, info: RateLimitInfo | undefined, now: number): void {
+  settle(seq: number, reading: LimitReading | undefined, now: number, counted = true): void {
     if (!this.unobserved.delete(seq)) return;
-    const firstAnswer = !this.known;
-    this.known = true;
-    if (!info) {
-      if (firstAnswer) this.remaining = Infinity;
-      return;
-    }
-    if (info.limit !== undefined) this.limit = info.limit;
-    // Within one window "remaining" only falls; a higher value just after a
-    // lower one comes from a request the provider counted earlier.
-    const stale = info.remaining !== undefined && info.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
-    if (info.resetMs !== undefined) {
-      this.resetAt = stale ? Math.max(this.resetAt, now + info.resetMs) : now + info.resetMs;
-      if (info.remaining === 0) this.windowMs = info.resetMs;
+    const entry = this.sent.get(seq);
+    const sentAt = entry?.sentAt ?? now;
+    if (entry) entry.answeredAt = now;
+    if (entry && !counted) this.sent.delete(seq);
+    if (!reading) return;
+    this.allowanceMs = counted ? Math.max(SEND_JITTER_MS, this.allowanceMs * ALLOWANCE_DECAY) : Math.min(MAX_ALLOWANCE_MS, this.allowanceMs * 2);
+    if (reading.limit !== undefined) this.limit = reading.limit;
+    this.learnWindow(reading, sentAt);
+    const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
+    const statedReset = resetOf(reading, (sentAt + now) / 2);
+    if (statedReset !== undefined) {
+      const resetAt = statedReset + this.allowanceMs;
+      // Counted in a window that is over by now: it says nothing about this one.
+      if (resetAt <= now) return;
+      // Answers about one window agree on its end, give or take how long each
+      // request took to reach the provider: the latest of them is the safe one.
+      this.resetAt = now < this.resetAt && this.resetAt !== Infinity ? Math.max(this.resetAt, resetAt) : resetAt;
+    } else if (reading.remaining !== undefined && !stale) {
+      // A count without a reset time: believe it for a moment, not forever.
+      this.resetAt = now + UNSTATED_RESET_MS;
     }
     if (stale) {
-      // It was counted in the newer answer and also taken off as unobserved: give it back.
-      this.remaining++;
-    } else if (info.remaining !== undefined) {
-      this.remaining = info.remaining - this.unobserved.size;
-      this.lastRemaining = info.remaining;
-      this.lastRemainingAt = now;
-    } else if (firstAnswer && info.remaining === undefined) {
-      this.remaining = Infinity;
+      // The provider counted this one before the newer statement, which we
+      // read while it was still out: give it back.
+      if (this.remaining !== undefined) this.remaining += entry?.cost ?? 0;
+      return;
+    }
+    if (reading.remaining === undefined) return;
+    this.remaining = reading.remaining - this.unobservedCost();
+    this.lastRemaining = reading.remaining;
+    this.lastRemainingAt = now;
+  }
+
+  /** Request `seq` is over. One whose answer never came may still have been counted: it stays in the log. */
+  finish(seq: number, now: number): void {
+    if (!this.unobserved.delete(seq)) return;
+    const entry = this.sent.get(seq);
+    if (entry) entry.answeredAt = now;
+  }
+
+  /** Replaces an estimated cost with the real one, once the usage is known. */
+  correct(seq: number, cost: number): void {
+    const entry = this.sent.get(seq);
+    if (entry) entry.cost = cost;
+  }
+
+  /**
+   * A spent limit tells how long the window is: the provider will be full
+   * again `resetMs` after it answered (about when the request was sent), a
+   * window after the newest request it counted. The longest such span seen
+   * is kept (a fixed window can make one look shorter, never longer).
+   */
+  private learnWindow(reading: LimitReading, sentAt: number): void {
+    const resetAt = resetOf(reading, sentAt);
+    if (resetAt === undefined || reading.remaining === undefined || reading.remaining > 0) return;
+    let newest = -Infinity;
+    for (const [seq, entry] of this.sent) if (!this.unobserved.has(seq) && entry.sentAt <= sentAt) newest = Math.max(newest, entry.sentAt);
+    if (!Number.isFinite(newest)) return;
+    const span = resetAt - newest;
+    const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
+    this.windowMs = Math.max(this.windowMs, padded);
+    this.spans.push(span);
+    if (this.spans.length > STEADY_SPANS) this.spans.shift();
+  }
+
+  /**
+   * The window measured the same length several times: a sliding window
+   * (a fixed one's spans vary with where in it the newest request fell).
+   */
+  private steadyWindow(): boolean {
+    if (this.spans.length < STEADY_SPANS || this.limit === undefined) return false;
+    const longest = Math.max(...this.spans);
+    return longest - Math.min(...this.spans) <= longest * WINDOW_MARGIN;
+  }
+
+  private logReadyAt(now: number, need: number): number {
+    const limit = this.limit ?? Infinity;
+    const live: Array<{ expires: number; cost: number }> = [];
+    let used = 0;
+    for (const [seq, entry] of this.sent) {
+      // Counted from its answer: when a request reached the provider is not
+      // known, and a busy client may send well after it took its place here.
+      const expires = entry.answeredAt + this.windowMs;
+      if (expires <= now) {
+        this.sent.delete(seq);
+        continue;
+      }
+      live.push({ expires, cost: entry.cost });
+      used += entry.cost;
+    }
+    if (used + need <= limit) return now;
+    live.sort((a, b) => a.expires - b.expires);
+    for (const entry of live) {
+      used -= entry.cost;
+      if (used + need <= limit) return entry.expires;
+    }
+    return Infinity;
+  }
+
+  /** Forgets requests no window can still count (the log stays small however long the key runs). */
+  private prune(now: number): void {
+    const keepMs = Math.max(this.windowMs, KEEP_UNLEARNED_MS);
+    for (const [seq, entry] of this.sent) {
+      if (this.sent.size <= MAX_LOG && entry.sentAt + keepMs > now) break;
+      if (!this.unobserved.has(seq)) this.sent.delete(seq);
     }
   }
 
-  /** Request `seq` is over. A probe that taught us nothing (aborted, rejected key) is handed back. */
-  finish(seq: number): void {
-    this.unobserved.delete(seq);
-    if (!this.sent.delete(seq)) return;
-    if (!this.known && this.remaining < 1) this.remaining++;
+  private costSince(at: number): number {
+    let total = 0;
+    for (const [seq, entry] of this.sent) if (entry.sentAt >= at || this.unobserved.has(seq)) total += entry.cost;
+    return total;
   }
+
+  private unobservedCost(): number {
+    let total = 0;
+    for (const seq of this.unobserved) total += this.sent.get(seq)?.cost ?? 0;
+    return total;
+  }
+}
+
+/** When the reading says the limit is full again: its stated time, else its duration from `answeredAt`. */
+function resetOf(reading: LimitReading, answeredAt: number): number | undefined {
+  if (reading.resetAt !== undefined) return reading.resetAt;
+  return reading.resetMs !== undefined ? answeredAt + reading.resetMs : undefined;
 }

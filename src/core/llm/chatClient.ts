@@ -3,7 +3,7 @@ import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/
 import { systemClock, type Clock } from "../common/clock";
 import { Disposable, type IDisposable } from "../common/disposable";
 import { silentLogger, type Logger } from "../common/logger";
-import type { KeyLease, RateLimitInfo } from "../keys/keyLease";
+import type { KeyLease, RateLimitInfo, RequestCost } from "../keys/keyLease";
 import type { KeyPool } from "../keys/keyPool";
 import { endpointOrigin, mayCarryKey } from "../keys/keyOrigin";
 import type { KeyPools } from "../keys/keyPools";
@@ -16,6 +16,7 @@ import * as messages from "./modelCallMessages";
 import { ProgressRelay } from "./progressRelay";
 import { parseRateLimitHeaders } from "./rateLimitHeaders";
 import { sleepUnlessAborted } from "./sleep";
+import { estimateRequestTokens } from "./tokenEstimate";
 import { malformedToolCalls, StreamAssembler } from "./streamAssembler";
 
 /** Headers that make traffic attributable to an agent (never secrets). */
@@ -61,6 +62,8 @@ interface CallContext {
   redact: (text: string) => string;
   /** Prefix of log lines: who calls which model. */
   who: string;
+  /** Tokens the request is expected to count against the provider's limits. */
+  cost: RequestCost;
 }
 
 type LastFailure = { failure: Exclude<AttemptFailure, { kind: "aborted" }>; fingerprint: string };
@@ -120,6 +123,7 @@ export class ChatClient extends Disposable implements ModelClient {
       request,
       redact: (text) => this.redactor.redactMessage(text),
       who: `${request.agent.role} ${request.agent.id} → ${provider.id}:${request.model}`,
+      cost: estimateRequestTokens(request),
     };
     let last: LastFailure | undefined;
     let emptyReplies = 0;
@@ -127,19 +131,25 @@ export class ChatClient extends Disposable implements ModelClient {
     const progress = new ProgressRelay(request.onProgress);
 
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
-      const lease = await this.leaseFor(pool, call, attempt);
+      // A 429 paces its key inside the pool; only other failures back off here.
+      const backoff = attempt > 1 && last?.failure.kind === "key_fault" && last.failure.errorClass !== "rate_limit";
+      const lease = await this.leaseFor(pool, call, backoff ? this.backoffMs(attempt) : 0);
       progress.beginAttempt();
       let result: AttemptResult;
       try {
         result = await this.attempt(provider, lease, request, progress);
       } catch (error) {
-        const failure = classifyFailure(error, request.signal.aborted);
+        const failure = classifyFailure(error, request.signal.aborted, this.clock.now());
         last = this.settleFailure(failure, lease, call, attempt);
         // Each rejected key is excluded for good, so not counting it cannot loop forever.
         if (failure.kind === "auth") attempt--;
         continue;
       }
-      lease.release({ kind: "success", ...(result.rateLimit ? { rateLimit: result.rateLimit } : {}) });
+      lease.release({
+        kind: "success",
+        usage: { inputTokens: result.usage.promptTokens, outputTokens: result.usage.completionTokens },
+        ...(result.rateLimit ? { rateLimit: result.rateLimit } : {}),
+      });
       if (result.content.trim() === "" && result.toolCalls.length === 0) {
         emptyReplies++;
         this.log.info(`${call.who}: empty reply on attempt ${attempt}/${this.retry.maxAttempts}.`);
@@ -168,9 +178,9 @@ export class ChatClient extends Disposable implements ModelClient {
   }
 
   /** The key for one attempt, after backoff; throws when aborted or when no key is usable. */
-  private async leaseFor(pool: KeyPool, call: CallContext, attempt: number): Promise<KeyLease> {
+  private async leaseFor(pool: KeyPool, call: CallContext, backoffMs: number): Promise<KeyLease> {
     const { provider, request } = call;
-    const lease = await this.leaseKey(pool, call, attempt === 1 ? 0 : this.backoffMs(attempt));
+    const lease = await this.leaseKey(pool, call, backoffMs);
     if (request.signal.aborted) {
       lease?.release({ kind: "unused" });
       throw this.aborted(provider);
@@ -209,12 +219,12 @@ export class ChatClient extends Disposable implements ModelClient {
       this.log.warn(`${call.who}: key ${lease.fingerprint} was rejected (${reason}); it is excluded until re-enabled.`);
       return { failure, fingerprint: lease.fingerprint };
     }
-    lease.release({
-      kind: "failure",
-      errorClass: failure.errorClass,
+    const said = {
       ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
       ...(failure.rateLimit ? { rateLimit: failure.rateLimit } : {}),
-    });
+    };
+    if (failure.errorClass === "rate_limit") lease.release({ kind: "throttled", ...said, ...(failure.concurrency ? { concurrency: true } : {}) });
+    else lease.release({ kind: "failure", errorClass: failure.errorClass, ...said });
     const more = attempt < this.retry.maxAttempts;
     this.log.info(
       `${call.who}: attempt ${attempt}/${this.retry.maxAttempts} on key ${lease.fingerprint} failed: ` +
@@ -224,27 +234,19 @@ export class ChatClient extends Disposable implements ModelClient {
   }
 
   /**
-   * A key to send now. A pointer lease (budget spent, Retry-After) says when
-   * to ask again: hand it back, wait, ask again, since another key may free
-   * up first and waiters must not pile onto one key.
+   * A key with room for this request: the pool queues callers and wakes them
+   * when a key has room, so waiting costs no polling and no key idles.
    */
   private async leaseKey(pool: KeyPool, call: CallContext, delayMs: number): Promise<KeyLease | undefined> {
     const { signal } = call.request;
     await sleepUnlessAborted(this.clock, delayMs, signal);
-    let toldWait = false;
-    for (;;) {
-      if (signal.aborted) return undefined;
-      const lease = pool.acquire();
-      if (!lease) return undefined;
-      const wait = lease.notBefore - this.clock.now();
-      if (!lease.pointer && wait <= 0) return lease;
-      lease.release({ kind: "unused" });
-      if (wait >= LONG_WAIT_MS && !toldWait) {
-        toldWait = true;
-        this.log.info(`${call.who}: every key of "${call.provider.id}" is rate-limited; waiting ${Math.ceil(wait / 1000)} s as the provider asked.`);
-      }
-      await sleepUnlessAborted(this.clock, Math.max(1, wait), signal);
+    if (signal.aborted) return undefined;
+    const readyAt = pool.nextReadyAt(call.cost);
+    const wait = readyAt === undefined ? 0 : readyAt - this.clock.now();
+    if (wait >= LONG_WAIT_MS && Number.isFinite(wait)) {
+      this.log.info(`${call.who}: every key of "${call.provider.id}" is at its rate limit; waiting about ${Math.ceil(wait / 1000)} s as the provider asked.`);
     }
+    return pool.lease(call.cost, signal);
   }
 
   private async attempt(provider: ProviderConfig, lease: KeyLease, request: CompletionRequest, progress: ProgressRelay): Promise<AttemptResult> {
@@ -270,13 +272,15 @@ export class ChatClient extends Disposable implements ModelClient {
         stream_options: { include_usage: true },
       };
       if (request.tools && request.tools.length > 0) params.tools = [...request.tools];
-      const { data: stream, response } = await this.sdkClient(provider, lease)
+      const sdk = this.sdkClient(provider, lease);
+      lease.sending();
+      const { data: stream, response } = await sdk
         .chat.completions.create(params, {
           signal: controller.signal,
           headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },
         })
         .withResponse();
-      const rateLimit = parseRateLimitHeaders(response.headers);
+      const rateLimit = parseRateLimitHeaders(response.headers, this.clock.now());
       // Share the budget now: a stream may run for minutes.
       lease.observe(rateLimit);
       const assembler = new StreamAssembler();

@@ -8,8 +8,20 @@ import { parseRateLimitHeaders, parseRetryAfterMs } from "./rateLimitHeaders";
  */
 export type AttemptFailure =
   | { kind: "aborted" }
-  /** Retry on another key; the key goes into cooldown. */
-  | { kind: "key_fault"; errorClass: KeyFailureClass; status?: number; retryAfterMs?: number; rateLimit?: RateLimitInfo; detail: string }
+  /**
+   * Retry on another key. `rate_limit` paces the key (a 429 asking to slow
+   * down; `concurrency` when too many requests were in flight); every other
+   * class puts it on the cooldown ladder.
+   */
+  | {
+      kind: "key_fault";
+      errorClass: KeyFailureClass;
+      status?: number;
+      retryAfterMs?: number;
+      rateLimit?: RateLimitInfo;
+      concurrency?: boolean;
+      detail: string;
+    }
   /** 401/403: mark the key invalid, retry on another key. */
   | { kind: "auth"; status: number; detail: string }
   /** Fails at once: retrying cannot help. */
@@ -33,19 +45,25 @@ export class IncompleteStreamError extends Error {
 
 const CONTEXT_LENGTH = /context[_ ]length|maximum context|context window|too many tokens|prompt is too long/i;
 
-export function classifyFailure(error: unknown, aborted: boolean): AttemptFailure {
+/** 429 bodies that mean "too many requests in flight" rather than "too many per minute". */
+const CONCURRENCY = /concurren|in[- ]flight|parallel requests/i;
+/** Error codes and types of a spent balance or quota: waiting a second does not help. */
+const QUOTA = /insufficient_quota|billing|quota_exceeded|credit/i;
+
+/** `now` is the pool's clock, for reset times stated as timestamps. */
+export function classifyFailure(error: unknown, aborted: boolean, now: number = Date.now()): AttemptFailure {
   if (aborted) return { kind: "aborted" };
   if (error instanceof StallError) return { kind: "key_fault", errorClass: "stall", detail: error.message };
   if (error instanceof IncompleteStreamError) return { kind: "key_fault", errorClass: "connection", detail: error.message };
   if (error instanceof APIUserAbortError) return { kind: "key_fault", errorClass: "connection", detail: "request aborted" };
   if (error instanceof APIConnectionTimeoutError) return { kind: "key_fault", errorClass: "timeout", detail: "request timed out" };
   if (error instanceof APIConnectionError) return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
-  if (error instanceof APIError) return classifyStatus(error);
+  if (error instanceof APIError) return classifyStatus(error, now);
   // Anything else was raised while reading the stream (socket closed, bad chunk): retryable.
   return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
 }
 
-function classifyStatus(error: APIError): AttemptFailure {
+function classifyStatus(error: APIError, now: number): AttemptFailure {
   const status = error.status;
   const detail = providerMessage(error);
   if (status === undefined) {
@@ -55,8 +73,8 @@ function classifyStatus(error: APIError): AttemptFailure {
   const headers = error.headers;
   const withLimits = (errorClass: KeyFailureClass): AttemptFailure => {
     const failure: AttemptFailure = { kind: "key_fault", errorClass, status, detail };
-    const retryAfterMs = parseRetryAfterMs(headers);
-    const rateLimit = parseRateLimitHeaders(headers);
+    const retryAfterMs = parseRetryAfterMs(headers, now);
+    const rateLimit = parseRateLimitHeaders(headers, now);
     if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
     if (rateLimit) failure.rateLimit = rateLimit;
     return failure;
@@ -64,9 +82,17 @@ function classifyStatus(error: APIError): AttemptFailure {
   if (status === 401 || status === 403) return { kind: "auth", status, detail };
   if (status === 408) return withLimits("timeout");
   if (status === 409) return withLimits("conflict");
-  if (status === 429) return withLimits("rate_limit");
-  if (status >= 500) return withLimits("server");
   const code = errorCode(error);
+  const type = errorType(error);
+  if (status === 402 || (status === 429 && QUOTA.test(`${code ?? ""} ${type ?? ""}`))) return withLimits("quota");
+  if (status === 429) {
+    const failure = withLimits("rate_limit");
+    if (failure.kind === "key_fault" && CONCURRENCY.test(detail)) failure.concurrency = true;
+    return failure;
+  }
+  // 529 and Anthropic's `overloaded_error`: the provider as a whole is busy.
+  if (status === 529 || type === "overloaded_error") return withLimits("overloaded");
+  if (status >= 500) return withLimits("server");
   if (code === "context_length_exceeded" || CONTEXT_LENGTH.test(detail)) return { kind: "fatal", reason: "context_length", status, detail };
   if (status === 404) return { kind: "fatal", reason: "model_not_found", status, detail };
   return { kind: "fatal", reason: "bad_request", status, detail };
@@ -82,6 +108,12 @@ function errorCode(error: APIError): string | undefined {
   if (typeof error.code === "string") return error.code;
   const body = error.error as { code?: unknown } | undefined;
   return typeof body?.code === "string" ? body.code : undefined;
+}
+
+function errorType(error: APIError): string | undefined {
+  if (typeof error.type === "string") return error.type;
+  const body = error.error as { type?: unknown } | undefined;
+  return typeof body?.type === "string" ? body.type : undefined;
 }
 
 function describeCause(error: unknown): string {

@@ -1,4 +1,4 @@
-import type { RateLimitInfo } from "../keys/keyLease";
+import type { LimitDimension, LimitReading, RateLimitInfo } from "../keys/keyLease";
 
 /** Longest server-stated wait we honour; beyond it the cooldown ladder decides. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -6,19 +6,47 @@ const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 type HeaderSource = { get(name: string): string | null } | undefined;
 
 /**
- * `x-ratelimit-{limit,remaining,reset}-requests` as the public API sends
- * them (reset is a duration such as "1s", "6m0s", "20ms"). Absent headers
- * leave fields undefined: many compatible servers send none.
+ * The header families providers use to state their limits:
+ * - OpenAI: `x-ratelimit-{limit,remaining,reset}-{requests,tokens}`, reset a
+ *   duration such as `6m0s`, `1s`, `120ms`;
+ * - Anthropic: `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}`,
+ *   reset an RFC 3339 time.
  */
-export function parseRateLimitHeaders(headers: HeaderSource): RateLimitInfo | undefined {
+const OPENAI: ReadonlyArray<[LimitDimension, string]> = [
+  ["requests", "requests"],
+  ["tokens", "tokens"],
+];
+const ANTHROPIC: ReadonlyArray<[LimitDimension, string]> = [
+  ["requests", "requests"],
+  ["tokens", "tokens"],
+  ["inputTokens", "input-tokens"],
+  ["outputTokens", "output-tokens"],
+];
+
+/**
+ * Every limit the response states; undefined when it states none (many
+ * compatible servers send no such headers). `now` turns Anthropic's reset
+ * times into durations; it is the clock the pool runs on.
+ */
+export function parseRateLimitHeaders(headers: HeaderSource, now: number = Date.now()): RateLimitInfo | undefined {
   if (!headers) return undefined;
   const info: RateLimitInfo = {};
-  const limit = parseCount(headers.get("x-ratelimit-limit-requests"));
-  const remaining = parseCount(headers.get("x-ratelimit-remaining-requests"));
-  const reset = parseDurationMs(headers.get("x-ratelimit-reset-requests"));
-  if (limit !== undefined) info.limit = limit;
-  if (remaining !== undefined) info.remaining = remaining;
-  if (reset !== undefined) info.resetMs = reset;
+  for (const [dimension, name] of OPENAI) {
+    const reading = readingOf(
+      headers.get(`x-ratelimit-limit-${name}`),
+      headers.get(`x-ratelimit-remaining-${name}`),
+      parseDurationMs(headers.get(`x-ratelimit-reset-${name}`)),
+    );
+    if (reading) info[dimension] = reading;
+  }
+  for (const [dimension, name] of ANTHROPIC) {
+    const resetMs = parseResetTimeMs(headers.get(`anthropic-ratelimit-${name}-reset`), now);
+    const reading = readingOf(headers.get(`anthropic-ratelimit-${name}-limit`), headers.get(`anthropic-ratelimit-${name}-remaining`), undefined);
+    // A stated time stays that time however long the answer took to reach us.
+    if (resetMs !== undefined && reading) reading.resetAt = now + resetMs;
+    // A provider sends one family; if both came, the stricter reading wins.
+    if (reading) info[dimension] = stricter(info[dimension], reading);
+  }
   return Object.keys(info).length > 0 ? info : undefined;
 }
 
@@ -35,6 +63,7 @@ export function parseRetryAfterMs(headers: HeaderSource, now: number = Date.now(
   return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
+/** Go-style durations as OpenAI sends them (`6m0s`, `1m30.5s`, `250ms`), or plain seconds. */
 export function parseDurationMs(raw: string | null): number | undefined {
   if (!raw) return undefined;
   const text = raw.trim();
@@ -47,6 +76,31 @@ export function parseDurationMs(raw: string | null): number | undefined {
     matched += part[0];
   }
   return matched.length === text.length && matched.length > 0 ? total : undefined;
+}
+
+/** An RFC 3339 time (`2025-01-01T00:00:30Z`, fractions and offsets allowed) as milliseconds from `now`. */
+export function parseResetTimeMs(raw: string | null, now: number): number | undefined {
+  if (!raw) return undefined;
+  const text = raw.trim();
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
+}
+
+function readingOf(limitRaw: string | null, remainingRaw: string | null, resetMs: number | undefined): LimitReading | undefined {
+  const reading: LimitReading = {};
+  const limit = parseCount(limitRaw);
+  const remaining = parseCount(remainingRaw);
+  if (limit !== undefined) reading.limit = limit;
+  if (remaining !== undefined) reading.remaining = remaining;
+  if (resetMs !== undefined) reading.resetMs = resetMs;
+  return Object.keys(reading).length > 0 ? reading : undefined;
+}
+
+function stricter(a: LimitReading | undefined, b: LimitReading): LimitReading {
+  if (!a || a.remaining === undefined) return b;
+  if (b.remaining === undefined) return a;
+  return b.remaining < a.remaining ? b : a;
 }
 
 function parseCount(raw: string | null): number | undefined {

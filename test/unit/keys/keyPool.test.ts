@@ -163,16 +163,16 @@ describe("KeyPool", () => {
 
   it("prefers keys with rate-limit budget and waits for the earliest reset when all are spent", () => {
     const { pool: p, clock, fps } = pool(2);
-    take(p).release({ kind: "success", rateLimit: { limit: 5, remaining: 0, resetMs: 800 } });
+    take(p).release({ kind: "success", rateLimit: { requests: { limit: 5, remaining: 0, resetMs: 800 } } });
     const second = take(p);
     assert.equal(second.fingerprint, fps[1], "the spent key is skipped");
-    second.release({ kind: "success", rateLimit: { limit: 5, remaining: 0, resetMs: 500 } });
+    second.release({ kind: "success", rateLimit: { requests: { limit: 5, remaining: 0, resetMs: 500 } } });
     const waiting = take(p);
     assert.equal(waiting.fallback, false);
     assert.equal(waiting.fingerprint, fps[1]);
-    assert.equal(waiting.notBefore, clock.now() + 500);
+    assert.equal(waiting.notBefore, clock.now() + 510, "the reset, counted from when the request was sent, plus jitter");
     waiting.release({ kind: "unused" });
-    clock.advance(500);
+    clock.advance(510);
     const now = take(p);
     assert.equal(now.fingerprint, fps[1]);
     assert.equal(now.notBefore, clock.now());

@@ -2,75 +2,88 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RequestBudget } from "../../../src/core/keys/requestBudget";
 
+/** Stated resets count from the middle of the request's round trip, plus this allowance for network jitter. */
+const JITTER = 10;
+
 describe("RequestBudget", () => {
-  it("allows one probe until the first answer, then follows the headers", () => {
+  it("follows the stated remaining until the reset, then is full again", () => {
     const b = new RequestBudget();
-    assert.equal(b.hasRoom(0), true);
-    b.spend(1);
-    assert.equal(b.hasRoom(0), false, "a second request waits for the probe's answer");
-    assert.ok(b.readyAt(0) > 0 && b.readyAt(0) <= 50, "and looks again soon");
+    assert.equal(b.readyAt(0, 1), 0, "nothing known: no limit");
+    b.spend(1, 1, 0);
     b.settle(1, { limit: 5, remaining: 4, resetMs: 1000 }, 10);
     for (let seq = 2; seq <= 5; seq++) {
-      assert.equal(b.hasRoom(10), true);
-      b.spend(seq);
+      assert.equal(b.readyAt(10, 1), 10);
+      b.spend(seq, 1, 10);
     }
-    assert.equal(b.hasRoom(10), false);
-    assert.equal(b.readyAt(10), 1010);
-    assert.equal(b.hasRoom(1010), true, "full again after the stated reset");
+    // Sent at 0, answered at 10: the provider answered about at 5.
+    assert.equal(b.readyAt(10, 1), 1005 + JITTER, "spent: wait for the stated reset");
   });
 
-  it("gives an unlimited budget to a provider without rate-limit headers", () => {
+  it("counts costs in the limit's units, and lets a request bigger than the limit go only when it is full", () => {
     const b = new RequestBudget();
-    b.spend(1);
-    b.settle(1, undefined, 0);
-    for (let seq = 2; seq < 100; seq++) b.spend(seq);
-    assert.equal(b.hasRoom(0), true);
+    b.spend(1, 300, 0);
+    b.settle(1, { limit: 1000, remaining: 700, resetMs: 2000 }, 0);
+    assert.equal(b.readyAt(0, 700), 0);
+    assert.equal(b.readyAt(0, 701), 2000 + JITTER);
+    assert.equal(b.readyAt(0, 5000), 2000 + JITTER, "too big for the window: at the reset, when it is full");
   });
 
-  it("hands the probe back when it taught nothing (aborted, rejected)", () => {
+  it("counts sent requests whose answers are still out as not yet counted by the provider", () => {
     const b = new RequestBudget();
-    b.spend(1);
-    b.finish(1);
-    assert.equal(b.hasRoom(0), true);
-  });
-
-  it("counts sent requests whose headers are still out as not yet counted by the provider", () => {
-    const b = new RequestBudget();
-    b.spend(1);
+    b.spend(1, 1, 0);
     b.settle(1, { limit: 10, remaining: 9, resetMs: 1000 }, 0);
-    for (let seq = 2; seq <= 6; seq++) b.spend(seq);
+    for (let seq = 2; seq <= 6; seq++) b.spend(seq, 1, 0);
     // Request 6 overtook 2..5 on the way: the provider counted only 1 and 6.
     b.settle(6, { limit: 10, remaining: 8, resetMs: 1000 }, 5);
-    const sendable = countRoom(b, 7, 5);
-    assert.equal(sendable, 4, "8 remaining minus 4 requests possibly not counted yet");
+    assert.equal(countRoom(b, 7, 5), 4, "8 remaining minus 4 requests possibly not counted yet");
   });
 
   it("ignores a higher 'remaining' that arrives just after a lower one", () => {
     const b = new RequestBudget();
-    b.spend(1);
+    b.spend(1, 1, 0);
     b.settle(1, { limit: 10, remaining: 9, resetMs: 1000 }, 0);
-    b.spend(2);
-    b.spend(3);
+    b.spend(2, 1, 0);
+    b.spend(3, 1, 0);
     b.settle(3, { limit: 10, remaining: 7, resetMs: 1000 }, 10);
     b.settle(2, { limit: 10, remaining: 8, resetMs: 1000 }, 12);
     assert.equal(countRoom(b, 4, 12), 7, "the stale 8 must not add a request");
   });
 
-  it("reports requests in flight until they are over", () => {
+  it("learns the window from a spent limit and, without further statements, paces by its own log", () => {
     const b = new RequestBudget();
-    b.spend(1);
+    // Two requests answered at 0 and 400 (no headers), then a 429 at 500 saying the window is full until 1400.
+    b.spend(1, 1, 0);
     b.settle(1, undefined, 0);
-    b.spend(2);
-    assert.equal(b.inFlight, 2);
-    b.finish(1);
-    b.finish(2);
-    b.finish(2);
-    assert.equal(b.inFlight, 0);
+    b.spend(2, 1, 400);
+    b.settle(2, undefined, 400);
+    b.spend(3, 1, 500);
+    b.settle(3, { limit: 2, remaining: 0, resetMs: 900 }, 500, false);
+    assert.equal(b.readyAt(500, 1), 1400 + 2 * JITTER, "the stated reset; a refusal doubles the allowance for network jitter");
+    const window = b.learnedWindowMs;
+    assert.ok(window >= 1000 && window < 1100, `window ${window}`);
+    // After the reset, successes state nothing: each request holds its slot a window from its answer.
+    b.spend(4, 1, 1400);
+    b.settle(4, undefined, 1400);
+    b.spend(5, 1, 1450);
+    b.settle(5, undefined, 1450);
+    assert.equal(b.readyAt(1500, 1), 1400 + window, "the first slot frees a window after it was sent");
+  });
+
+  it("takes a sibling key's limit as its first guess, but keeps its own", () => {
+    const b = new RequestBudget();
+    b.adopt(3, 1000);
+    for (let seq = 1; seq <= 3; seq++) {
+      b.spend(seq, 1, 0);
+      b.settle(seq, undefined, 0);
+    }
+    assert.ok(b.readyAt(0, 1) >= 1000);
+    b.adopt(50, 10);
+    assert.equal(b.learnedLimit, 3);
   });
 });
 
 function countRoom(b: RequestBudget, firstSeq: number, now: number): number {
   let n = 0;
-  while (b.hasRoom(now) && n < 1000) b.spend(firstSeq + n++);
+  while (b.readyAt(now, 1) <= now && n < 1000) b.spend(firstSeq + n++, 1, now);
   return n;
 }

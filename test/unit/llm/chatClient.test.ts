@@ -71,7 +71,24 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     }
   });
 
-  const keyFaults: Fault[] = ["429", "500", "502", "503", "reset", "midstream_drop", "stall"];
+  it("retries a 429 on another key and paces the refused key without cooling it down", async () => {
+    const h = await harness({ server: { script: (r) => (r.index === 0 ? { fault: "429", retryAfterSeconds: 1 } : { text: "done" }) } });
+    try {
+      const result = await h.client.complete(request());
+      assert.equal(result.content, "done");
+      const [first, second] = h.server.requests;
+      assert.ok(first && second);
+      assert.notEqual(first.keyFingerprint, second.keyFingerprint, "the retry uses another key");
+      const refused = h.pools.pool("p")?.snapshot().find((k) => k.fingerprint === first.keyFingerprint);
+      assert.equal(refused?.state, "healthy", "a 429 asking to slow down is not ill health");
+      assert.equal(refused?.consecutiveFailures, 0);
+      assert.ok(refused?.pacedUntil !== undefined, "the key waits out the Retry-After");
+    } finally {
+      await h.close();
+    }
+  });
+
+  const keyFaults: Fault[] = ["quota_429", "402", "500", "502", "503", "529", "reset", "midstream_drop", "stall"];
   for (const fault of keyFaults) {
     it(`retries a "${fault}" on another key and cools the failing key down`, async () => {
       const h = await harness({
