@@ -143,11 +143,14 @@ describe("Subagents multi-line Run Task (code-server)", { timeout: 10 * 60_000 }
         async () => /Untitled-\d+/.test(await activeTabText()) && (await wb.activeEditorText()).includes(HINT_START),
         15_000,
       );
+      // Focus first: looking for the notification in the notification centre would take it.
+      await waitUntil("the task document to have the keyboard focus", () => editorHasFocus(wb), 10_000);
       await wb.waitForNotification(WRITE_IN_EDITOR_MESSAGE, 15_000);
       const language = await wb.page.locator(".part.statusbar .statusbar-item", { hasText: /^\s*Markdown\s*$/ }).first().isVisible();
       assert.ok(language, "the status bar should show the task document's language as Markdown");
       assert.ok(!(await wb.isQuickInputVisible()), "the input box should close when the editor opens");
-      await waitUntil("the task document to have the keyboard focus", () => editorHasFocus(wb), 10_000);
+      // Had the notification centre been opened to find the message, focus goes back to the editor, cursor kept.
+      if (!(await editorHasFocus(wb))) await wb.runCommand("View: Focus Active Editor Group");
 
       for (const [i, line] of EDITOR_TASK.entries()) {
         if (i > 0) await wb.page.keyboard.press("Enter");

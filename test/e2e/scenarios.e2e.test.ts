@@ -242,6 +242,18 @@ describe("Subagents in real VS Code (code-server)", { timeout: 30 * 60_000 }, ()
         await row.press("Shift+F10");
         await waitUntil("VS Code's context menu of the row", async () => (await menuLabels()).length > 0, 10_000);
       };
+      // Items are chosen from the keyboard, as in a menu opened with Shift+F10: VS Code's
+      // menu may ignore a click that comes right after it opened, the keyboard is always heard.
+      const focusedItem = async (): Promise<string | undefined> =>
+        (await page.locator(".monaco-menu .action-item.focused .action-label").allTextContents()).map((t) => t.trim())[0];
+      const choose = async (label: string): Promise<void> => {
+        // A menu opened from the keyboard focuses its first item, but maybe not yet; ArrowDown then does.
+        for (let step = 0; (await focusedItem()) !== label; step++) {
+          if (step > 10) throw new Error(`menu item "${label}" not reached from the keyboard (at "${await focusedItem()}")`);
+          await page.keyboard.press("ArrowDown");
+        }
+        await page.keyboard.press("Enter");
+      };
 
       await openMenu();
       // A running foreground child with the default limit: everything but approvals and Copy Result.
@@ -253,17 +265,13 @@ describe("Subagents in real VS Code (code-server)", { timeout: 30 * 60_000 }, ()
         "Send Message…",
         "Open Transcript",
       ]);
-      await page.getByRole("menuitem", { name: "Send Message…" }).click();
+      await choose("Send Message…");
       const prompt = tree.frame.getByRole("dialog", { name: `Send message to ${WORKER}` });
       await prompt.waitFor({ state: "visible", timeout: 10_000 });
       await prompt.getByRole("button", { name: "Cancel" }).click();
 
       await openMenu();
-      // Chosen from the keyboard, as a menu opened with Shift+F10 is: VS Code's menu may
-      // ignore a click that comes right after it opened, the keyboard is always heard.
-      const focusedItem = async () => (await page.locator(".monaco-menu .action-item.focused .action-label").allTextContents()).map((t) => t.trim());
-      await waitUntil("the menu's first item to have focus", async () => (await focusedItem())[0] === "Interrupt", 10_000);
-      await page.keyboard.press("Enter");
+      await choose("Interrupt");
       await tree.waitForRow(WORKER, "Interrupted", 10_000);
       await tree.waitForRow(ROOT, "Completed", 60_000);
     });

@@ -181,12 +181,15 @@ export class Workbench {
   async waitForNotification(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
     const find = async () => (await this.notifications()).find((text) => pattern.test(text));
     let openedCenter = false;
+    // The centre takes the keyboard focus from the editor, so it is opened only
+    // when the toast has not shown for a while (it may have come and gone).
+    const centerAfter = Date.now() + 3_000;
     try {
       return await waitUntil(
         async () => `a notification matching ${String(pattern)} in a toast or the notification center (present: ${(await this.notifications()).join(" | ") || "none"})`,
         async () => {
           const shown = await find();
-          if (shown !== undefined || openedCenter || (await this.isQuickInputVisible())) return shown;
+          if (shown !== undefined || openedCenter || Date.now() < centerAfter || (await this.isQuickInputVisible())) return shown;
           openedCenter = await this.toggleNotificationCenter(true);
           return find();
         },
