@@ -1,11 +1,9 @@
-import type { CompletionResult, ModelClient, ToolCall } from "../llm/modelClient";
+import type { CompletionResult, ModelClient, ToolCall, ToolSpec } from "../llm/modelClient";
 import { parseToolArguments, toToolSpec, type AgentTool, type ToolContext } from "../tools/toolDefinition";
 import { errorMessage, raceAbort, RunAborted, throwIfAborted } from "./abort";
 import type { Conversation } from "./conversation";
 import type { PartialOutput } from "./resultFormat";
 
-/** A model that never stops calling tools ends here with a clear reason instead of spending tokens forever. */
-export const DEFAULT_MAX_TURNS = 50;
 /** A single tool result larger than this would crowd the model's context out. */
 export const MAX_TOOL_RESULT_CHARS = 40_000;
 
@@ -35,7 +33,17 @@ export interface LoopHooks {
   toolContext(call: ToolCall): ToolContext;
 }
 
-export type LoopOutcome = { kind: "completed"; text: string } | { kind: "failed"; error: string };
+/** `note` (when set) is the status reason of a completion that was not an ordinary one. */
+export type LoopOutcome = { kind: "completed"; text: string; note?: string } | { kind: "failed"; error: string };
+
+/** What the model is told when its turn budget is spent; its next answer is its last. */
+export function turnBudgetMessage(maxTurns: number): string {
+  return (
+    `You have used your budget of ${maxTurns} turns, so tools are no longer available. ` +
+    "Give your final answer now: what you did, what you found or changed, and what is still open."
+  );
+}
+
 
 /**
  * One run of an agent: turns of "stream a completion, run its tool calls in
@@ -50,41 +58,13 @@ export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<
   let turns = 0;
   for (;;) {
     for (const message of hooks.drainInbox()) conversation.user(message);
-    if (turns >= setup.maxTurns) {
-      return {
-        kind: "failed",
-        error: `stopped after ${setup.maxTurns} turns without a final answer (turn budget); split the task or send a message to continue`,
-      };
-    }
+    if (turns >= setup.maxTurns) return lastTurnWithoutTools(setup, hooks);
     await hooks.ensureSlot();
     throwIfAborted(signal);
     turns++;
-    let result: CompletionResult;
-    try {
-      result = await raceAbort(
-        setup.client.complete({
-          providerId: setup.providerId,
-          model: setup.model,
-          messages: conversation.messages,
-          ...(specs.length > 0 ? { tools: specs } : {}),
-          signal,
-          agent: { id: setup.agentId, role: setup.role },
-          onProgress: (progress) => {
-            // A retry restarts the stream: text of the failed attempt is not partial output.
-            if (progress.restarted) setup.partial.endTurn();
-            if (progress.textDelta) setup.partial.appendDelta(progress.textDelta);
-            hooks.onProgress(progress.keyFingerprint);
-          },
-        }),
-        signal,
-      );
-    } catch (error) {
-      if (signal.aborted) throw new RunAborted(signal.reason);
-      return { kind: "failed", error: `model call failed: ${errorMessage(error)}` };
-    }
-    throwIfAborted(signal);
-    setup.partial.endTurn();
-    hooks.onCompletion(result);
+    const called = await callModel(setup, hooks, specs);
+    if (called.kind === "failed") return called;
+    const result = called.result;
     conversation.assistant(result.content, result.toolCalls);
     setup.partial.appendMessage(result.content);
     if (result.toolCalls.length === 0) {
@@ -100,6 +80,60 @@ export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<
       conversation.toolResult(call.id, call.name, outcome.ok, outcome.content);
     });
   }
+}
+
+/**
+ * The turn after the budget is spent: the model is told so and called
+ * without tools. An answer completes the run with a note; none (or only
+ * tool calls, which cannot run) fails it, keeping the partial output.
+ */
+async function lastTurnWithoutTools(setup: LoopInput, hooks: LoopHooks): Promise<LoopOutcome> {
+  const budget = `turn budget of ${setup.maxTurns} turns reached`;
+  setup.conversation.user(turnBudgetMessage(setup.maxTurns));
+  await hooks.ensureSlot();
+  throwIfAborted(setup.signal);
+  const called = await callModel(setup, hooks, []);
+  if (called.kind === "failed") return called;
+  const text = called.result.content;
+  setup.conversation.assistant(text, []);
+  setup.partial.appendMessage(text);
+  if (text.trim() === "") {
+    return { kind: "failed", error: `stopped: ${budget} and the last turn gave no answer; split the task or send a message to continue` };
+  }
+  return { kind: "completed", text, note: `finished at the ${budget}; the last answer was given without tools` };
+}
+
+type ModelCall = { kind: "ok"; result: CompletionResult } | { kind: "failed"; error: string };
+
+async function callModel(setup: LoopInput, hooks: LoopHooks, specs: readonly ToolSpec[]): Promise<ModelCall> {
+  const { signal } = setup;
+  let result: CompletionResult;
+  try {
+    result = await raceAbort(
+      setup.client.complete({
+        providerId: setup.providerId,
+        model: setup.model,
+        messages: setup.conversation.messages,
+        ...(specs.length > 0 ? { tools: specs } : {}),
+        signal,
+        agent: { id: setup.agentId, role: setup.role },
+        onProgress: (progress) => {
+          // A retry restarts the stream: text of the failed attempt is not partial output.
+          if (progress.restarted) setup.partial.endTurn();
+          if (progress.textDelta) setup.partial.appendDelta(progress.textDelta);
+          hooks.onProgress(progress.keyFingerprint);
+        },
+      }),
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) throw new RunAborted(signal.reason);
+    return { kind: "failed", error: `model call failed: ${errorMessage(error)}` };
+  }
+  throwIfAborted(signal);
+  setup.partial.endTurn();
+  hooks.onCompletion(result);
+  return { kind: "ok", result };
 }
 
 async function runTool(

@@ -23,6 +23,8 @@ export interface AgentRecord {
   agentType?: string;
   /** Tool allow-list from the agent type or an ancestor's; undefined = every tool its role allows. */
   allowedTools?: readonly string[];
+  /** Turn budget from the agent type; undefined = `subagents.maxTurns`, read when a run starts. */
+  maxTurns?: number;
   readonly task: string;
   context?: string;
   providerId: string;
@@ -120,6 +122,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (subtree.costUsd !== undefined) snapshot.subtreeCostUsd = subtree.costUsd;
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
+  if (record.maxTurns !== undefined) snapshot.maxTurns = record.maxTurns;
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
   if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
   if (record.endedAt !== undefined) snapshot.endedAt = record.endedAt;
@@ -168,6 +171,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   };
   if (snapshot.agentType !== undefined) record.agentType = snapshot.agentType;
   if (snapshot.allowedTools !== undefined) record.allowedTools = [...snapshot.allowedTools];
+  if (snapshot.maxTurns !== undefined) record.maxTurns = snapshot.maxTurns;
   if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
   if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;
   if (snapshot.endedAt !== undefined) record.endedAt = snapshot.endedAt;

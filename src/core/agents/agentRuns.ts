@@ -139,7 +139,7 @@ export class AgentRuns implements IDisposable {
           waitWithoutSlot: (id, reason, wait) => this.waitWithoutSlot(id, reason, wait),
         }),
       );
-      if (outcome.kind === "completed") this.finish(agentId, "completed", "finished", { result: outcome.text });
+      if (outcome.kind === "completed") this.finish(agentId, "completed", outcome.note ?? "finished", { result: outcome.text });
       else this.finish(agentId, "failed", outcome.error);
     } catch (error) {
       if (run.ended) return;

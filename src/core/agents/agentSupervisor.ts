@@ -9,7 +9,6 @@ import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
-import { DEFAULT_MAX_TURNS } from "./agentLoop";
 import { AgentRuns } from "./agentRuns";
 import type { UserControls } from "./userControls";
 import { createCommandGate } from "./commandApprovals";
@@ -58,7 +57,6 @@ export class AgentSupervisor extends Disposable implements UserControls {
       transcripts: deps.transcripts,
       clock: deps.clock ?? systemClock,
       logger: deps.logger ?? silentLogger,
-      maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
       agentTypes: deps.agentTypes,
     };
     this.registry = new AgentRegistry(this.ctx.clock, () => priceLookup(this.ctx.settings().providers));

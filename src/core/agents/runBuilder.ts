@@ -83,7 +83,7 @@ export class RunBuilder {
       tools,
       client: this.ctx.modelClient,
       signal: run.abort.signal,
-      maxTurns: this.ctx.maxTurns,
+      maxTurns: record.maxTurns ?? this.ctx.settings().maxTurns,
       partial: run.partial,
     };
   }

@@ -89,6 +89,7 @@ export class SubagentControl implements AgentToolHost {
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
+    if (plan.maxTurns !== undefined) record.maxTurns = plan.maxTurns;
     this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
@@ -178,6 +179,7 @@ export class SubagentControl implements AgentToolHost {
       notGranted: resolved?.notGranted ?? [],
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
+    if (resolved?.maxTurns !== undefined) plan.maxTurns = resolved.maxTurns;
     if (typeError !== undefined) plan.typeError = typeError;
     return plan;
   }
@@ -376,6 +378,8 @@ interface SpawnPlan {
   allowedTools: readonly string[] | undefined;
   notGranted: string[];
   systemPrompt?: string;
+  /** The agent type's turn budget; undefined = the setting. */
+  maxTurns?: number;
   /** Set for an unknown agent type: the child's startup fails with it. */
   typeError?: string;
 }

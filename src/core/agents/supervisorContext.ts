@@ -46,6 +46,8 @@ export interface ResolvedAgentType extends AgentTypeRequest {
   tools: string[];
   /** Tools the type asked for that the parent lacks (not granted). */
   notGranted: string[];
+  /** The type's turn budget; undefined = `subagents.maxTurns`. */
+  maxTurns?: number;
 }
 
 /**
@@ -76,8 +78,6 @@ export interface SupervisorDeps {
   resolveAgentType?: AgentStartupHook;
   /** Agent types for `spawn_agent`'s `agent_type` (core/definitions/agentTypeResolver.ts adapts definition files). */
   agentTypes?: AgentTypeResolver;
-  /** Turn budget of one run (default DEFAULT_MAX_TURNS). */
-  maxTurns?: number;
   /** Factor of the per-provider cap formula (default SLOTS_PER_KEY, see providerCap). */
   slotsPerKey?: number;
   /** Period of the stale check (default: a quarter of the smaller threshold, 0.25–5 s). */
@@ -94,6 +94,5 @@ export interface SupervisorContext {
   readonly transcripts: TranscriptStore;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly maxTurns: number;
   readonly agentTypes: AgentTypeResolver | undefined;
 }

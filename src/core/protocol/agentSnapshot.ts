@@ -15,6 +15,8 @@ export const agentSnapshotSchema = z.object({
   agentType: z.string().optional(),
   /** Tools the agent may use when its type (or an ancestor's) narrowed them; absent = all its role allows. */
   allowedTools: z.array(z.string()).optional(),
+  /** The agent type's turn budget (kept so a reload keeps it); absent = `subagents.maxTurns`. */
+  maxTurns: z.number().int().positive().optional(),
   task: z.string(),
   providerId: z.string(),
   model: z.string(),

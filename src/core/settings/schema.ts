@@ -1,7 +1,9 @@
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { DEFAULT_MAX_TURNS, MAX_TURNS_LIMIT } from "../common/turnLimits";
 import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
 import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
+import { DEFAULT_MAX_TOOL_RESULT_CHARS, MAX_TOOL_RESULT_CHARS, MIN_TOOL_RESULT_CHARS } from "../tools/toolOutputLimits";
 
 /**
  * The `subagents.*` settings: one zod schema per key, each with its
@@ -80,6 +82,7 @@ export const settingSchemas = {
   maxConcurrentAgents: positiveInt.max(256),
   maxQueuedAgents: z.number().int().min(0).max(10_000),
   maxSpawnDepth: z.number().int().min(1).max(8),
+  maxTurns: positiveInt.max(MAX_TURNS_LIMIT),
   "timeouts.foregroundSeconds": z.number().int().min(0).max(MAX_TIMEOUT_SECONDS),
   "timeouts.backgroundSeconds": positiveInt.max(MAX_TIMEOUT_SECONDS),
   "keyPool.cooldownSeconds": z.array(positiveInt.max(86_400)).min(1),
@@ -92,6 +95,7 @@ export const settingSchemas = {
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
   "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
   "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
+  "results.maxToolChars": z.number().int().min(MIN_TOOL_RESULT_CHARS).max(MAX_TOOL_RESULT_CHARS),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -104,6 +108,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxConcurrentAgents: 8,
   maxQueuedAgents: 100,
   maxSpawnDepth: 1,
+  maxTurns: DEFAULT_MAX_TURNS,
   "timeouts.foregroundSeconds": 300,
   "timeouts.backgroundSeconds": 900,
   "keyPool.cooldownSeconds": [...DEFAULT_COOLDOWN_SECONDS],
@@ -115,6 +120,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,
   "results.maxPartialChars": 8_000,
+  "results.maxToolChars": DEFAULT_MAX_TOOL_RESULT_CHARS,
 };
 
 export interface SettingProblem {
