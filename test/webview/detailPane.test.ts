@@ -42,6 +42,26 @@ describe("agent detail pane", () => {
   });
 });
 
+describe("time spent queued", () => {
+  it("shows queued time apart from the timeout, and a paused timeout that does not tick", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "waiting", name: "Queued child", status: "queued", queuedMs: 75_000, timeoutAt: Date.now() + 10_000, timeoutPausedLeftMs: 10_000 }),
+        makeAgent({ id: "fresh", name: "Never queued", status: "running" }),
+      ]),
+    );
+    await page.locator('[data-id="waiting"] .name').click();
+    assert.match((await page.locator(".detail-queued").textContent()) ?? "", /^1m 1[5-9]s$/);
+    assert.match((await page.locator(".detail-timeout").textContent()) ?? "", /paused until it runs/);
+    await page.locator('[data-id="fresh"] .name').click();
+    assert.equal(await page.locator(".detail-queued").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
+
 describe("agent type in the tree", () => {
   it("shows the type of an agent started from a definition on its row, and nothing for an untyped one", async () => {
     const page = await openView(harness);

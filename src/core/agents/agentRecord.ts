@@ -38,6 +38,9 @@ export interface AgentRecord {
   /** Time of earlier runs; while a run is active, `now - runStartedAt` is added. */
   elapsedBeforeRunMs: number;
   runStartedAt?: number;
+  /** Time spent in `pending_init` or `queued` (all runs); while queued, `now - queuedSince` is added. */
+  queuedMs: number;
+  queuedSince?: number;
   tokensIn: number;
   tokensOut: number;
   toolCount: number;
@@ -47,6 +50,8 @@ export interface AgentRecord {
   /** Configured limit of each run; `undefined` = no limit (never for background agents). */
   timeoutSeconds: number | undefined;
   timeoutAt?: number;
+  /** Set while the deadline is paused (startup, queued): the work time left. */
+  timeoutPausedLeftMs?: number;
   stale: boolean;
   pendingApproval?: { requestId: string; command: string; cwd?: string };
   result?: string;
@@ -69,6 +74,7 @@ export function newAgentRecord(fields: NewAgentFields): AgentRecord {
     ...fields,
     status: "pending_init",
     elapsedBeforeRunMs: 0,
+    queuedMs: 0,
     tokensIn: 0,
     tokensOut: 0,
     toolCount: 0,
@@ -81,6 +87,11 @@ export function newAgentRecord(fields: NewAgentFields): AgentRecord {
 export function elapsedMs(record: AgentRecord, now: number): number {
   const current = record.runStartedAt !== undefined ? now - record.runStartedAt : 0;
   return record.elapsedBeforeRunMs + Math.max(0, current);
+}
+
+export function queuedMsAt(record: AgentRecord, now: number): number {
+  const current = record.queuedSince !== undefined ? now - record.queuedSince : 0;
+  return record.queuedMs + Math.max(0, current);
 }
 
 /** Totals of an agent and its descendants, summed by the registry. */
@@ -118,6 +129,8 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
     timeoutRemovable: !record.background,
     stale: record.stale,
   };
+  const queued = queuedMsAt(record, now);
+  if (queued > 0 || record.queuedSince !== undefined) snapshot.queuedMs = queued;
   if (costUsd !== undefined) snapshot.costUsd = costUsd;
   if (subtree.costUsd !== undefined) snapshot.subtreeCostUsd = subtree.costUsd;
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
@@ -130,6 +143,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.lastEvent !== undefined) snapshot.lastEvent = record.lastEvent;
   if (record.keyFingerprint !== undefined) snapshot.keyFingerprint = record.keyFingerprint;
   if (record.timeoutAt !== undefined) snapshot.timeoutAt = record.timeoutAt;
+  if (record.timeoutPausedLeftMs !== undefined) snapshot.timeoutPausedLeftMs = record.timeoutPausedLeftMs;
   if (record.pendingApproval !== undefined) snapshot.pendingApproval = { ...record.pendingApproval };
   if (record.result !== undefined) snapshot.result = record.result;
   if (record.error !== undefined) snapshot.error = record.error;
@@ -153,6 +167,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
     status: snapshot.status,
     createdAt: snapshot.createdAt,
     elapsedBeforeRunMs: snapshot.elapsedMs,
+    queuedMs: snapshot.queuedMs ?? 0,
     tokensIn: snapshot.tokensIn,
     tokensOut: snapshot.tokensOut,
     toolCount: snapshot.toolCount,

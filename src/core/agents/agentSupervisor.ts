@@ -144,14 +144,14 @@ export class AgentSupervisor extends Disposable implements UserControls {
     }
     this.checkSeconds(seconds);
     this.registry.update(agentId, (r) => (r.timeoutSeconds = seconds));
-    this.runs.setDeadline(agentId, this.ctx.clock.now() + seconds * 1000);
+    this.runs.setDeadline(agentId, seconds * 1000);
   }
 
   extendTimeout(agentId: string, seconds: number): void {
     const record = this.requireRunning(agentId);
     this.checkSeconds(seconds);
-    const base = record.timeoutAt ?? this.ctx.clock.now();
-    this.runs.setDeadline(agentId, base + seconds * 1000);
+    if (record.timeoutAt === undefined) this.runs.setDeadline(agentId, seconds * 1000);
+    else this.runs.extendDeadline(agentId, seconds * 1000);
   }
 
   sendMessage(agentId: string, message: string, options: { modelRef?: string } = {}): void {

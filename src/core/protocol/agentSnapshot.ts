@@ -28,6 +28,8 @@ export const agentSnapshotSchema = z.object({
   endedAt: z.number().optional(),
   /** Milliseconds of work so far (frozen once final). */
   elapsedMs: z.number(),
+  /** Milliseconds of `elapsedMs` spent in startup or queued for a slot (not counted by the timeout); absent = none. */
+  queuedMs: z.number().min(0).optional(),
   tokensIn: z.number(),
   tokensOut: z.number(),
   /** Own tokens plus every descendant's. */
@@ -43,6 +45,8 @@ export const agentSnapshotSchema = z.object({
   keyFingerprint: z.string().optional(),
   /** Epoch ms when the timeout fires; absent = no limit. */
   timeoutAt: z.number().optional(),
+  /** Present while the timeout is paused (startup, queued): the work time it leaves. */
+  timeoutPausedLeftMs: z.number().min(0).optional(),
   /** Whether the timeout may be removed (foreground only). */
   timeoutRemovable: z.boolean(),
   stale: z.boolean(),
