@@ -4,8 +4,6 @@ import { errorMessage, raceAbort, RunAborted, throwIfAborted } from "./abort";
 import type { Conversation } from "./conversation";
 import type { PartialOutput } from "./resultFormat";
 
-/** A single tool result larger than this would crowd the model's context out. */
-export const MAX_TOOL_RESULT_CHARS = 40_000;
 
 export interface LoopInput {
   agentId: string;
@@ -30,6 +28,8 @@ export interface LoopHooks {
   onCompletion(result: CompletionResult): void;
   onToolStart(call: ToolCall): void;
   onToolEnd(call: ToolCall, ok: boolean, content: string): void;
+  /** What the model gets of a tool result: the result itself, or its head and tail when it is too large. */
+  fitToolResult(call: ToolCall, content: string): Promise<string>;
   toolContext(call: ToolCall): ToolContext;
 }
 
@@ -163,15 +163,9 @@ async function executeTool(
   if (!parsed.ok) return { ok: false, content: `Error: ${parsed.error}` };
   try {
     const content = await raceAbort(tool.execute(parsed.args, hooks.toolContext(call)), signal);
-    return { ok: true, content: capToolResult(content) };
+    return { ok: true, content: await raceAbort(hooks.fitToolResult(call, content), signal) };
   } catch (error) {
     if (signal.aborted) return { ok: false, content: "Error: the agent was stopped while this tool ran." };
-    return { ok: false, content: capToolResult(`Error: ${errorMessage(error)}`) };
+    return { ok: false, content: await hooks.fitToolResult(call, `Error: ${errorMessage(error)}`) };
   }
-}
-
-function capToolResult(content: string): string {
-  if (content.length <= MAX_TOOL_RESULT_CHARS) return content;
-  const cut = content.length - MAX_TOOL_RESULT_CHARS;
-  return `${content.slice(0, MAX_TOOL_RESULT_CHARS)}\n[tool result truncated: ${cut} of ${content.length} characters cut]`;
 }

@@ -55,6 +55,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
       modelClient: deps.modelClient,
       workspace: deps.workspace,
       transcripts: deps.transcripts,
+      toolOutputs: deps.toolOutputs,
       clock: deps.clock ?? systemClock,
       logger: deps.logger ?? silentLogger,
       agentTypes: deps.agentTypes,

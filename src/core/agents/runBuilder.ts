@@ -1,6 +1,7 @@
 import { canSpawn } from "../scheduler/spawnRules";
 import { createAgentTools, type AgentToolHost } from "../tools/agentTools";
 import { FileLedger } from "../tools/fileLedger";
+import { withStoredOutputs } from "../tools/storedOutputTools";
 import type { AgentTool } from "../tools/toolDefinition";
 import { createWorkspaceTools, type CommandGate } from "../tools/workspaceToolAdapters";
 import type { AgentRecord } from "./agentRecord";
@@ -28,6 +29,7 @@ export class RunBuilder {
    */
   tools(record: AgentRecord, allowed?: readonly string[]): AgentTool[] {
     let tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate);
+    if (this.ctx.toolOutputs) tools = withStoredOutputs(tools, this.ctx.toolOutputs);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
     for (const list of [record.allowedTools, allowed]) {
       if (list === undefined) continue;

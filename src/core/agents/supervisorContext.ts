@@ -5,6 +5,7 @@ import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
 import type { TreeStore } from "./treePersistence";
+import type { ToolOutputStore } from "./storedToolOutputs";
 import type { TranscriptStore } from "./transcript";
 
 /** What a subagent's startup asks of the agent-definition layer (another issue plugs in here). */
@@ -69,6 +70,8 @@ export interface SupervisorDeps {
   modelClient: ModelClient;
   workspace: WorkspaceTools;
   transcripts: TranscriptStore;
+  /** Where tool results over `results.maxToolChars` are kept whole; without it the model gets head and tail only. */
+  toolOutputs?: ToolOutputStore;
   /** When given, the tree is restored from it at start and saved as it changes. */
   treeStore?: TreeStore;
   /** Keys of a provider that are not invalid; drives the per-provider cap. */
@@ -92,6 +95,7 @@ export interface SupervisorContext {
   readonly modelClient: ModelClient;
   readonly workspace: WorkspaceTools;
   readonly transcripts: TranscriptStore;
+  readonly toolOutputs: ToolOutputStore | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly agentTypes: AgentTypeResolver | undefined;
