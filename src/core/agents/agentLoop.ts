@@ -1,4 +1,7 @@
-import type { CompletionResult, ModelClient, ToolCall, ToolSpec } from "../llm/modelClient";
+import type { ChatMessage, CompletionResult, ModelClient, ToolCall, ToolSpec } from "../llm/modelClient";
+import { ModelCallError } from "../llm/modelCallError";
+import type { ContextMeter } from "../context/contextMeter";
+import { planCompaction } from "../context/compactor";
 import { parseToolArguments, toToolSpec, type AgentTool, type ToolContext } from "../tools/toolDefinition";
 import { errorMessage, raceAbort, RunAborted, throwIfAborted } from "./abort";
 import type { Conversation } from "./conversation";
@@ -16,6 +19,8 @@ export interface LoopInput {
   signal: AbortSignal;
   maxTurns: number;
   partial: PartialOutput;
+  /** Measures the conversation against the model's context window. */
+  meter: ContextMeter;
 }
 
 /** How the loop tells the supervisor what happens; the supervisor owns status and slots. */
@@ -30,6 +35,8 @@ export interface LoopHooks {
   onToolEnd(call: ToolCall, ok: boolean, content: string): void;
   /** What the model gets of a tool result: the result itself, or its head and tail when it is too large. */
   fitToolResult(call: ToolCall, content: string): Promise<string>;
+  /** The conversation was compacted (round = how often so far). */
+  onCompacted(round: number): void;
   toolContext(call: ToolCall): ToolContext;
 }
 
@@ -103,9 +110,22 @@ async function lastTurnWithoutTools(setup: LoopInput, hooks: LoopHooks): Promise
   return { kind: "completed", text, note: `finished at the ${budget}; the last answer was given without tools` };
 }
 
-type ModelCall = { kind: "ok"; result: CompletionResult } | { kind: "failed"; error: string };
+type ModelCall = { kind: "ok"; result: CompletionResult } | { kind: "failed"; error: string; tooLong?: boolean };
 
+/**
+ * One model call of a turn. The conversation is compacted first when the
+ * request would pass the budget; when the provider still refuses it as too
+ * long, it is compacted harder and the call is made once more.
+ */
 async function callModel(setup: LoopInput, hooks: LoopHooks, specs: readonly ToolSpec[]): Promise<ModelCall> {
+  await fitContext(setup, hooks, specs, false);
+  const first = await attemptModelCall(setup, hooks, specs);
+  if (first.kind === "ok" || !first.tooLong) return first;
+  if (!(await fitContext(setup, hooks, specs, true))) return first;
+  return attemptModelCall(setup, hooks, specs);
+}
+
+async function attemptModelCall(setup: LoopInput, hooks: LoopHooks, specs: readonly ToolSpec[]): Promise<ModelCall> {
   const { signal } = setup;
   let result: CompletionResult;
   try {
@@ -128,12 +148,53 @@ async function callModel(setup: LoopInput, hooks: LoopHooks, specs: readonly Too
     );
   } catch (error) {
     if (signal.aborted) throw new RunAborted(signal.reason);
-    return { kind: "failed", error: `model call failed: ${errorMessage(error)}` };
+    const tooLong = error instanceof ModelCallError && error.kind === "context_length";
+    return { kind: "failed", error: `model call failed: ${errorMessage(error)}`, tooLong };
   }
   throwIfAborted(signal);
   setup.partial.endTurn();
   hooks.onCompletion(result);
   return { kind: "ok", result };
+}
+
+/** Compacts the conversation when it needs it (or, with `force`, whenever it can); true when it did. */
+async function fitContext(setup: LoopInput, hooks: LoopHooks, specs: readonly ToolSpec[], force: boolean): Promise<boolean> {
+  const { conversation } = setup;
+  const marker = await planCompaction({
+    messages: conversation.messages,
+    specs,
+    meter: setup.meter,
+    round: conversation.compactions + 1,
+    force,
+    summarize: (messages) => summarize(setup, hooks, messages),
+  });
+  throwIfAborted(setup.signal);
+  if (!marker) return false;
+  conversation.compact(marker);
+  hooks.onCompacted(marker.round);
+  return true;
+}
+
+/** The model's summary of its older turns (no tools); undefined when the call failed, so a plain list stands in. */
+async function summarize(setup: LoopInput, hooks: LoopHooks, messages: ChatMessage[]): Promise<string | undefined> {
+  try {
+    const result = await raceAbort(
+      setup.client.complete({
+        providerId: setup.providerId,
+        model: setup.model,
+        messages,
+        signal: setup.signal,
+        agent: { id: setup.agentId, role: setup.role },
+        onProgress: (progress) => hooks.onProgress(progress.keyFingerprint),
+      }),
+      setup.signal,
+    );
+    hooks.onCompletion(result);
+    return result.content;
+  } catch (error) {
+    if (setup.signal.aborted) throw new RunAborted(setup.signal.reason);
+    return undefined;
+  }
 }
 
 async function runTool(

@@ -44,6 +44,8 @@ export interface AgentRecord {
   tokensIn: number;
   tokensOut: number;
   toolCount: number;
+  /** How often the conversation was compacted (all runs). */
+  compactions?: number;
   currentTool?: string;
   lastEvent?: string;
   keyFingerprint?: string;
@@ -136,6 +138,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
   if (record.maxTurns !== undefined) snapshot.maxTurns = record.maxTurns;
+  if (record.compactions !== undefined && record.compactions > 0) snapshot.compactions = record.compactions;
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
   if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
   if (record.endedAt !== undefined) snapshot.endedAt = record.endedAt;
@@ -187,6 +190,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   if (snapshot.agentType !== undefined) record.agentType = snapshot.agentType;
   if (snapshot.allowedTools !== undefined) record.allowedTools = [...snapshot.allowedTools];
   if (snapshot.maxTurns !== undefined) record.maxTurns = snapshot.maxTurns;
+  if (snapshot.compactions !== undefined) record.compactions = snapshot.compactions;
   if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
   if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;
   if (snapshot.endedAt !== undefined) record.endedAt = snapshot.endedAt;

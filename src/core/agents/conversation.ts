@@ -1,5 +1,6 @@
 import type { Clock } from "../common/clock";
 import type { ChatMessage, ToolCall } from "../llm/modelClient";
+import { applyCompaction, type CompactionMarker } from "../context/compaction";
 import type { TranscriptEvent, TranscriptStore } from "./transcript";
 
 /** Tool result the model sees for a call whose result was lost (the window closed mid-tool). */
@@ -11,15 +12,29 @@ export const LOST_TOOL_RESULT = "This tool call did not finish: the agent was st
  * reload (and after the in-memory copy of a finished agent was dropped).
  */
 export class Conversation {
-  private readonly list: ChatMessage[];
+  private list: ChatMessage[];
+  private compactionRounds: number;
 
   constructor(
     private readonly agentId: string,
     private readonly transcripts: TranscriptStore,
     private readonly clock: Clock,
-    restored: ChatMessage[] = [],
+    restored: { messages: ChatMessage[]; compactions: number } = { messages: [], compactions: 0 },
   ) {
-    this.list = restored;
+    this.list = restored.messages;
+    this.compactionRounds = restored.compactions;
+  }
+
+  /** How often this conversation was compacted (over all runs). */
+  get compactions(): number {
+    return this.compactionRounds;
+  }
+
+  /** Replaces the messages as the marker says, and records the marker (the transcript keeps every earlier message). */
+  compact(marker: Omit<CompactionMarker, "at">): void {
+    this.list = applyCompaction(this.list, marker);
+    this.compactionRounds = marker.round;
+    this.record({ ...marker, at: this.clock.now() });
   }
 
   get messages(): readonly ChatMessage[] {
@@ -73,7 +88,17 @@ export class Conversation {
  * the API rejects an assistant tool call without its answer.
  */
 export function messagesFromTranscript(events: readonly TranscriptEvent[]): ChatMessage[] {
-  const out: ChatMessage[] = [];
+  return conversationFromTranscript(events).messages;
+}
+
+/**
+ * The conversation as the agent last had it: every message, with each
+ * compaction marker applied where it was recorded, so a resumed agent
+ * continues from the compacted conversation, not the full one.
+ */
+export function conversationFromTranscript(events: readonly TranscriptEvent[]): { messages: ChatMessage[]; compactions: number } {
+  let out: ChatMessage[] = [];
+  let compactions = 0;
   let open: Array<{ id: string; answered: boolean }> = [];
   let lastAssistant: Extract<ChatMessage, { role: "assistant" }> | undefined;
   const closeOpenCalls = () => {
@@ -103,6 +128,12 @@ export function messagesFromTranscript(events: readonly TranscriptEvent[]): Chat
         ];
         open.push({ id: event.callId, answered: false });
         break;
+      case "compaction":
+        closeOpenCalls();
+        out = applyCompaction(out, event);
+        compactions = event.round;
+        lastAssistant = undefined;
+        break;
       case "tool_result": {
         const call = open.find((c) => c.id === event.callId && !c.answered);
         if (!call) break;
@@ -115,5 +146,5 @@ export function messagesFromTranscript(events: readonly TranscriptEvent[]): Chat
     }
   }
   closeOpenCalls();
-  return out;
+  return { messages: out, compactions };
 }

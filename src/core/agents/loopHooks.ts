@@ -77,6 +77,13 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
       });
     },
     fitToolResult: (call: ToolCall, content: string) => fitToolResult(ctx, id, call, content),
+    onCompacted: (round) => {
+      touch();
+      registry.update(id, (r) => {
+        r.compactions = round;
+        r.lastEvent = `compacted the conversation (×${round})`;
+      });
+    },
     toolContext: (call: ToolCall): ToolContext => ({
       agentId: id,
       callId: call.id,

@@ -7,7 +7,10 @@ import { createWorkspaceTools, type CommandGate } from "../tools/workspaceToolAd
 import type { AgentRecord } from "./agentRecord";
 import type { ActiveRun } from "./activeRun";
 import type { LoopInput } from "./agentLoop";
-import { Conversation, messagesFromTranscript } from "./conversation";
+import { Conversation, conversationFromTranscript } from "./conversation";
+import { ContextMeter, DEFAULT_CONTEXT_WINDOW } from "../context/contextMeter";
+import { tokenizerFor } from "../context/tokenCount";
+import { modelOptionsOf } from "../settings/schema";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
 import { systemPromptFor, taskMessage } from "./systemPrompt";
 
@@ -55,9 +58,9 @@ export class RunBuilder {
 
   async resumed(record: AgentRecord, run: ActiveRun): Promise<LoopInput> {
     const events = await this.ctx.transcripts.read(record.id);
-    const messages = messagesFromTranscript(events);
-    if (messages.length === 0) return this.fresh(record, run);
-    const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock, messages);
+    const restored = conversationFromTranscript(events);
+    if (restored.messages.length === 0) return this.fresh(record, run);
+    const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock, restored);
     return this.setup(record, run, conversation, this.tools(record));
   }
 
@@ -75,6 +78,12 @@ export class RunBuilder {
     return types === "" ? prompt : `${prompt}\n\n${types}`;
   }
 
+  /** The model's context budget: its configured window (or the default) and its family's tokenizer. */
+  private meterFor(record: AgentRecord): ContextMeter {
+    const options = modelOptionsOf(this.ctx.settings().providers, record.providerId, record.model);
+    return new ContextMeter(tokenizerFor(record.model), options.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
+  }
+
   private setup(record: AgentRecord, run: ActiveRun, conversation: Conversation, tools: AgentTool[]): LoopInput {
     return {
       agentId: record.id,
@@ -86,6 +95,7 @@ export class RunBuilder {
       client: this.ctx.modelClient,
       signal: run.abort.signal,
       maxTurns: record.maxTurns ?? this.ctx.settings().maxTurns,
+      meter: this.meterFor(record),
       partial: run.partial,
     };
   }

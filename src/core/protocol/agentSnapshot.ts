@@ -40,6 +40,8 @@ export const agentSnapshotSchema = z.object({
   /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */
   subtreeCostUsd: z.number().min(0).optional(),
   toolCount: z.number(),
+  /** How often the agent's conversation was compacted to fit its model's context window; absent = never. */
+  compactions: z.number().int().positive().optional(),
   currentTool: z.string().optional(),
   lastEvent: z.string().optional(),
   keyFingerprint: z.string().optional(),

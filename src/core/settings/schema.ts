@@ -18,13 +18,23 @@ export const modelPriceSchema = z.object({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
-export const providerSchema = z.object({
+/** What a provider's `models` entry may say beyond its name. */
+export const modelEntrySchema = z.object({
+  name: z.string().min(1),
+  /** Tokens the model accepts (prompt and answer); compaction keeps a conversation under 80% of it. */
+  contextWindow: z.number().int().min(1_024).max(100_000_000).optional(),
+  reasoningEffort: z.enum(["minimal", "low", "medium", "high"]).optional(),
+});
+export type ModelOptions = Omit<z.infer<typeof modelEntrySchema>, "name">;
+
+const providerFields = z.object({
   id: z
     .string()
     .min(1)
     .regex(/^[^:\s]+$/, "a provider id must not contain ':' or spaces"),
   baseUrl: z.url(),
-  models: z.array(z.string().min(1)).min(1),
+  /** Names, or `{name, contextWindow?, reasoningEffort?}` entries; parsed into `models` (names) and `modelOptions`. */
+  models: z.array(z.union([z.string().min(1), modelEntrySchema])).min(1),
   envPrefix: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable prefix is letters, digits and '_'")
@@ -32,8 +42,40 @@ export const providerSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   /** Prices by model name, for the cost shown in the tree; models without one show no cost. */
   prices: z.record(z.string().min(1), modelPriceSchema).optional(),
+  /** Filled from object entries of `models`; never written by the user under this name. */
+  modelOptions: z.record(z.string(), modelEntrySchema.omit({ name: true })).optional(),
 });
-export type ProviderConfig = z.infer<typeof providerSchema>;
+
+/**
+ * A provider as the rest of the code sees it: `models` is a list of names
+ * (entries may be written as objects), their options in `modelOptions`.
+ */
+export const providerSchema = providerFields.transform((provider) => {
+  const names: string[] = [];
+  const options: Record<string, ModelOptions> = { ...provider.modelOptions };
+  for (const entry of provider.models) {
+    if (typeof entry === "string") {
+      names.push(entry);
+      continue;
+    }
+    const { name, ...rest } = entry;
+    names.push(name);
+    if (Object.keys(rest).length > 0) options[name] = rest;
+  }
+  const { models: _entries, modelOptions: _options, ...others } = provider;
+  const normalised: Omit<typeof provider, "models" | "modelOptions"> & { models: string[]; modelOptions?: Record<string, ModelOptions> } = {
+    ...others,
+    models: names,
+  };
+  if (Object.keys(options).length > 0) normalised.modelOptions = options;
+  return normalised;
+});
+export type ProviderConfig = z.output<typeof providerSchema>;
+
+/** Options of one model (context window, reasoning effort); empty when its entry is a plain name. */
+export function modelOptionsOf(providers: readonly ProviderConfig[], providerId: string, model: string): ModelOptions {
+  return providers.find((p) => p.id === providerId)?.modelOptions?.[model] ?? {};
+}
 
 export const DEFAULT_PROVIDERS: ProviderConfig[] = [
   {
