@@ -5,6 +5,7 @@ import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 import { renderMarkdown } from "./markdown";
+import { compactedLabel } from "./row";
 
 export interface DetailPaneCallbacks {
   readonly onAction: (action: AgentActionId, id: string, button: HTMLElement) => void;
@@ -135,6 +136,7 @@ export class DetailPane {
     const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
     if (cost !== undefined) rows.push(["Cost", el("span", { className: "detail-cost" }, cost)]);
     rows.push(["Tool calls", String(agent.toolCount)]);
+    if (agent.compactions !== undefined) rows.push(["Context", el("span", { className: "detail-compacted" }, compactedLabel(agent.compactions))]);
     if (agent.currentTool) rows.push(["Current tool", agent.currentTool]);
     else if (agent.lastEvent) rows.push(["Last event", agent.lastEvent]);
     if (agent.keyFingerprint) rows.push(["API key", agent.keyFingerprint]);

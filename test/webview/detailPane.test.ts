@@ -62,6 +62,25 @@ describe("time spent queued", () => {
   });
 });
 
+describe("compaction in the tree", () => {
+  it("shows compacted ×N on the row and in the detail pane of a compacted agent only", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "long", name: "Long task", status: "running", compactions: 3 }),
+        makeAgent({ id: "short", name: "Short task", status: "running" }),
+      ]),
+    );
+    assert.equal(await page.locator('[data-id="long"] .compacted').textContent(), "compacted ×3");
+    assert.equal(await page.locator('[data-id="short"] .compacted').isVisible(), false);
+    await page.locator('[data-id="long"] .name').click();
+    assert.equal(await page.locator(".detail-compacted").textContent(), "compacted ×3");
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
+
 describe("agent type in the tree", () => {
   it("shows the type of an agent started from a definition on its row, and nothing for an untyped one", async () => {
     const page = await openView(harness);

@@ -191,7 +191,7 @@ async function summarize(setup: LoopInput, hooks: LoopHooks, messages: ChatMessa
     );
     hooks.onCompletion(result);
     return result.content;
-  } catch (error) {
+  } catch {
     if (setup.signal.aborted) throw new RunAborted(setup.signal.reason);
     return undefined;
   }

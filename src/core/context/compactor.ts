@@ -40,7 +40,10 @@ export interface CompactionInput {
  */
 export async function planCompaction(input: CompactionInput): Promise<PlannedCompaction | undefined> {
   const { meter, specs, force } = input;
-  if (!force && meter.request(input.messages, specs) <= meter.compactAt) return undefined;
+  const current = meter.request(input.messages, specs);
+  if (!force && current <= meter.compactAt) return undefined;
+  // A refusal means the real window is smaller than assumed: size the cut by what was sent, not by the window.
+  const basis = force ? Math.min(meter.window, current) : meter.window;
 
   const marker: PlannedCompaction = {
     type: "compaction",
@@ -48,13 +51,14 @@ export async function planCompaction(input: CompactionInput): Promise<PlannedCom
     shortenedCallIds: oldToolResults(input.messages, force ? 2 : RECENT_MESSAGES_KEPT_WHOLE),
   };
   const shortened = applyCompaction(input.messages, marker);
-  if (!force && meter.request(shortened, specs) <= meter.window * SHORTENED_ENOUGH_SHARE) {
+  if (!force && meter.request(shortened, specs) <= basis * SHORTENED_ENOUGH_SHARE) {
     return marker.shortenedCallIds.length > 0 ? marker : undefined;
   }
 
-  const split = summarySplit(shortened, meter, Math.floor(meter.window * KEPT_AFTER_SUMMARY_SHARE));
+  const keepShare = force ? KEPT_AFTER_SUMMARY_SHARE / 2 : KEPT_AFTER_SUMMARY_SHARE;
+  const split = summarySplit(shortened, meter, Math.floor(basis * keepShare));
   if (!split) return marker.shortenedCallIds.length > 0 ? marker : undefined;
-  const inputTokens = Math.floor(meter.window * SUMMARY_INPUT_SHARE);
+  const inputTokens = Math.floor(basis * SUMMARY_INPUT_SHARE);
   // The estimate's characters per token is a floor for real text, so this many characters fit; re-checked below.
   let maxChars = inputTokens * 3;
   let request = summaryRequest(shortened, split.lead, split.tailStart, maxChars);
