@@ -160,6 +160,7 @@ async function attemptModelCall(setup: LoopInput, hooks: LoopHooks, specs: reado
 /** Compacts the conversation when it needs it (or, with `force`, whenever it can); true when it did. */
 async function fitContext(setup: LoopInput, hooks: LoopHooks, specs: readonly ToolSpec[], force: boolean): Promise<boolean> {
   const { conversation } = setup;
+  await setup.meter.ready();
   const marker = await planCompaction({
     messages: conversation.messages,
     specs,

@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolSpec } from "../llm/modelClient";
-import { countTextTokens, type TokenizerKind } from "./tokenCount";
+import { countTextTokens, loadTokenizer, type TokenizerKind } from "./tokenCount";
 
 /** The window assumed for a model whose provider entry gives none. */
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
@@ -26,6 +26,11 @@ export class ContextMeter {
     readonly tokenizer: TokenizerKind,
     readonly window: number,
   ) {}
+
+  /** Resolves once exact counting is available (the estimate serves until then). */
+  ready(): Promise<void> {
+    return loadTokenizer(this.tokenizer);
+  }
 
   /** Above this many tokens a request is compacted first. */
   get compactAt(): number {

@@ -1,5 +1,3 @@
-import { countTokens as countO200k } from "gpt-tokenizer/encoding/o200k_base";
-
 /**
  * How an agent's conversation is measured. OpenAI's current families (GPT-4o,
  * GPT-4.1, GPT-5, the o-series, gpt-oss) use the o200k_base encoding, which
@@ -21,7 +19,24 @@ export function tokenizerFor(model: string): TokenizerKind {
   return O200K_MODEL.test(name) ? "o200k_base" : "length_estimate";
 }
 
+let countO200k: ((text: string) => number) | undefined;
+let loadingO200k: Promise<void> | undefined;
+
+/**
+ * Loads the tokenizer of `kind` once (its tables take a moment to build,
+ * so this happens when the first agent needs them, not at activation).
+ */
+export function loadTokenizer(kind: TokenizerKind): Promise<void> {
+  if (kind !== "o200k_base" || countO200k) return Promise.resolve();
+  loadingO200k ??= import("gpt-tokenizer/encoding/o200k_base").then((module) => {
+    countO200k = module.countTokens;
+  });
+  return loadingO200k;
+}
+
+/** Tokens of `text`; until its tokenizer is loaded, the (higher) length estimate stands in. */
 export function countTextTokens(text: string, kind: TokenizerKind): number {
   if (text === "") return 0;
-  return kind === "o200k_base" ? countO200k(text) : Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN);
+  if (kind === "o200k_base" && countO200k) return countO200k(text);
+  return Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN);
 }
