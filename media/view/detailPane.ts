@@ -136,6 +136,7 @@ export class DetailPane {
     const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
     if (cost !== undefined) rows.push(["Cost", el("span", { className: "detail-cost" }, cost)]);
     rows.push(["Tool calls", String(agent.toolCount)]);
+    if (agent.resumedAfterReload) rows.push(["Reload", el("span", { className: "detail-resumed" }, "resumed after reload")]);
     if (agent.compactions !== undefined) rows.push(["Context", el("span", { className: "detail-compacted" }, compactedLabel(agent.compactions))]);
     if (agent.currentTool) rows.push(["Current tool", agent.currentTool]);
     else if (agent.lastEvent) rows.push(["Last event", agent.lastEvent]);

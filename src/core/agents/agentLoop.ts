@@ -2,6 +2,7 @@ import type { ChatMessage, CompletionResult, ModelClient, ToolCall, ToolSpec } f
 import { ModelCallError } from "../llm/modelCallError";
 import type { ContextMeter } from "../context/contextMeter";
 import { planCompaction } from "../context/compactor";
+import { cutOffResult, type CutOffCall } from "./reloadResume";
 import { parseToolArguments, toToolSpec, type AgentTool, type ToolContext } from "../tools/toolDefinition";
 import { errorMessage, raceAbort, RunAborted, throwIfAborted } from "./abort";
 import type { Conversation } from "./conversation";
@@ -21,6 +22,8 @@ export interface LoopInput {
   partial: PartialOutput;
   /** Measures the conversation against the model's context window. */
   meter: ContextMeter;
+  /** Tool calls a window reload cut off, finished before the first model call. */
+  cutOff?: CutOffCall[];
 }
 
 /** How the loop tells the supervisor what happens; the supervisor owns status and slots. */
@@ -63,6 +66,7 @@ export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<
   const byName = new Map(setup.tools.map((t) => [t.name, t]));
   const specs = setup.tools.map(toToolSpec);
   let turns = 0;
+  if (setup.cutOff && setup.cutOff.length > 0) await finishCutOffCalls(setup, setup.cutOff, byName, hooks);
   for (;;) {
     for (const message of hooks.drainInbox()) conversation.user(message);
     if (turns >= setup.maxTurns) return lastTurnWithoutTools(setup, hooks);
@@ -196,6 +200,20 @@ async function summarize(setup: LoopInput, hooks: LoopHooks, messages: ChatMessa
     if (setup.signal.aborted) throw new RunAborted(setup.signal.reason);
     return undefined;
   }
+}
+
+/** Runs again the cut-off calls that change nothing; tells the model about the others. */
+async function finishCutOffCalls(setup: LoopInput, cutOff: readonly CutOffCall[], byName: ReadonlyMap<string, AgentTool>, hooks: LoopHooks): Promise<void> {
+  await hooks.ensureSlot();
+  throwIfAborted(setup.signal);
+  const outcomes = await Promise.all(
+    cutOff.map((c) => (c.rerun ? runTool(c.call, byName, hooks, setup.signal) : Promise.resolve({ ok: false, content: cutOffResult(c.call) }))),
+  );
+  throwIfAborted(setup.signal);
+  cutOff.forEach(({ call }, i) => {
+    const outcome = outcomes[i] ?? { ok: false, content: cutOffResult(call) };
+    setup.conversation.toolResult(call.id, call.name, outcome.ok, outcome.content);
+  });
 }
 
 async function runTool(

@@ -54,6 +54,8 @@ export interface AgentRecord {
   timeoutAt?: number;
   /** Set while the deadline is paused (startup, queued): the work time left. */
   timeoutPausedLeftMs?: number;
+  /** The current run continued by itself after a window reload. */
+  resumedAfterReload?: boolean;
   stale: boolean;
   pendingApproval?: { requestId: string; command: string; cwd?: string };
   result?: string;
@@ -147,6 +149,8 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.keyFingerprint !== undefined) snapshot.keyFingerprint = record.keyFingerprint;
   if (record.timeoutAt !== undefined) snapshot.timeoutAt = record.timeoutAt;
   if (record.timeoutPausedLeftMs !== undefined) snapshot.timeoutPausedLeftMs = record.timeoutPausedLeftMs;
+  if (record.timeoutAt !== undefined) snapshot.timeoutLeftMs = record.timeoutPausedLeftMs ?? Math.max(0, record.timeoutAt - now);
+  if (record.resumedAfterReload) snapshot.resumedAfterReload = true;
   if (record.pendingApproval !== undefined) snapshot.pendingApproval = { ...record.pendingApproval };
   if (record.result !== undefined) snapshot.result = record.result;
   if (record.error !== undefined) snapshot.error = record.error;

@@ -67,7 +67,7 @@ export class AgentRuns implements IDisposable {
   }
 
   /** Starts a run synchronously: the status is set and the deadline armed before anything awaits. */
-  begin(agentId: string, status: "pending_init" | "queued"): ActiveRun {
+  begin(agentId: string, status: "pending_init" | "queued", options: { workMs?: number | undefined } = {}): ActiveRun {
     if (this.runs.has(agentId)) throw new Error(`agent ${agentId} is already running`);
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -90,7 +90,8 @@ export class AgentRuns implements IDisposable {
     this.runs.set(agentId, run);
     const now = this.ctx.clock.now();
     const record = this.registry.require(agentId);
-    const budgetMs = record.timeoutSeconds !== undefined ? record.timeoutSeconds * 1000 : undefined;
+    // A run continued after a reload keeps the work time it had left ("workMs" present, undefined = no limit).
+    const budgetMs = "workMs" in options ? options.workMs : record.timeoutSeconds !== undefined ? record.timeoutSeconds * 1000 : undefined;
     this.registry.update(agentId, (r) => {
       r.status = status;
       r.runStartedAt = now;
@@ -102,6 +103,7 @@ export class AgentRuns implements IDisposable {
       delete r.result;
       delete r.error;
       delete r.currentTool;
+      delete r.resumedAfterReload;
     });
     this.recordStatus(agentId, status);
     this.armDeadline(agentId, budgetMs);

@@ -208,10 +208,13 @@ export class AgentSupervisor extends Disposable implements UserControls {
 
   private async restore(): Promise<void> {
     const settings = this.ctx.settings();
-    const records = await this.persistence.load({
-      backgroundSeconds: settings["timeouts.backgroundSeconds"],
-      foregroundSeconds: settings["timeouts.foregroundSeconds"],
-    });
+    const { records, resume } = await this.persistence.load(
+      {
+        backgroundSeconds: settings["timeouts.backgroundSeconds"],
+        foregroundSeconds: settings["timeouts.foregroundSeconds"],
+      },
+      settings.resumeAfterReload,
+    );
     if (this.isDisposed) return;
     let added = 0;
     for (const record of records) {
@@ -220,8 +223,16 @@ export class AgentSupervisor extends Disposable implements UserControls {
       this.registry.add(record);
       added++;
     }
+    // Parents first (the load order), so a resumed parent's wait finds its children already resuming.
+    let resumed = 0;
+    for (const entry of resume) {
+      const record = this.registry.get(entry.agentId);
+      if (!record || this.runs.isActive(entry.agentId)) continue;
+      this.control.resumeAfterReload(record, entry);
+      resumed++;
+    }
     if (added > 0) {
-      this.ctx.logger.info(`restored ${added} agents from the last window`);
+      this.ctx.logger.info(`restored ${added} agents from the last window${resumed > 0 ? `; ${resumed} continue where they were` : ""}`);
       this.persistence.saveNow();
     }
   }

@@ -96,9 +96,13 @@ export function messagesFromTranscript(events: readonly TranscriptEvent[]): Chat
  * compaction marker applied where it was recorded, so a resumed agent
  * continues from the compacted conversation, not the full one.
  */
-export function conversationFromTranscript(events: readonly TranscriptEvent[]): { messages: ChatMessage[]; compactions: number } {
+export function conversationFromTranscript(
+  events: readonly TranscriptEvent[],
+  options: { keepTrailingOpenCalls?: boolean } = {},
+): { messages: ChatMessage[]; compactions: number; openCalls: ToolCall[] } {
   let out: ChatMessage[] = [];
   let compactions = 0;
+  const calls = new Map<string, ToolCall>();
   let open: Array<{ id: string; answered: boolean }> = [];
   let lastAssistant: Extract<ChatMessage, { role: "assistant" }> | undefined;
   const closeOpenCalls = () => {
@@ -127,6 +131,7 @@ export function conversationFromTranscript(events: readonly TranscriptEvent[]): 
           { id: event.callId, type: "function", function: { name: event.name, arguments: event.arguments } },
         ];
         open.push({ id: event.callId, answered: false });
+        calls.set(event.callId, { id: event.callId, name: event.name, arguments: event.arguments });
         break;
       case "compaction":
         closeOpenCalls();
@@ -145,6 +150,14 @@ export function conversationFromTranscript(events: readonly TranscriptEvent[]): 
         break;
     }
   }
-  closeOpenCalls();
-  return { messages: out, compactions };
+  // The last turn's unanswered calls: left open for the caller to finish (after a reload), or answered as lost.
+  const openCalls = options.keepTrailingOpenCalls
+    ? open.filter((c) => !c.answered).flatMap((c) => calls.get(c.id) ?? [])
+    : [];
+  if (openCalls.length === 0) closeOpenCalls();
+  else {
+    // Answered ones of that turn keep their place; the open ones are answered by the resumed run, in call order.
+    open = [];
+  }
+  return { messages: out, compactions, openCalls };
 }

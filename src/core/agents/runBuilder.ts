@@ -12,6 +12,7 @@ import { ContextMeter, DEFAULT_CONTEXT_WINDOW } from "../context/contextMeter";
 import { tokenizerFor } from "../context/tokenCount";
 import { modelOptionsOf } from "../settings/schema";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
+import { cutOffCalls } from "./reloadResume";
 import { systemPromptFor, taskMessage } from "./systemPrompt";
 
 /**
@@ -56,12 +57,19 @@ export class RunBuilder {
     return this.setup(record, run, conversation, tools);
   }
 
-  async resumed(record: AgentRecord, run: ActiveRun): Promise<LoopInput> {
+  /**
+   * A new run from the transcript. After a window reload (`reload`), the
+   * tool calls of the last turn that have no recorded result are finished by
+   * the loop before it calls the model (see cutOffCalls).
+   */
+  async resumed(record: AgentRecord, run: ActiveRun, reload?: { afterReload: true; approvalCommand?: string | undefined }): Promise<LoopInput> {
     const events = await this.ctx.transcripts.read(record.id);
-    const restored = conversationFromTranscript(events);
+    const restored = conversationFromTranscript(events, { keepTrailingOpenCalls: reload !== undefined });
     if (restored.messages.length === 0) return this.fresh(record, run);
     const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock, restored);
-    return this.setup(record, run, conversation, this.tools(record));
+    const input = this.setup(record, run, conversation, this.tools(record));
+    if (restored.openCalls.length > 0) input.cutOff = cutOffCalls(restored.openCalls, reload?.approvalCommand);
+    return input;
   }
 
   /** The built-in prompt; an agent that may spawn also gets the list of agent types current when it starts. */

@@ -22,6 +22,8 @@ import type { LoopInput } from "./agentLoop";
 import { resolveChildModel, resolveResumeModel, type ModelChoice } from "./modelResolution";
 import { formatAgentReport, reportText } from "./resultFormat";
 import { RunBuilder } from "./runBuilder";
+import { RESUMED_AFTER_RELOAD } from "./reloadResume";
+import type { ReloadResume } from "./treePersistence";
 import type {
   AgentStartupHook,
   AgentStartupOverrides,
@@ -292,6 +294,21 @@ export class SubagentControl implements AgentToolHost {
     this.runs.enqueueMessage(agentId, message);
     const run = this.runs.begin(agentId, "queued");
     void this.runs.execute(agentId, () => this.runBuilder.resumed(record, run));
+  }
+
+  /**
+   * Continues an agent that was queued, running or waiting when the window
+   * closed: a new run from its transcript, with the work time its timeout
+   * had left. The run builder finishes the tool calls the transcript left
+   * open (see RunBuilder.resumed).
+   */
+  resumeAfterReload(record: AgentRecord, entry: ReloadResume): void {
+    const run = this.runs.begin(record.id, "queued", { workMs: entry.workLeftMs });
+    this.registry.update(record.id, (r) => {
+      r.resumedAfterReload = true;
+      r.lastEvent = RESUMED_AFTER_RELOAD;
+    });
+    void this.runs.execute(record.id, () => this.runBuilder.resumed(record, run, { afterReload: true, approvalCommand: entry.approvalCommand }));
   }
 
   private async childStartup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<LoopInput | undefined> {

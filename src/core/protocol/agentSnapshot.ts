@@ -49,6 +49,10 @@ export const agentSnapshotSchema = z.object({
   timeoutAt: z.number().optional(),
   /** Present while the timeout is paused (startup, queued): the work time it leaves. */
   timeoutPausedLeftMs: z.number().min(0).optional(),
+  /** Work time the timeout had left when this copy was made (what a reload continues with); absent = no limit. */
+  timeoutLeftMs: z.number().min(0).optional(),
+  /** The agent's run continued by itself after a window reload. */
+  resumedAfterReload: z.boolean().optional(),
   /** Whether the timeout may be removed (foreground only). */
   timeoutRemovable: z.boolean(),
   stale: z.boolean(),
