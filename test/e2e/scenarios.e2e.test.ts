@@ -405,7 +405,7 @@ describe("Subagents in real VS Code (code-server)", { timeout: 30 * 60_000 }, ()
           if (results.every((r) => /cut off when the VS Code window reloaded/.test(r)) && results.length === sleepers.length) {
             return { toolCalls: [{ name: "wait_agents", arguments: { agent_ids: [...sleeperIds.values()] } }] };
           }
-          return { text: `S6 root answer: ${results.filter((r) => /resumed and finished/.test(r)).length} finished` };
+          return { text: `S6 root answer: ${results.join("\n").match(/resumed and finished/g)?.length ?? 0} finished` };
         }
         const sleeper = sleepers.find((name) => task.includes(`[${name}]`));
         if (!sleeper) return unexpected(request);

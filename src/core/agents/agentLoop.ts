@@ -206,6 +206,8 @@ async function summarize(setup: LoopInput, hooks: LoopHooks, messages: ChatMessa
 async function finishCutOffCalls(setup: LoopInput, cutOff: readonly CutOffCall[], byName: ReadonlyMap<string, AgentTool>, hooks: LoopHooks): Promise<void> {
   await hooks.ensureSlot();
   throwIfAborted(setup.signal);
+  // The attempts the reload cut off end as failed in the tree; a re-run shows as a call of its own.
+  for (const { call } of cutOff) hooks.onToolEnd(call, false, cutOffResult(call));
   const outcomes = await Promise.all(
     cutOff.map((c) => (c.rerun ? runTool(c.call, byName, hooks, setup.signal) : Promise.resolve({ ok: false, content: cutOffResult(c.call) }))),
   );

@@ -82,6 +82,7 @@ describe("work survives a window reload", () => {
     const cutOff = rootEvents.filter((e) => e.type === "tool_result" && e.name === "spawn_agent");
     assert.equal(cutOff.length, 3);
     assert.ok(cutOff.every((e) => e.type === "tool_result" && /cut off when the VS Code window reloaded/.test(e.content)));
+    assert.ok(root?.recentTools?.every((t) => t.ok !== undefined), "no cut-off call still shows as running in the tree");
     for (const agent of second.service.snapshot()) {
       const events = stores.transcripts.of(agent.id);
       assertWhole(events, agent.name);
