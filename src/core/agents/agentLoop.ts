@@ -54,7 +54,6 @@ export function turnBudgetMessage(maxTurns: number): string {
   );
 }
 
-
 /**
  * One run of an agent: turns of "stream a completion, run its tool calls in
  * parallel" until the model answers without tool calls. Aborting the run's
