@@ -63,12 +63,12 @@ describe("time spent queued", () => {
 });
 
 describe("compaction in the tree", () => {
-  it("shows compacted ×N on the row and in the detail pane of a compacted agent only", async () => {
+  it("shows compacted ×N on the row and in the detail pane, and resumed after reload, only for agents they apply to", async () => {
     const page = await openView(harness);
     await postAndPaint(
       page,
       snapshotOf([
-        makeAgent({ id: "long", name: "Long task", status: "running", compactions: 3 }),
+        makeAgent({ id: "long", name: "Long task", status: "running", compactions: 3, resumedAfterReload: true }),
         makeAgent({ id: "short", name: "Short task", status: "running" }),
       ]),
     );
@@ -76,6 +76,9 @@ describe("compaction in the tree", () => {
     assert.equal(await page.locator('[data-id="short"] .compacted').isVisible(), false);
     await page.locator('[data-id="long"] .name').click();
     assert.equal(await page.locator(".detail-compacted").textContent(), "compacted ×3");
+    assert.equal(await page.locator(".detail-resumed").textContent(), "resumed after reload");
+    await page.locator('[data-id="short"] .name').click();
+    assert.equal(await page.locator(".detail-resumed").count(), 0);
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
