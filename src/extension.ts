@@ -28,6 +28,7 @@ import { OutputLogger } from "./host/outputLogger";
 import { FileTreeStore } from "./host/persistence/fileTreeStore";
 import { JsonlTranscriptStore } from "./host/persistence/jsonlTranscriptStore";
 import { pruneClearedTranscripts } from "./host/persistence/transcriptPruning";
+import { ToolOutputFiles } from "./host/persistence/toolOutputFiles";
 import { SettingsReader } from "./host/settings/settingsReader";
 import { findRipgrep } from "./host/tools/ripgrep";
 import { VscodeWorkspaceTools } from "./host/tools/vscodeWorkspaceTools";
@@ -72,6 +73,7 @@ class SubagentsExtension extends Disposable {
     const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
     const transcriptsDirectory = nodePath.join(storage, "transcripts");
     const transcripts = this.register(new JsonlTranscriptStore(transcriptsDirectory, logger, (event) => redactor.redactDeep(event)));
+    const toolOutputs = new ToolOutputFiles(transcriptsDirectory, (text) => redactor.redact(text));
     const treeStore = new FileTreeStore(storage, logger, Date.now, {
       transcriptsDirectory,
       beforeSave: (agents) => redactor.redactDeep(agents),
@@ -103,6 +105,7 @@ class SubagentsExtension extends Disposable {
         modelClient,
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
+        toolOutputs,
         treeStore,
         usableKeyCount: (providerId) => keyPools.usableKeyCount(providerId),
         agentTypes: createAgentTypeResolver(() => definitions.current),
@@ -111,7 +114,7 @@ class SubagentsExtension extends Disposable {
     );
     logger.info(`activated; search uses ${ripgrepPath ? "VS Code's ripgrep" : "findFiles (ripgrep not found)"}`);
     void supervisor.ready.then(() =>
-      pruneClearedTranscripts(treeStore, transcripts, new Set(supervisor.snapshot().map((a) => a.id)), activatedAt, logger),
+      pruneClearedTranscripts(treeStore, transcripts, new Set(supervisor.snapshot().map((a) => a.id)), activatedAt, logger, [toolOutputs]),
     );
 
     this.register(

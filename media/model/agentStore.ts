@@ -92,9 +92,19 @@ export class AgentStore {
     return agent.elapsedMs + Math.max(0, localNow - received);
   }
 
+  /** Time spent starting up or queued for a slot, advancing while the agent still waits for one. */
+  queuedAt(agent: AgentSnapshot, localNow: number): number | undefined {
+    if (agent.queuedMs === undefined) return undefined;
+    if (agent.status !== "queued" && agent.status !== "pending_init") return agent.queuedMs;
+    const received = this.receivedAt.get(agent.id) ?? localNow;
+    return agent.queuedMs + Math.max(0, localNow - received);
+  }
+
   /** Milliseconds before the agent's timeout fires, or undefined without a limit. */
   remainingAt(agent: AgentSnapshot, localNow: number): number | undefined {
     if (agent.timeoutAt === undefined) return undefined;
+    // Paused while the agent starts up or queues for a slot: what is left does not move.
+    if (agent.timeoutPausedLeftMs !== undefined) return agent.timeoutPausedLeftMs;
     return agent.timeoutAt - (localNow - this.clockOffset);
   }
 

@@ -6,6 +6,7 @@ import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatToke
 import { codicon, el, iconButton } from "./dom";
 import { renderMarkdown } from "./markdown";
 import { showInvisibles } from "../../src/core/protocol/visibleText";
+import { compactedLabel } from "./row";
 
 export interface DetailPaneCallbacks {
   readonly onAction: (action: AgentActionId, id: string, button: HTMLElement) => void;
@@ -63,7 +64,10 @@ export class DetailPane {
     if (elapsed) elapsed.textContent = formatElapsed(this.store.elapsedAt(agent, now));
     const remaining = this.store.remainingAt(agent, now);
     const timeout = this.element.querySelector(".detail-timeout");
-    if (timeout && remaining !== undefined) timeout.textContent = `${formatRemaining(remaining)} left`;
+    if (timeout && remaining !== undefined) timeout.textContent = timeoutText(agent, remaining);
+    const queued = this.store.queuedAt(agent, now);
+    const queuedCell = this.element.querySelector(".detail-queued");
+    if (queuedCell && queued !== undefined) queuedCell.textContent = formatElapsed(queued);
   }
 
   private build(agent: AgentSnapshot, now: number): Node[] {
@@ -119,18 +123,25 @@ export class DetailPane {
       ["Model", `${agent.providerId}:${agent.model}`],
       ["Role", `${agent.role}${agent.background ? " · background" : ""}${agent.agentType ? ` · ${agent.agentType}` : ""}`],
       ["Elapsed", el("span", { className: "detail-elapsed" }, formatElapsed(this.store.elapsedAt(agent, now)))],
+    ];
+    // Queueing is shown apart from the timeout because it does not count against it.
+    const queued = this.store.queuedAt(agent, now);
+    if (queued !== undefined) rows.push(["Queued", el("span", { className: "detail-queued" }, formatElapsed(queued))]);
+    rows.push(
       [
         "Timeout",
         remaining === undefined
           ? "no limit"
-          : el("span", { className: "detail-timeout" }, `${formatRemaining(remaining)} left`),
+          : el("span", { className: "detail-timeout" }, timeoutText(agent, remaining)),
       ],
       ["Tokens", `${formatTokens(agent.tokensIn)} in · ${formatTokens(agent.tokensOut)} out`],
       ["Subtree", `${formatTokens(agent.subtreeTokensIn)} in · ${formatTokens(agent.subtreeTokensOut)} out`],
-    ];
+    );
     const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
     if (cost !== undefined) rows.push(["Cost", el("span", { className: "detail-cost" }, cost)]);
     rows.push(["Tool calls", String(agent.toolCount)]);
+    if (agent.resumedAfterReload) rows.push(["Reload", el("span", { className: "detail-resumed" }, "resumed after reload")]);
+    if (agent.compactions !== undefined) rows.push(["Context", el("span", { className: "detail-compacted" }, compactedLabel(agent.compactions))]);
     if (agent.currentTool) rows.push(["Current tool", agent.currentTool]);
     else if (agent.lastEvent) rows.push(["Last event", agent.lastEvent]);
     if (agent.keyFingerprint) rows.push(["API key", agent.keyFingerprint]);
@@ -167,4 +178,9 @@ export class DetailPane {
     }
     return el("section", { className: "detail-section" }, el("h3", {}, "Recent tool calls"), list);
   }
+}
+
+function timeoutText(agent: AgentSnapshot, remaining: number): string {
+  const left = `${formatRemaining(remaining)} left`;
+  return agent.timeoutPausedLeftMs !== undefined ? `${left} (paused until it runs)` : left;
 }

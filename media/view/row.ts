@@ -66,6 +66,10 @@ export class RowView {
   private readonly statusText = el("span", { className: "status-text" });
   private readonly model = el("span", { className: "model" });
   private readonly agentType = el("span", { className: "agent-type" });
+  private readonly compacted = el("span", {
+    className: "compacted",
+    attrs: { title: "Its conversation was compacted to fit the model's context window; the transcript keeps every turn" },
+  });
   private readonly activity = el("span", { className: "activity" });
   private readonly remainingValue = el("span", { className: "value" });
   private readonly remaining = el("span", { className: "remaining", attrs: { title: "Time left before the timeout" } }, codicon("watch"), this.remainingValue);
@@ -87,6 +91,7 @@ export class RowView {
       { className: "line line2" },
       this.statusText,
       this.agentType,
+      this.compacted,
       this.model,
       this.activity,
       this.remaining,
@@ -132,6 +137,8 @@ export class RowView {
     this.agentType.hidden = approval !== undefined || agent.agentType === undefined;
     setText(this.agentType, agent.agentType ?? "");
     setAttr(this.agentType, "title", agent.agentType === undefined ? null : `Agent type: ${agent.agentType}`);
+    this.compacted.hidden = approval !== undefined || agent.compactions === undefined;
+    setText(this.compacted, agent.compactions === undefined ? "" : compactedLabel(agent.compactions));
     setText(this.model, agent.model);
     setAttr(this.model, "title", `${agent.providerId}:${agent.model}`);
     this.updateActivity(agent);
@@ -222,4 +229,9 @@ export class RowView {
   private setButtonTabStops(focused: boolean): void {
     for (const button of this.controls.querySelectorAll("button")) button.tabIndex = focused ? 0 : -1;
   }
+}
+
+/** "compacted ×N": how often the agent's conversation was compacted. */
+export function compactedLabel(rounds: number): string {
+  return `compacted ×${rounds}`;
 }

@@ -6,7 +6,7 @@ import { KeyPools } from "../../src/core/keys/keyPools";
 import { endpointOrigin } from "../../src/core/keys/keyOrigin";
 import type { KeyStore, StoredKey } from "../../src/core/keys/keyStore";
 import { ChatClient } from "../../src/core/llm/chatClient";
-import type { Settings } from "../../src/core/settings/schema";
+import { settingSchemas, type ProviderConfig, type Settings } from "../../src/core/settings/schema";
 import {
   startFakeOpenAiServer,
   type FakeOpenAiServer,
@@ -96,6 +96,8 @@ export async function startLiveKit(options: {
   settings?: Partial<Settings>;
   server?: Omit<FakeOpenAiServerOptions, "script" | "keys">;
   deps?: Partial<SupervisorDeps>;
+  /** The provider's models (names or `{name, contextWindow}` entries); default `["fake-model"]`. */
+  models?: unknown[];
 }): Promise<LiveKit> {
   const keys = Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
   const server = await startFakeOpenAiServer({ ...options.server, keys, script: (request) => options.script(viewOf(request)) });
@@ -104,7 +106,7 @@ export async function startLiveKit(options: {
   const pools = new KeyPools({ store: new StaticKeyStore({ live: keys }, origin), originOf: () => origin, clock, cooldownSeconds: [1] });
   await pools.load(["live"]);
   const settings = testSettings({
-    providers: [{ id: "live", baseUrl: server.baseUrl, models: ["fake-model"] }],
+    providers: [settingSchemas.providers.parse([{ id: "live", baseUrl: server.baseUrl, models: options.models ?? ["fake-model"] }])[0] as ProviderConfig],
     model: "live:fake-model",
     ...options.settings,
   });

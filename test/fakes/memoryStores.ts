@@ -1,3 +1,4 @@
+import type { ToolOutputStore } from "../../src/core/agents/storedToolOutputs";
 import type { TreeStore } from "../../src/core/agents/treePersistence";
 import type { TranscriptEvent, TranscriptStore } from "../../src/core/agents/transcript";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
@@ -40,5 +41,18 @@ export class MemoryTreeStore implements TreeStore {
 
   async load(): Promise<AgentSnapshot[]> {
     return structuredClone(this.saved);
+  }
+}
+
+/** Stored large tool results in memory, keyed by agent and name, as the host keeps them per agent folder. */
+export class MemoryToolOutputStore implements ToolOutputStore {
+  readonly files = new Map<string, string>();
+
+  async save(agentId: string, name: string, content: string): Promise<void> {
+    this.files.set(`${agentId}/${name}`, content);
+  }
+
+  async read(agentId: string, name: string): Promise<string | undefined> {
+    return this.files.get(`${agentId}/${name}`);
   }
 }

@@ -42,6 +42,48 @@ describe("agent detail pane", () => {
   });
 });
 
+describe("time spent queued", () => {
+  it("shows queued time apart from the timeout, and a paused timeout that does not tick", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "waiting", name: "Queued child", status: "queued", queuedMs: 75_000, timeoutAt: Date.now() + 10_000, timeoutPausedLeftMs: 10_000 }),
+        makeAgent({ id: "fresh", name: "Never queued", status: "running" }),
+      ]),
+    );
+    await page.locator('[data-id="waiting"] .name').click();
+    assert.match((await page.locator(".detail-queued").textContent()) ?? "", /^1m 1[5-9]s$/);
+    assert.match((await page.locator(".detail-timeout").textContent()) ?? "", /paused until it runs/);
+    await page.locator('[data-id="fresh"] .name').click();
+    assert.equal(await page.locator(".detail-queued").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
+
+describe("compaction in the tree", () => {
+  it("shows compacted ×N on the row and in the detail pane, and resumed after reload, only for agents they apply to", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "long", name: "Long task", status: "running", compactions: 3, resumedAfterReload: true }),
+        makeAgent({ id: "short", name: "Short task", status: "running" }),
+      ]),
+    );
+    assert.equal(await page.locator('[data-id="long"] .compacted').textContent(), "compacted ×3");
+    assert.equal(await page.locator('[data-id="short"] .compacted').isVisible(), false);
+    await page.locator('[data-id="long"] .name').click();
+    assert.equal(await page.locator(".detail-compacted").textContent(), "compacted ×3");
+    assert.equal(await page.locator(".detail-resumed").textContent(), "resumed after reload");
+    await page.locator('[data-id="short"] .name').click();
+    assert.equal(await page.locator(".detail-resumed").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+});
+
 describe("agent type in the tree", () => {
   it("shows the type of an agent started from a definition on its row, and nothing for an untyped one", async () => {
     const page = await openView(harness);

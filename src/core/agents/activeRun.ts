@@ -16,5 +16,7 @@ export interface ActiveRun {
   lease: SlotLease | undefined;
   slotWait: Promise<void> | undefined;
   waits: number;
+  /** Work time the current deadline grants in all (for the timeout message); undefined = no limit. */
+  workBudgetMs: number | undefined;
   ended: boolean;
 }

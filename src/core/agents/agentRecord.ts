@@ -23,6 +23,8 @@ export interface AgentRecord {
   agentType?: string;
   /** Tool allow-list from the agent type or an ancestor's; undefined = every tool its role allows. */
   allowedTools?: readonly string[];
+  /** Turn budget from the agent type; undefined = `subagents.maxTurns`, read when a run starts. */
+  maxTurns?: number;
   readonly task: string;
   context?: string;
   providerId: string;
@@ -36,15 +38,24 @@ export interface AgentRecord {
   /** Time of earlier runs; while a run is active, `now - runStartedAt` is added. */
   elapsedBeforeRunMs: number;
   runStartedAt?: number;
+  /** Time spent in `pending_init` or `queued` (all runs); while queued, `now - queuedSince` is added. */
+  queuedMs: number;
+  queuedSince?: number;
   tokensIn: number;
   tokensOut: number;
   toolCount: number;
+  /** How often the conversation was compacted (all runs). */
+  compactions?: number;
   currentTool?: string;
   lastEvent?: string;
   keyFingerprint?: string;
   /** Configured limit of each run; `undefined` = no limit (never for background agents). */
   timeoutSeconds: number | undefined;
   timeoutAt?: number;
+  /** Set while the deadline is paused (startup, queued): the work time left. */
+  timeoutPausedLeftMs?: number;
+  /** The current run continued by itself after a window reload. */
+  resumedAfterReload?: boolean;
   stale: boolean;
   pendingApproval?: { requestId: string; command: string; cwd?: string; diff?: string };
   result?: string;
@@ -67,6 +78,7 @@ export function newAgentRecord(fields: NewAgentFields): AgentRecord {
     ...fields,
     status: "pending_init",
     elapsedBeforeRunMs: 0,
+    queuedMs: 0,
     tokensIn: 0,
     tokensOut: 0,
     toolCount: 0,
@@ -79,6 +91,11 @@ export function newAgentRecord(fields: NewAgentFields): AgentRecord {
 export function elapsedMs(record: AgentRecord, now: number): number {
   const current = record.runStartedAt !== undefined ? now - record.runStartedAt : 0;
   return record.elapsedBeforeRunMs + Math.max(0, current);
+}
+
+export function queuedMsAt(record: AgentRecord, now: number): number {
+  const current = record.queuedSince !== undefined ? now - record.queuedSince : 0;
+  return record.queuedMs + Math.max(0, current);
 }
 
 /** Totals of an agent and its descendants, summed by the registry. */
@@ -116,10 +133,14 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
     timeoutRemovable: !record.background,
     stale: record.stale,
   };
+  const queued = queuedMsAt(record, now);
+  if (queued > 0 || record.queuedSince !== undefined) snapshot.queuedMs = queued;
   if (costUsd !== undefined) snapshot.costUsd = costUsd;
   if (subtree.costUsd !== undefined) snapshot.subtreeCostUsd = subtree.costUsd;
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
+  if (record.maxTurns !== undefined) snapshot.maxTurns = record.maxTurns;
+  if (record.compactions !== undefined && record.compactions > 0) snapshot.compactions = record.compactions;
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
   if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
   if (record.endedAt !== undefined) snapshot.endedAt = record.endedAt;
@@ -127,6 +148,9 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.lastEvent !== undefined) snapshot.lastEvent = record.lastEvent;
   if (record.keyFingerprint !== undefined) snapshot.keyFingerprint = record.keyFingerprint;
   if (record.timeoutAt !== undefined) snapshot.timeoutAt = record.timeoutAt;
+  if (record.timeoutPausedLeftMs !== undefined) snapshot.timeoutPausedLeftMs = record.timeoutPausedLeftMs;
+  if (record.timeoutAt !== undefined) snapshot.timeoutLeftMs = record.timeoutPausedLeftMs ?? Math.max(0, record.timeoutAt - now);
+  if (record.resumedAfterReload) snapshot.resumedAfterReload = true;
   if (record.pendingApproval !== undefined) snapshot.pendingApproval = { ...record.pendingApproval };
   if (record.result !== undefined) snapshot.result = record.result;
   if (record.error !== undefined) snapshot.error = record.error;
@@ -150,6 +174,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
     status: snapshot.status,
     createdAt: snapshot.createdAt,
     elapsedBeforeRunMs: snapshot.elapsedMs,
+    queuedMs: snapshot.queuedMs ?? 0,
     tokensIn: snapshot.tokensIn,
     tokensOut: snapshot.tokensOut,
     toolCount: snapshot.toolCount,
@@ -168,6 +193,8 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   };
   if (snapshot.agentType !== undefined) record.agentType = snapshot.agentType;
   if (snapshot.allowedTools !== undefined) record.allowedTools = [...snapshot.allowedTools];
+  if (snapshot.maxTurns !== undefined) record.maxTurns = snapshot.maxTurns;
+  if (snapshot.compactions !== undefined) record.compactions = snapshot.compactions;
   if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
   if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;
   if (snapshot.endedAt !== undefined) record.endedAt = snapshot.endedAt;

@@ -4,7 +4,7 @@ import { AgentTimeouts } from "../scheduler/agentTimeouts";
 import type { ExecutionSlots, SlotLease } from "../scheduler/executionSlots";
 import { StaleMonitor } from "../scheduler/staleMonitor";
 import { errorMessage, raceAbort, RunAborted } from "./abort";
-import type { AgentRecord } from "./agentRecord";
+import { queuedMsAt, type AgentRecord } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
 import { runAgentLoop, type LoopInput } from "./agentLoop";
 import type { ActiveRun } from "./activeRun";
@@ -67,7 +67,7 @@ export class AgentRuns implements IDisposable {
   }
 
   /** Starts a run synchronously: the status is set and the deadline armed before anything awaits. */
-  begin(agentId: string, status: "pending_init" | "queued"): ActiveRun {
+  begin(agentId: string, status: "pending_init" | "queued", options: { workMs?: number | undefined } = {}): ActiveRun {
     if (this.runs.has(agentId)) throw new Error(`agent ${agentId} is already running`);
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -84,27 +84,29 @@ export class AgentRuns implements IDisposable {
       lease: undefined,
       slotWait: undefined,
       waits: 0,
+      workBudgetMs: undefined,
       ended: false,
     };
     this.runs.set(agentId, run);
     const now = this.ctx.clock.now();
     const record = this.registry.require(agentId);
-    const deadline = record.timeoutSeconds !== undefined ? now + record.timeoutSeconds * 1000 : undefined;
+    // A run continued after a reload keeps the work time it had left ("workMs" present, undefined = no limit).
+    const budgetMs = "workMs" in options ? options.workMs : record.timeoutSeconds !== undefined ? record.timeoutSeconds * 1000 : undefined;
     this.registry.update(agentId, (r) => {
       r.status = status;
       r.runStartedAt = now;
       r.startedAt ??= now;
+      r.queuedSince = now;
       r.stale = false;
       delete r.statusReason;
       delete r.endedAt;
       delete r.result;
       delete r.error;
       delete r.currentTool;
-      if (deadline !== undefined) r.timeoutAt = deadline;
-      else delete r.timeoutAt;
+      delete r.resumedAfterReload;
     });
     this.recordStatus(agentId, status);
-    this.armDeadline(agentId, deadline);
+    this.armDeadline(agentId, budgetMs);
     return run;
   }
 
@@ -139,7 +141,7 @@ export class AgentRuns implements IDisposable {
           waitWithoutSlot: (id, reason, wait) => this.waitWithoutSlot(id, reason, wait),
         }),
       );
-      if (outcome.kind === "completed") this.finish(agentId, "completed", "finished", { result: outcome.text });
+      if (outcome.kind === "completed") this.finish(agentId, "completed", outcome.note ?? "finished", { result: outcome.text });
       else this.finish(agentId, "failed", outcome.error);
     } catch (error) {
       if (run.ended) return;
@@ -166,6 +168,8 @@ export class AgentRuns implements IDisposable {
     const now = this.ctx.clock.now();
     const partial = run.partial.value();
     this.registry.update(agentId, (r) => {
+      endQueueing(r, now);
+      delete r.timeoutPausedLeftMs;
       r.status = status;
       r.statusReason = reason;
       r.endedAt = now;
@@ -217,14 +221,19 @@ export class AgentRuns implements IDisposable {
     this.inboxes.delete(agentId);
   }
 
-  /** Sets the current run's deadline (`undefined` removes it); the record keeps the limit for later runs. */
-  setDeadline(agentId: string, deadline: number | undefined): void {
+  /** Gives the current run `workMs` of work from now (`undefined` removes the limit); the record keeps the limit for later runs. */
+  setDeadline(agentId: string, workMs: number | undefined): void {
     if (!this.runs.has(agentId)) return;
-    this.registry.update(agentId, (r) => {
-      if (deadline !== undefined) r.timeoutAt = deadline;
-      else delete r.timeoutAt;
-    });
-    this.armDeadline(agentId, deadline);
+    this.armDeadline(agentId, workMs);
+  }
+
+  /** Adds work time to the current run's deadline (none = nothing to extend). */
+  extendDeadline(agentId: string, ms: number): void {
+    if (!this.runs.has(agentId)) return;
+    const run = this.runs.get(agentId);
+    if (run?.workBudgetMs !== undefined) run.workBudgetMs += ms;
+    this.timeouts.extend(agentId, ms);
+    this.showDeadline(agentId);
   }
 
   /** Takes an execution slot for the agent (status `queued` until it has one, then `running`). */
@@ -303,10 +312,17 @@ export class AgentRuns implements IDisposable {
     const record = this.registry.get(agentId);
     if (!record || !this.runs.has(agentId)) return;
     if (record.status === status && record.statusReason === reason) return;
+    const now = this.ctx.clock.now();
+    const works = countsAsWork(status);
+    if (works) this.timeouts.resume(agentId);
+    else this.timeouts.pause(agentId);
     this.registry.update(agentId, (r) => {
+      if (works) endQueueing(r, now);
+      else r.queuedSince ??= now;
       r.status = status;
       if (reason !== undefined) r.statusReason = reason;
       else delete r.statusReason;
+      this.writeDeadline(r);
     });
     this.recordStatus(agentId, status, reason);
   }
@@ -321,13 +337,53 @@ export class AgentRuns implements IDisposable {
     this.ctx.logger.debug(`agent ${agentId}: ${status}${reason !== undefined ? ` (${reason})` : ""}`);
   }
 
-  private armDeadline(agentId: string, deadline: number | undefined): void {
-    this.timeouts.set(agentId, deadline, () => {
-      const record = this.registry.get(agentId);
-      const elapsed = record ? record.elapsedBeforeRunMs + this.ctx.clock.now() - (record.runStartedAt ?? 0) : 0;
-      this.finish(agentId, "timed_out", `timed out after ${formatDuration(elapsed)}`);
-    });
+  /** Arms a budget of `workMs` that counts only while the agent works (see AgentTimeouts). */
+  private armDeadline(agentId: string, workMs: number | undefined): void {
+    const status = this.registry.get(agentId)?.status;
+    const run = this.runs.get(agentId);
+    if (run) run.workBudgetMs = workMs;
+    this.timeouts.set(
+      agentId,
+      workMs,
+      () => {
+        const record = this.registry.get(agentId);
+        const queued = record ? queuedMsAt(record, this.ctx.clock.now()) : 0;
+        const worked = run?.workBudgetMs ?? 0;
+        const wait = queued > 0 ? ` (plus ${formatDuration(queued)} queued, which does not count)` : "";
+        this.finish(agentId, "timed_out", `timed out after ${formatDuration(worked)} of work${wait}`);
+      },
+      status !== undefined && countsAsWork(status),
+    );
+    this.showDeadline(agentId);
   }
+
+  private showDeadline(agentId: string): void {
+    this.registry.update(agentId, (r) => this.writeDeadline(r));
+  }
+
+  /** The record's view of the deadline: when it fires if work continues, and what is left while it is paused. */
+  private writeDeadline(r: AgentRecord): void {
+    const at = this.timeouts.deadline(r.id);
+    if (at === undefined) {
+      delete r.timeoutAt;
+      delete r.timeoutPausedLeftMs;
+      return;
+    }
+    r.timeoutAt = at;
+    if (this.timeouts.isCounting(r.id)) delete r.timeoutPausedLeftMs;
+    else r.timeoutPausedLeftMs = this.timeouts.remaining(r.id) ?? 0;
+  }
+}
+
+/** The deadline counts while the agent works; startup and queueing for a slot do not count. */
+function countsAsWork(status: AgentStatus): boolean {
+  return status === "running" || status === "waiting";
+}
+
+function endQueueing(r: AgentRecord, now: number): void {
+  if (r.queuedSince === undefined) return;
+  r.queuedMs += Math.max(0, now - r.queuedSince);
+  delete r.queuedSince;
 }
 
 function cascadeReason(status: FinalStatus): string {

@@ -9,7 +9,6 @@ import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
-import { DEFAULT_MAX_TURNS } from "./agentLoop";
 import { AgentRuns } from "./agentRuns";
 import type { UserControls } from "./userControls";
 import { createCommandGate } from "./commandApprovals";
@@ -56,9 +55,9 @@ export class AgentSupervisor extends Disposable implements UserControls {
       modelClient: deps.modelClient,
       workspace: deps.workspace,
       transcripts: deps.transcripts,
+      toolOutputs: deps.toolOutputs,
       clock: deps.clock ?? systemClock,
       logger: deps.logger ?? silentLogger,
-      maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
       agentTypes: deps.agentTypes,
     };
     this.registry = new AgentRegistry(this.ctx.clock, () => priceLookup(this.ctx.settings().providers));
@@ -146,14 +145,14 @@ export class AgentSupervisor extends Disposable implements UserControls {
     }
     this.checkSeconds(seconds);
     this.registry.update(agentId, (r) => (r.timeoutSeconds = seconds));
-    this.runs.setDeadline(agentId, this.ctx.clock.now() + seconds * 1000);
+    this.runs.setDeadline(agentId, seconds * 1000);
   }
 
   extendTimeout(agentId: string, seconds: number): void {
     const record = this.requireRunning(agentId);
     this.checkSeconds(seconds);
-    const base = record.timeoutAt ?? this.ctx.clock.now();
-    this.runs.setDeadline(agentId, base + seconds * 1000);
+    if (record.timeoutAt === undefined) this.runs.setDeadline(agentId, seconds * 1000);
+    else this.runs.extendDeadline(agentId, seconds * 1000);
   }
 
   sendMessage(agentId: string, message: string, options: { modelRef?: string } = {}): void {
@@ -209,10 +208,13 @@ export class AgentSupervisor extends Disposable implements UserControls {
 
   private async restore(): Promise<void> {
     const settings = this.ctx.settings();
-    const records = await this.persistence.load({
-      backgroundSeconds: settings["timeouts.backgroundSeconds"],
-      foregroundSeconds: settings["timeouts.foregroundSeconds"],
-    });
+    const { records, resume } = await this.persistence.load(
+      {
+        backgroundSeconds: settings["timeouts.backgroundSeconds"],
+        foregroundSeconds: settings["timeouts.foregroundSeconds"],
+      },
+      settings.resumeAfterReload,
+    );
     if (this.isDisposed) return;
     let added = 0;
     for (const record of records) {
@@ -221,8 +223,16 @@ export class AgentSupervisor extends Disposable implements UserControls {
       this.registry.add(record);
       added++;
     }
+    // Parents first (the load order), so a resumed parent's wait finds its children already resuming.
+    let resumed = 0;
+    for (const entry of resume) {
+      const record = this.registry.get(entry.agentId);
+      if (!record || this.runs.isActive(entry.agentId)) continue;
+      this.control.resumeAfterReload(record, entry);
+      resumed++;
+    }
     if (added > 0) {
-      this.ctx.logger.info(`restored ${added} agents from the last window`);
+      this.ctx.logger.info(`restored ${added} agents from the last window${resumed > 0 ? `; ${resumed} continue where they were` : ""}`);
       this.persistence.saveNow();
     }
   }

@@ -1,5 +1,6 @@
 import type { Clock } from "../common/clock";
 import type { ChatMessage, ToolCall } from "../llm/modelClient";
+import { applyCompaction, type CompactionMarker } from "../context/compaction";
 import type { TranscriptEvent, TranscriptStore } from "./transcript";
 
 /** Tool result the model sees for a call whose result was lost (the window closed mid-tool). */
@@ -11,15 +12,29 @@ export const LOST_TOOL_RESULT = "This tool call did not finish: the agent was st
  * reload (and after the in-memory copy of a finished agent was dropped).
  */
 export class Conversation {
-  private readonly list: ChatMessage[];
+  private list: ChatMessage[];
+  private compactionRounds: number;
 
   constructor(
     private readonly agentId: string,
     private readonly transcripts: TranscriptStore,
     private readonly clock: Clock,
-    restored: ChatMessage[] = [],
+    restored: { messages: ChatMessage[]; compactions: number } = { messages: [], compactions: 0 },
   ) {
-    this.list = restored;
+    this.list = restored.messages;
+    this.compactionRounds = restored.compactions;
+  }
+
+  /** How often this conversation was compacted (over all runs). */
+  get compactions(): number {
+    return this.compactionRounds;
+  }
+
+  /** Replaces the messages as the marker says, and records the marker (the transcript keeps every earlier message). */
+  compact(marker: Omit<CompactionMarker, "at">): void {
+    this.list = applyCompaction(this.list, marker);
+    this.compactionRounds = marker.round;
+    this.record({ ...marker, at: this.clock.now() });
   }
 
   get messages(): readonly ChatMessage[] {
@@ -73,7 +88,21 @@ export class Conversation {
  * the API rejects an assistant tool call without its answer.
  */
 export function messagesFromTranscript(events: readonly TranscriptEvent[]): ChatMessage[] {
-  const out: ChatMessage[] = [];
+  return conversationFromTranscript(events).messages;
+}
+
+/**
+ * The conversation as the agent last had it: every message, with each
+ * compaction marker applied where it was recorded, so a resumed agent
+ * continues from the compacted conversation, not the full one.
+ */
+export function conversationFromTranscript(
+  events: readonly TranscriptEvent[],
+  options: { keepTrailingOpenCalls?: boolean } = {},
+): { messages: ChatMessage[]; compactions: number; openCalls: ToolCall[] } {
+  let out: ChatMessage[] = [];
+  let compactions = 0;
+  const calls = new Map<string, ToolCall>();
   let open: Array<{ id: string; answered: boolean }> = [];
   let lastAssistant: Extract<ChatMessage, { role: "assistant" }> | undefined;
   const closeOpenCalls = () => {
@@ -102,6 +131,13 @@ export function messagesFromTranscript(events: readonly TranscriptEvent[]): Chat
           { id: event.callId, type: "function", function: { name: event.name, arguments: event.arguments } },
         ];
         open.push({ id: event.callId, answered: false });
+        calls.set(event.callId, { id: event.callId, name: event.name, arguments: event.arguments });
+        break;
+      case "compaction":
+        closeOpenCalls();
+        out = applyCompaction(out, event);
+        compactions = event.round;
+        lastAssistant = undefined;
         break;
       case "tool_result": {
         const call = open.find((c) => c.id === event.callId && !c.answered);
@@ -114,6 +150,14 @@ export function messagesFromTranscript(events: readonly TranscriptEvent[]): Chat
         break;
     }
   }
-  closeOpenCalls();
-  return out;
+  // The last turn's unanswered calls: left open for the caller to finish (after a reload), or answered as lost.
+  const openCalls = options.keepTrailingOpenCalls
+    ? open.filter((c) => !c.answered).flatMap((c) => calls.get(c.id) ?? [])
+    : [];
+  if (openCalls.length === 0) closeOpenCalls();
+  else {
+    // Answered ones of that turn keep their place; the open ones are answered by the resumed run, in call order.
+    open = [];
+  }
+  return { messages: out, compactions, openCalls };
 }

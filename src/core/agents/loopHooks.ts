@@ -5,6 +5,7 @@ import { RECENT_TOOLS_KEPT } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
 import type { LoopHooks } from "./agentLoop";
 import type { ActiveRun } from "./activeRun";
+import { headAndTail, shortenedToolResult, storedOutputName, storedOutputPath } from "./storedToolOutputs";
 import type { SupervisorContext } from "./supervisorContext";
 import { showInvisibles } from "../protocol/visibleText";
 
@@ -76,6 +77,14 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
         if (entry) entry.ok = ok;
       });
     },
+    fitToolResult: (call: ToolCall, content: string) => fitToolResult(ctx, id, call, content),
+    onCompacted: (round) => {
+      touch();
+      registry.update(id, (r) => {
+        r.compactions = round;
+        r.lastEvent = `compacted the conversation (×${round})`;
+      });
+    },
     toolContext: (call: ToolCall): ToolContext => ({
       agentId: id,
       callId: call.id,
@@ -83,6 +92,41 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
       waitWithoutSlot: (reason, wait) => deps.waitWithoutSlot(id, reason, wait),
     }),
   };
+}
+
+/**
+ * A result within `results.maxToolChars` passes unchanged. A larger one is
+ * stored whole (when a store is configured) and the model gets its head and
+ * tail with the stored path to read the rest. A read of a stored result is
+ * never stored again: the model is asked for a smaller range instead.
+ */
+async function fitToolResult(ctx: SupervisorContext, agentId: string, call: ToolCall, content: string): Promise<string> {
+  const limit = ctx.settings()["results.maxToolChars"];
+  if (content.length <= limit) return content;
+  if (call.name === "read_file" && readsStoredOutput(call.arguments)) {
+    const head = headAndTail(content, Math.max(200, limit - 200)).head;
+    return `${head}\n[… ${content.length - head.length} characters of this range not shown: ask for fewer lines with start_line/end_line.]`;
+  }
+  let storedAs: string | undefined;
+  if (ctx.toolOutputs) {
+    const name = storedOutputName(call.id);
+    try {
+      await ctx.toolOutputs.save(agentId, name, content);
+      storedAs = name;
+    } catch (error) {
+      ctx.logger.warn(`agent ${agentId}: could not store the large result of ${call.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return shortenedToolResult(content, limit, storedAs);
+}
+
+function readsStoredOutput(argumentsJson: string): boolean {
+  try {
+    const args = JSON.parse(argumentsJson) as { path?: unknown };
+    return typeof args.path === "string" && storedOutputPath(args.path) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** One line of a tool call's arguments for the tree; invisible characters escaped, as everywhere a command is shown. */

@@ -83,7 +83,10 @@ export function formatAgentReport(
     name: agent.name,
     status: agent.status,
   };
-  if (agent.statusReason !== undefined && agent.status !== "completed") report.reason = agent.statusReason;
+  // A completion's reason is news only when it was not an ordinary one (e.g. the turn budget ran out).
+  if (agent.statusReason !== undefined && (agent.status !== "completed" || agent.statusReason !== "finished")) {
+    report.reason = agent.statusReason;
+  }
   report.elapsed_seconds = Math.round(agent.elapsedMs / 100) / 10;
   report.tokens = { in: agent.subtreeTokensIn, out: agent.subtreeTokensOut };
   if (agent.status === "completed") {

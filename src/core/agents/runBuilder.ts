@@ -1,13 +1,18 @@
 import { canSpawn } from "../scheduler/spawnRules";
 import { createAgentTools, type AgentToolHost } from "../tools/agentTools";
 import { FileLedger } from "../tools/fileLedger";
+import { withStoredOutputs } from "../tools/storedOutputTools";
 import type { AgentTool } from "../tools/toolDefinition";
 import { createWorkspaceTools, type CommandGate } from "../tools/workspaceToolAdapters";
 import type { AgentRecord } from "./agentRecord";
 import type { ActiveRun } from "./activeRun";
 import type { LoopInput } from "./agentLoop";
-import { Conversation, messagesFromTranscript } from "./conversation";
+import { Conversation, conversationFromTranscript } from "./conversation";
+import { ContextMeter, DEFAULT_CONTEXT_WINDOW } from "../context/contextMeter";
+import { tokenizerFor } from "../context/tokenCount";
+import { modelOptionsOf } from "../settings/schema";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
+import { cutOffCalls } from "./reloadResume";
 import { systemPromptFor, taskMessage } from "./systemPrompt";
 
 /**
@@ -28,6 +33,7 @@ export class RunBuilder {
    */
   tools(record: AgentRecord, allowed?: readonly string[]): AgentTool[] {
     let tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate);
+    if (this.ctx.toolOutputs) tools = withStoredOutputs(tools, this.ctx.toolOutputs);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
     for (const list of [record.allowedTools, allowed]) {
       if (list === undefined) continue;
@@ -51,12 +57,19 @@ export class RunBuilder {
     return this.setup(record, run, conversation, tools);
   }
 
-  async resumed(record: AgentRecord, run: ActiveRun): Promise<LoopInput> {
+  /**
+   * A new run from the transcript. After a window reload (`reload`), the
+   * tool calls of the last turn that have no recorded result are finished by
+   * the loop before it calls the model (see cutOffCalls).
+   */
+  async resumed(record: AgentRecord, run: ActiveRun, reload?: { afterReload: true; approvalCommand?: string | undefined }): Promise<LoopInput> {
     const events = await this.ctx.transcripts.read(record.id);
-    const messages = messagesFromTranscript(events);
-    if (messages.length === 0) return this.fresh(record, run);
-    const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock, messages);
-    return this.setup(record, run, conversation, this.tools(record));
+    const restored = conversationFromTranscript(events, { keepTrailingOpenCalls: reload !== undefined });
+    if (restored.messages.length === 0) return this.fresh(record, run);
+    const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock, restored);
+    const input = this.setup(record, run, conversation, this.tools(record));
+    if (restored.openCalls.length > 0) input.cutOff = cutOffCalls(restored.openCalls, reload?.approvalCommand);
+    return input;
   }
 
   /** The built-in prompt; an agent that may spawn also gets the list of agent types current when it starts. */
@@ -73,6 +86,12 @@ export class RunBuilder {
     return types === "" ? prompt : `${prompt}\n\n${types}`;
   }
 
+  /** The model's context budget: its configured window (or the default) and its family's tokenizer. */
+  private meterFor(record: AgentRecord): ContextMeter {
+    const options = modelOptionsOf(this.ctx.settings().providers, record.providerId, record.model);
+    return new ContextMeter(tokenizerFor(record.model), options.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
+  }
+
   private setup(record: AgentRecord, run: ActiveRun, conversation: Conversation, tools: AgentTool[]): LoopInput {
     return {
       agentId: record.id,
@@ -83,7 +102,8 @@ export class RunBuilder {
       tools,
       client: this.ctx.modelClient,
       signal: run.abort.signal,
-      maxTurns: this.ctx.maxTurns,
+      maxTurns: record.maxTurns ?? this.ctx.settings().maxTurns,
+      meter: this.meterFor(record),
       partial: run.partial,
     };
   }

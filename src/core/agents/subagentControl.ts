@@ -22,6 +22,8 @@ import type { LoopInput } from "./agentLoop";
 import { resolveChildModel, resolveResumeModel, type ModelChoice } from "./modelResolution";
 import { formatAgentReport, reportText } from "./resultFormat";
 import { RunBuilder } from "./runBuilder";
+import { RESUMED_AFTER_RELOAD } from "./reloadResume";
+import type { ReloadResume } from "./treePersistence";
 import type {
   AgentStartupHook,
   AgentStartupOverrides,
@@ -89,6 +91,7 @@ export class SubagentControl implements AgentToolHost {
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
+    if (plan.maxTurns !== undefined) record.maxTurns = plan.maxTurns;
     this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
@@ -178,6 +181,7 @@ export class SubagentControl implements AgentToolHost {
       notGranted: resolved?.notGranted ?? [],
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
+    if (resolved?.maxTurns !== undefined) plan.maxTurns = resolved.maxTurns;
     if (typeError !== undefined) plan.typeError = typeError;
     return plan;
   }
@@ -292,6 +296,21 @@ export class SubagentControl implements AgentToolHost {
     void this.runs.execute(agentId, () => this.runBuilder.resumed(record, run));
   }
 
+  /**
+   * Continues an agent that was queued, running or waiting when the window
+   * closed: a new run from its transcript, with the work time its timeout
+   * had left. The run builder finishes the tool calls the transcript left
+   * open (see RunBuilder.resumed).
+   */
+  resumeAfterReload(record: AgentRecord, entry: ReloadResume): void {
+    const run = this.runs.begin(record.id, "queued", { workMs: entry.workLeftMs });
+    this.registry.update(record.id, (r) => {
+      r.resumedAfterReload = true;
+      r.lastEvent = RESUMED_AFTER_RELOAD;
+    });
+    void this.runs.execute(record.id, () => this.runBuilder.resumed(record, run, { afterReload: true, approvalCommand: entry.approvalCommand }));
+  }
+
   private async childStartup(record: AgentRecord, plan: SpawnPlan, run: ActiveRun): Promise<LoopInput | undefined> {
     if (plan.typeError !== undefined) throw new StartupError(plan.typeError);
     let overrides: AgentStartupOverrides | undefined;
@@ -376,6 +395,8 @@ interface SpawnPlan {
   allowedTools: readonly string[] | undefined;
   notGranted: string[];
   systemPrompt?: string;
+  /** The agent type's turn budget; undefined = the setting. */
+  maxTurns?: number;
   /** Set for an unknown agent type: the child's startup fails with it. */
   typeError?: string;
 }

@@ -5,6 +5,7 @@ import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
 import type { TreeStore } from "./treePersistence";
+import type { ToolOutputStore } from "./storedToolOutputs";
 import type { TranscriptStore } from "./transcript";
 
 /** What a subagent's startup asks of the agent-definition layer (another issue plugs in here). */
@@ -46,6 +47,8 @@ export interface ResolvedAgentType extends AgentTypeRequest {
   tools: string[];
   /** Tools the type asked for that the parent lacks (not granted). */
   notGranted: string[];
+  /** The type's turn budget; undefined = `subagents.maxTurns`. */
+  maxTurns?: number;
 }
 
 /**
@@ -67,6 +70,8 @@ export interface SupervisorDeps {
   modelClient: ModelClient;
   workspace: WorkspaceTools;
   transcripts: TranscriptStore;
+  /** Where tool results over `results.maxToolChars` are kept whole; without it the model gets head and tail only. */
+  toolOutputs?: ToolOutputStore;
   /** When given, the tree is restored from it at start and saved as it changes. */
   treeStore?: TreeStore;
   /** Keys of a provider that are not invalid; drives the per-provider cap. */
@@ -76,8 +81,6 @@ export interface SupervisorDeps {
   resolveAgentType?: AgentStartupHook;
   /** Agent types for `spawn_agent`'s `agent_type` (core/definitions/agentTypeResolver.ts adapts definition files). */
   agentTypes?: AgentTypeResolver;
-  /** Turn budget of one run (default DEFAULT_MAX_TURNS). */
-  maxTurns?: number;
   /** Factor of the per-provider cap formula (default SLOTS_PER_KEY, see providerCap). */
   slotsPerKey?: number;
   /** Period of the stale check (default: a quarter of the smaller threshold, 0.25–5 s). */
@@ -92,8 +95,8 @@ export interface SupervisorContext {
   readonly modelClient: ModelClient;
   readonly workspace: WorkspaceTools;
   readonly transcripts: TranscriptStore;
+  readonly toolOutputs: ToolOutputStore | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly maxTurns: number;
   readonly agentTypes: AgentTypeResolver | undefined;
 }

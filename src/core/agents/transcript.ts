@@ -1,3 +1,4 @@
+import type { CompactionMarker } from "../context/compaction";
 import type { AgentStatus } from "./status";
 
 /** One line of an agent's append-only transcript (JSONL on disk in the host). */
@@ -7,7 +8,9 @@ export type TranscriptEvent =
   | { type: "tool_call"; at: number; callId: string; name: string; arguments: string }
   | { type: "tool_result"; at: number; callId: string; name: string; ok: boolean; content: string }
   | { type: "status"; at: number; status: AgentStatus; reason?: string }
-  | { type: "usage"; at: number; promptTokens: number; completionTokens: number; keyFingerprint: string };
+  | { type: "usage"; at: number; promptTokens: number; completionTokens: number; keyFingerprint: string }
+  /** The conversation was compacted from here on; the messages before stay in the transcript. */
+  | CompactionMarker;
 
 /** Append-only transcript storage; the host writes JSONL under workspace storage. */
 export interface TranscriptStore {

@@ -17,6 +17,15 @@ export const TREE_SAVE_DELAY_MS = 1000;
 
 export const WINDOW_RELOADED = "window reloaded";
 
+/** An agent that was queued, running or waiting when the window closed, to continue after the reload. */
+export interface ReloadResume {
+  agentId: string;
+  /** Work time its timeout had left; undefined = its configured limit (or none). */
+  workLeftMs: number | undefined;
+  /** The command it was waiting for approval of: asked again when its run continues. */
+  approvalCommand?: string;
+}
+
 /** How often the tree is saved while agents are live, even without changes. */
 export const HEARTBEAT_MS = 5_000;
 
@@ -70,25 +79,35 @@ export class TreePersistence implements IDisposable {
   }
 
   /**
-   * Loads the saved tree as records. Agents that were not final are now
-   * `interrupted` with reason "window reloaded"; `sendMessage` resumes them.
-   * Parents come before children, as the registry needs.
+   * Loads the saved tree as records, parents before children as the
+   * registry needs. Agents that were not final are listed in `resume` when
+   * `resume` is on (they keep their status until their run begins again);
+   * otherwise they are now `interrupted` with reason "window reloaded" and
+   * `sendMessage` resumes them.
    */
-  async load(defaults: { backgroundSeconds: number; foregroundSeconds: number }): Promise<AgentRecord[]> {
-    if (!this.store) return [];
+  async load(
+    defaults: { backgroundSeconds: number; foregroundSeconds: number },
+    resume = false,
+  ): Promise<{ records: AgentRecord[]; resume: ReloadResume[] }> {
+    const resumed: ReloadResume[] = [];
+    if (!this.store) return { records: [], resume: resumed };
     let saved: AgentSnapshot[];
     try {
       saved = await this.store.load();
     } catch (error) {
       this.logger.warn(`could not load the saved agent tree: ${errorMessage(error)}`);
-      return [];
+      return { records: [], resume: resumed };
     }
     const now = this.clock.now();
-    return [...saved]
+    const records = [...saved]
       .sort((a, b) => a.depth - b.depth)
       .map((snapshot) => {
         const record = fromSnapshot(snapshot, defaults);
-        if (!isFinal(record.status)) {
+        if (!isFinal(record.status) && resume) {
+          const entry: ReloadResume = { agentId: record.id, workLeftMs: record.timeoutSeconds === undefined ? undefined : snapshot.timeoutLeftMs };
+          if (snapshot.pendingApproval) entry.approvalCommand = snapshot.pendingApproval.command;
+          resumed.push(entry);
+        } else if (!isFinal(record.status)) {
           record.status = "interrupted";
           record.statusReason = WINDOW_RELOADED;
           record.error = WINDOW_RELOADED;
@@ -97,6 +116,7 @@ export class TreePersistence implements IDisposable {
         }
         return record;
       });
+    return { records, resume: resumed };
   }
 
   dispose(): void {

@@ -133,6 +133,8 @@ export interface SpawnRequestOptions {
 
 export interface DefinedSpawnOptions extends SpawnRequestOptions {
   agentType: string;
+  /** The type's turn budget; undefined = `subagents.maxTurns`. */
+  maxTurns?: number;
   systemPrompt: string;
   tools: string[];
   notGranted: string[];
@@ -159,6 +161,7 @@ export function applyAgentDefinition(
   if (timeoutSeconds !== undefined) result.timeoutSeconds = timeoutSeconds;
   const background = request.background ?? definition.background;
   if (background !== undefined) result.background = background;
+  if (definition.maxTurns !== undefined) result.maxTurns = definition.maxTurns;
   return result;
 }
 
@@ -181,6 +184,7 @@ export function describeAgentTypes(definitions: AgentDefinitions | readonly Agen
     if (d.tools) facts.push(`tools: ${d.tools.length > 0 ? d.tools.join(", ") : "none"}`);
     if (d.role) facts.push(`role: ${d.role}`);
     if (d.background) facts.push("runs in the background");
+    if (d.maxTurns !== undefined) facts.push(`at most ${d.maxTurns} turns`);
     const suffix = facts.length > 0 ? ` (${facts.join("; ")})` : "";
     return `- ${d.name}: ${oneLine(d.description)}${suffix}`;
   });

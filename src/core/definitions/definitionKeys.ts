@@ -1,4 +1,5 @@
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { MAX_TURNS_LIMIT } from "../common/turnLimits";
 
 /**
  * Documentation of each front-matter key, for hovers and completion. The
@@ -22,6 +23,7 @@ export const DEFINITION_KEYS = [
   "model",
   "role",
   "timeout_seconds",
+  "max_turns",
   "background",
 ] as const;
 
@@ -87,6 +89,15 @@ export const DEFINITION_KEY_DOCS: Readonly<Record<DefinitionKey, DefinitionKeyDo
       `Default timeout of this agent in seconds, from 0 to ${MAX_TIMEOUT_SECONDS}. \`0\` = no limit, allowed only for ` +
       "foreground agents. A `timeout_seconds` given to `spawn_agent` overrides it.",
     valueSnippet: "${1:300}",
+  },
+  max_turns: {
+    key: "max_turns",
+    required: false,
+    detail: `integer, 1..${MAX_TURNS_LIMIT}`,
+    documentation:
+      `Model turns one run of this agent may take, from 1 to ${MAX_TURNS_LIMIT}; omit it to use \`subagents.maxTurns\`. ` +
+      "At the limit the agent gets one last turn without tools to give its answer.",
+    valueSnippet: "${1:200}",
   },
   background: {
     key: "background",

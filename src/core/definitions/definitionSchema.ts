@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { MAX_TURNS_LIMIT } from "../common/turnLimits";
 import type { ToolName } from "./toolNames";
 
 /**
@@ -37,6 +38,12 @@ export const agentFrontMatterSchema = z.object({
     .min(0, `timeout_seconds must be between 0 and ${MAX_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
     .max(MAX_TIMEOUT_SECONDS, `timeout_seconds must be between 0 and ${MAX_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
     .optional(),
+  max_turns: z
+    .number({ error: "max_turns must be a whole number of turns" })
+    .int("max_turns must be a whole number of turns")
+    .min(1, `max_turns must be between 1 and ${MAX_TURNS_LIMIT}`)
+    .max(MAX_TURNS_LIMIT, `max_turns must be between 1 and ${MAX_TURNS_LIMIT}`)
+    .optional(),
   background: z.boolean({ error: "background must be true or false" }).optional(),
 }).check((ctx) => {
   if (ctx.value.background === true && ctx.value.timeout_seconds === 0) {
@@ -64,6 +71,8 @@ export interface AgentDefinition {
   model?: string;
   role?: AgentRole;
   timeoutSeconds?: number;
+  /** Turn budget of each run; undefined = `subagents.maxTurns`. */
+  maxTurns?: number;
   background?: boolean;
   /** The Markdown body, trimmed. */
   systemPrompt: string;

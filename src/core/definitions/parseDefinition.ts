@@ -259,6 +259,7 @@ function toDefinition(
   if (extra.model !== undefined) definition.model = extra.model;
   if (front.role !== undefined) definition.role = front.role;
   if (front.timeout_seconds !== undefined) definition.timeoutSeconds = front.timeout_seconds;
+  if (front.max_turns !== undefined) definition.maxTurns = front.max_turns;
   if (front.background !== undefined) definition.background = front.background;
   return definition;
 }

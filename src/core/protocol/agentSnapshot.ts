@@ -15,6 +15,8 @@ export const agentSnapshotSchema = z.object({
   agentType: z.string().optional(),
   /** Tools the agent may use when its type (or an ancestor's) narrowed them; absent = all its role allows. */
   allowedTools: z.array(z.string()).optional(),
+  /** The agent type's turn budget (kept so a reload keeps it); absent = `subagents.maxTurns`. */
+  maxTurns: z.number().int().positive().optional(),
   task: z.string(),
   providerId: z.string(),
   model: z.string(),
@@ -26,6 +28,8 @@ export const agentSnapshotSchema = z.object({
   endedAt: z.number().optional(),
   /** Milliseconds of work so far (frozen once final). */
   elapsedMs: z.number(),
+  /** Milliseconds of `elapsedMs` spent in startup or queued for a slot (not counted by the timeout); absent = none. */
+  queuedMs: z.number().min(0).optional(),
   tokensIn: z.number(),
   tokensOut: z.number(),
   /** Own tokens plus every descendant's. */
@@ -36,11 +40,19 @@ export const agentSnapshotSchema = z.object({
   /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */
   subtreeCostUsd: z.number().min(0).optional(),
   toolCount: z.number(),
+  /** How often the agent's conversation was compacted to fit its model's context window; absent = never. */
+  compactions: z.number().int().positive().optional(),
   currentTool: z.string().optional(),
   lastEvent: z.string().optional(),
   keyFingerprint: z.string().optional(),
   /** Epoch ms when the timeout fires; absent = no limit. */
   timeoutAt: z.number().optional(),
+  /** Present while the timeout is paused (startup, queued): the work time it leaves. */
+  timeoutPausedLeftMs: z.number().min(0).optional(),
+  /** Work time the timeout had left when this copy was made (what a reload continues with); absent = no limit. */
+  timeoutLeftMs: z.number().min(0).optional(),
+  /** The agent's run continued by itself after a window reload. */
+  resumedAfterReload: z.boolean().optional(),
   /** Whether the timeout may be removed (foreground only). */
   timeoutRemovable: z.boolean(),
   stale: z.boolean(),

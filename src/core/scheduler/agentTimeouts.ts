@@ -39,42 +39,98 @@ export function resolveSpawnTimeout(
 }
 
 /**
- * One deadline timer per agent run. Setting, extending or removing a deadline
+ * One work deadline per agent run: a budget of milliseconds that counts down
+ * only while the agent works (`running` or `waiting`). Queueing for a slot
+ * and startup pause it, so an agent queued behind a full scheduler cannot
+ * time out before it ran. Setting, extending, pausing or removing a deadline
  * replaces the timer; every timer is released by `clear()` or `dispose()`.
  */
 export class AgentTimeouts implements IDisposable {
-  private readonly timers = new Map<string, { deadline: number; timer: IDisposable }>();
+  private readonly entries = new Map<string, DeadlineEntry>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Arms (or re-arms) the deadline; `undefined` removes it. */
-  set(agentId: string, deadline: number | undefined, onExpire: () => void): void {
+  /** Arms (or re-arms) a budget of `remainingMs`, counting at once or paused; `undefined` removes it. */
+  set(agentId: string, remainingMs: number | undefined, onExpire: () => void, counting: boolean): void {
     this.clear(agentId);
-    if (deadline === undefined) return;
-    const timer = this.clock.setTimeout(() => {
-      this.timers.delete(agentId);
-      onExpire();
-    }, Math.max(0, deadline - this.clock.now()));
-    this.timers.set(agentId, { deadline, timer });
+    if (remainingMs === undefined) return;
+    const entry: DeadlineEntry = { remainingMs: Math.max(0, remainingMs), onExpire, since: undefined, timer: undefined };
+    this.entries.set(agentId, entry);
+    if (counting) this.resume(agentId);
   }
 
+  /** Adds time to the budget (counting or paused alike). */
+  extend(agentId: string, ms: number): void {
+    const entry = this.entries.get(agentId);
+    if (!entry) return;
+    const counting = entry.since !== undefined;
+    this.pause(agentId);
+    entry.remainingMs += ms;
+    if (counting) this.resume(agentId);
+  }
+
+  /** Stops the countdown, keeping what is left. */
+  pause(agentId: string): void {
+    const entry = this.entries.get(agentId);
+    if (!entry || entry.since === undefined) return;
+    entry.remainingMs = Math.max(0, entry.remainingMs - (this.clock.now() - entry.since));
+    entry.since = undefined;
+    entry.timer?.dispose();
+    entry.timer = undefined;
+  }
+
+  /** Starts (or continues) the countdown. */
+  resume(agentId: string): void {
+    const entry = this.entries.get(agentId);
+    if (!entry || entry.since !== undefined) return;
+    entry.since = this.clock.now();
+    entry.timer = this.clock.setTimeout(() => {
+      if (this.entries.get(agentId) !== entry) return;
+      this.entries.delete(agentId);
+      entry.onExpire();
+    }, entry.remainingMs);
+  }
+
+  /** When the deadline fires if it keeps counting from now (for display); undefined = no limit. */
   deadline(agentId: string): number | undefined {
-    return this.timers.get(agentId)?.deadline;
+    const left = this.remaining(agentId);
+    return left === undefined ? undefined : this.clock.now() + left;
+  }
+
+  /** Milliseconds of work left; undefined = no limit. */
+  remaining(agentId: string): number | undefined {
+    const entry = this.entries.get(agentId);
+    if (!entry) return undefined;
+    if (entry.since === undefined) return entry.remainingMs;
+    return Math.max(0, entry.remainingMs - (this.clock.now() - entry.since));
+  }
+
+  isCounting(agentId: string): boolean {
+    return this.entries.get(agentId)?.since !== undefined;
   }
 
   clear(agentId: string): void {
-    const entry = this.timers.get(agentId);
+    const entry = this.entries.get(agentId);
     if (!entry) return;
-    this.timers.delete(agentId);
-    entry.timer.dispose();
+    this.entries.delete(agentId);
+    entry.timer?.dispose();
   }
 
+  /** Deadlines held (counting or paused); zero once every run ended. */
   get pendingCount(): number {
-    return this.timers.size;
+    return this.entries.size;
   }
 
   dispose(): void {
-    for (const entry of this.timers.values()) entry.timer.dispose();
-    this.timers.clear();
+    for (const entry of this.entries.values()) entry.timer?.dispose();
+    this.entries.clear();
   }
+}
+
+interface DeadlineEntry {
+  remainingMs: number;
+  onExpire: () => void;
+  /** When the countdown last resumed; undefined while paused. */
+  since: number | undefined;
+  timer: IDisposable | undefined;
 }

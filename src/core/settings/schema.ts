@@ -1,7 +1,9 @@
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
+import { DEFAULT_MAX_TURNS, MAX_TURNS_LIMIT } from "../common/turnLimits";
 import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
 import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
+import { DEFAULT_MAX_TOOL_RESULT_CHARS, MAX_TOOL_RESULT_CHARS, MIN_TOOL_RESULT_CHARS } from "../tools/toolOutputLimits";
 
 /**
  * The `subagents.*` settings: one zod schema per key, each with its
@@ -16,13 +18,23 @@ export const modelPriceSchema = z.object({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
-export const providerSchema = z.object({
+/** What a provider's `models` entry may say beyond its name. */
+export const modelEntrySchema = z.object({
+  name: z.string().min(1),
+  /** Tokens the model accepts (prompt and answer); compaction keeps a conversation under 80% of it. */
+  contextWindow: z.number().int().min(1_024).max(100_000_000).optional(),
+  reasoningEffort: z.enum(["minimal", "low", "medium", "high"]).optional(),
+});
+export type ModelOptions = Omit<z.infer<typeof modelEntrySchema>, "name">;
+
+const providerFields = z.object({
   id: z
     .string()
     .min(1)
     .regex(/^[^:\s]+$/, "a provider id must not contain ':' or spaces"),
   baseUrl: z.url(),
-  models: z.array(z.string().min(1)).min(1),
+  /** Names, or `{name, contextWindow?, reasoningEffort?}` entries; parsed into `models` (names) and `modelOptions`. */
+  models: z.array(z.union([z.string().min(1), modelEntrySchema])).min(1),
   envPrefix: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable prefix is letters, digits and '_'")
@@ -30,8 +42,40 @@ export const providerSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   /** Prices by model name, for the cost shown in the tree; models without one show no cost. */
   prices: z.record(z.string().min(1), modelPriceSchema).optional(),
+  /** Filled from object entries of `models`; never written by the user under this name. */
+  modelOptions: z.record(z.string(), modelEntrySchema.omit({ name: true })).optional(),
 });
-export type ProviderConfig = z.infer<typeof providerSchema>;
+
+/**
+ * A provider as the rest of the code sees it: `models` is a list of names
+ * (entries may be written as objects), their options in `modelOptions`.
+ */
+export const providerSchema = providerFields.transform((provider) => {
+  const names: string[] = [];
+  const options: Record<string, ModelOptions> = { ...provider.modelOptions };
+  for (const entry of provider.models) {
+    if (typeof entry === "string") {
+      names.push(entry);
+      continue;
+    }
+    const { name, ...rest } = entry;
+    names.push(name);
+    if (Object.keys(rest).length > 0) options[name] = rest;
+  }
+  const { models: _entries, modelOptions: _options, ...others } = provider;
+  const normalised: Omit<typeof provider, "models" | "modelOptions"> & { models: string[]; modelOptions?: Record<string, ModelOptions> } = {
+    ...others,
+    models: names,
+  };
+  if (Object.keys(options).length > 0) normalised.modelOptions = options;
+  return normalised;
+});
+export type ProviderConfig = z.output<typeof providerSchema>;
+
+/** Options of one model (context window, reasoning effort); empty when its entry is a plain name. */
+export function modelOptionsOf(providers: readonly ProviderConfig[], providerId: string, model: string): ModelOptions {
+  return providers.find((p) => p.id === providerId)?.modelOptions?.[model] ?? {};
+}
 
 export const DEFAULT_PROVIDERS: ProviderConfig[] = [
   {
@@ -117,6 +161,8 @@ export const settingSchemas = {
   maxConcurrentAgents: positiveInt.max(256),
   maxQueuedAgents: z.number().int().min(0).max(10_000),
   maxSpawnDepth: z.number().int().min(1).max(8),
+  maxTurns: positiveInt.max(MAX_TURNS_LIMIT),
+  resumeAfterReload: z.boolean(),
   "timeouts.foregroundSeconds": z.number().int().min(0).max(MAX_TIMEOUT_SECONDS),
   "timeouts.backgroundSeconds": positiveInt.max(MAX_TIMEOUT_SECONDS),
   "keyPool.cooldownSeconds": z.array(positiveInt.max(86_400)).min(1),
@@ -131,6 +177,7 @@ export const settingSchemas = {
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
   "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
   "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
+  "results.maxToolChars": z.number().int().min(MIN_TOOL_RESULT_CHARS).max(MAX_TOOL_RESULT_CHARS),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -143,6 +190,8 @@ export const DEFAULT_SETTINGS: Settings = {
   maxConcurrentAgents: 8,
   maxQueuedAgents: 100,
   maxSpawnDepth: 1,
+  maxTurns: DEFAULT_MAX_TURNS,
+  resumeAfterReload: true,
   "timeouts.foregroundSeconds": 300,
   "timeouts.backgroundSeconds": 900,
   "keyPool.cooldownSeconds": [...DEFAULT_COOLDOWN_SECONDS],
@@ -156,6 +205,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,
   "results.maxPartialChars": 8_000,
+  "results.maxToolChars": DEFAULT_MAX_TOOL_RESULT_CHARS,
 };
 
 export interface SettingProblem {

@@ -97,6 +97,6 @@ export function parseTimeoutInput(text: string, removable: boolean): TimeoutChan
 /** The current limit as the input box explains it. */
 export function describeTimeout(agent: AgentSnapshot, now: number): string {
   if (agent.timeoutAt === undefined) return "no time limit";
-  const left = Math.max(0, agent.timeoutAt - now);
+  const left = agent.timeoutPausedLeftMs ?? Math.max(0, agent.timeoutAt - now);
   return `${formatElapsed(left)} left`;
 }

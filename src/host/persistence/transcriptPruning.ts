@@ -13,12 +13,15 @@ export async function pruneClearedTranscripts(
   agentIdsInTree: ReadonlySet<string>,
   olderThanMs: number,
   logger: Logger,
+  /** Stores kept beside the transcripts (large tool results), pruned by the same rule. */
+  companions: ReadonlyArray<Pick<JsonlTranscriptStore, "prune">> = [],
 ): Promise<number> {
   if (tree.recovered) {
     logger.info("kept every transcript: the agent tree was rebuilt from them");
     return 0;
   }
   const removed = await transcripts.prune(agentIdsInTree, olderThanMs);
+  for (const companion of companions) await companion.prune(agentIdsInTree, olderThanMs);
   if (removed > 0) logger.info(`removed ${removed} transcript(s) of agents no longer in the tree`);
   return removed;
 }

@@ -79,6 +79,15 @@ export function renderTranscriptMarkdown(agentId: string, agent: AgentSnapshot |
       case "usage":
         out.push(`_${time(event.at)} · ${event.promptTokens} prompt + ${event.completionTokens} completion tokens (key ${event.keyFingerprint})_`, "");
         break;
+      case "compaction": {
+        const what = [
+          event.shortenedCallIds.length > 0 ? `${event.shortenedCallIds.length} old tool result(s) shortened` : "",
+          event.summary !== undefined ? `older turns replaced by a summary (${event.keptMessages ?? 0} latest messages kept)` : "",
+        ].filter(Boolean).join("; ");
+        out.push(`## Compacted (×${event.round}) · ${time(event.at)}`, "", `_${what}. The messages above stay here in full._`, "");
+        if (event.summary !== undefined) out.push(event.summary, "");
+        break;
+      }
     }
   }
   if (agent?.result) out.push("## Result", "", agent.result, "");

@@ -28,7 +28,7 @@ describe("persistence and window reload", () => {
     first.service.dispose(); // the window closes: statuses are saved as they were
 
     const resumedClient = new ScriptedModelClient((call) => ({ text: `resumed with ${call.messages.length} messages` }));
-    const second = createKit(resumedClient, { treeStore, transcripts });
+    const second = createKit(resumedClient, { treeStore, transcripts, settings: { resumeAfterReload: false } });
     kits.push(second);
     await second.service.ready;
     const restored = second.service.snapshot();
@@ -61,7 +61,7 @@ describe("persistence and window reload", () => {
     await waitUntil("tool running", () => first.service.get(agentId)?.currentTool === "get_diagnostics");
     first.service.dispose();
     const resumedClient = new ScriptedModelClient(() => ({ text: "ok" }));
-    const second = createKit(resumedClient, { treeStore, transcripts });
+    const second = createKit(resumedClient, { treeStore, transcripts, settings: { resumeAfterReload: false } });
     kits.push(second);
     await second.service.ready;
     second.service.sendMessage(agentId, "go on");

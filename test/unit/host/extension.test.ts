@@ -144,6 +144,8 @@ describe("the extension in a shimmed window", () => {
   it("runs several roots at once; Cancel interrupts one; a reload interrupts the other with 'window reloaded'", async () => {
     // One key per root, so neither waits for the other's key.
     for (const key of canaryKeys(2)) await addKey(key);
+    // The behaviour without resuming (subagents.resumeAfterReload off); resuming has its own tests.
+    shimState.config.set("subagents.resumeAfterReload", false);
     server.setScript(() => ({ delayMs: 20_000, text: "too late" }));
     const first = commands.executeCommand("subagents.runTask", "first slow task");
     const second = commands.executeCommand("subagents.runTask", "second slow task");

@@ -65,11 +65,11 @@ describe("AgentTimeouts", () => {
     const clock = new ManualClock();
     const timeouts = new AgentTimeouts(clock);
     const fired: string[] = [];
-    timeouts.set("a", clock.now() + 20, () => fired.push("a"));
-    timeouts.set("b", clock.now() + 10_000, () => fired.push("b"));
-    timeouts.set("b", clock.now() + 15, () => fired.push("b2"));
-    timeouts.set("c", clock.now() + 10, () => fired.push("c"));
-    timeouts.set("c", undefined, () => fired.push("c2"));
+    timeouts.set("a", 20, () => fired.push("a"), true);
+    timeouts.set("b", 10_000, () => fired.push("b"), true);
+    timeouts.set("b", 15, () => fired.push("b2"), true);
+    timeouts.set("c", 10, () => fired.push("c"), true);
+    timeouts.set("c", undefined, () => fired.push("c2"), true);
     assert.equal(timeouts.pendingCount, 2);
     clock.advance(14);
     assert.deepEqual(fired, []);

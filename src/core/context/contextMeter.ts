@@ -1,0 +1,81 @@
+import type { ChatMessage, ToolSpec } from "../llm/modelClient";
+import { countTextTokens, loadTokenizer, type TokenizerKind } from "./tokenCount";
+
+/** The window assumed for a model whose provider entry gives none. */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;
+
+/** A request is compacted before it would pass this share of the window (the rest is room for the answer). */
+export const COMPACT_AT_SHARE = 0.8;
+
+/**
+ * Tokens each message costs beyond its text (role and separators): OpenAI
+ * documents 3; one more keeps the count on the safe side for other APIs.
+ */
+const MESSAGE_OVERHEAD_TOKENS = 4;
+
+/**
+ * Counts a conversation's tokens for one model. A message's count is kept
+ * with the message object (messages are never changed in place: compaction
+ * replaces them), so each turn counts only what is new.
+ */
+export class ContextMeter {
+  private readonly counted = new WeakMap<ChatMessage, number>();
+  private toolsCounted: { specs: readonly ToolSpec[]; tokens: number } | undefined;
+
+  constructor(
+    readonly tokenizer: TokenizerKind,
+    readonly window: number,
+  ) {}
+
+  /** Resolves once exact counting is available (the estimate serves until then). */
+  ready(): Promise<void> {
+    return loadTokenizer(this.tokenizer);
+  }
+
+  /** Above this many tokens a request is compacted first. */
+  get compactAt(): number {
+    return Math.floor(this.window * COMPACT_AT_SHARE);
+  }
+
+  message(message: ChatMessage): number {
+    const known = this.counted.get(message);
+    if (known !== undefined) return known;
+    let tokens = MESSAGE_OVERHEAD_TOKENS + this.text(contentText(message.content));
+    if (message.role === "assistant" && message.tool_calls) {
+      for (const call of message.tool_calls) {
+        if (call.type === "function") tokens += MESSAGE_OVERHEAD_TOKENS + this.text(call.function.name) + this.text(call.function.arguments);
+      }
+    }
+    this.counted.set(message, tokens);
+    return tokens;
+  }
+
+  messages(messages: readonly ChatMessage[]): number {
+    let total = 0;
+    for (const message of messages) total += this.message(message);
+    return total;
+  }
+
+  /** The tool definitions sent with every request count against the window too. */
+  tools(specs: readonly ToolSpec[]): number {
+    if (this.toolsCounted?.specs === specs) return this.toolsCounted.tokens;
+    const tokens = specs.length === 0 ? 0 : this.text(JSON.stringify(specs));
+    this.toolsCounted = { specs, tokens };
+    return tokens;
+  }
+
+  request(messages: readonly ChatMessage[], specs: readonly ToolSpec[]): number {
+    return this.messages(messages) + this.tools(specs);
+  }
+
+  text(text: string): number {
+    return countTextTokens(text, this.tokenizer);
+  }
+}
+
+/** The text of a message's content, whichever form it takes. */
+export function contentText(content: ChatMessage["content"]): string {
+  if (content === null || content === undefined) return "";
+  if (typeof content === "string") return content;
+  return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
+}
