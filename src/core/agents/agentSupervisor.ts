@@ -7,6 +7,8 @@ import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../co
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
 import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
+import { AgentChanges } from "../changes/agentChanges";
+import { ChangeReview } from "../changes/changeReview";
 import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
 import { DEFAULT_MAX_TURNS } from "./agentLoop";
@@ -48,10 +50,16 @@ export class AgentSupervisor extends Disposable implements UserControls {
   private readonly control: SubagentControl;
   private readonly persistence: TreePersistence;
   private paused = false;
+  private readonly changes: AgentChanges;
+  /** The agents' change sets for review and revert (the host's tree and commands). */
+  readonly review: ChangeReview;
 
   constructor(deps: SupervisorDeps) {
     super();
+    const clock = deps.clock ?? systemClock;
+    this.changes = new AgentChanges(deps.changeStore, clock, deps.logger ?? silentLogger);
     this.ctx = {
+      changes: this.changes,
       settings: deps.settings,
       modelClient: deps.modelClient,
       workspace: deps.workspace,
@@ -96,17 +104,27 @@ export class AgentSupervisor extends Disposable implements UserControls {
       createCommandGate(this.ctx, this.registry, this.approvals),
     );
     const listener = this.registry.onDidChange(() => this.persistence.saveSoon());
+    this.review = new ChangeReview(
+      this.changes,
+      {
+        nameOf: (id) => this.registry.snapshot(id)?.name,
+        subtreeOf: (id) => (this.registry.has(id) ? [id, ...this.registry.descendants(id).map((d) => d.id)] : []),
+      },
+      this.ctx.workspace,
+    );
+    this.register(this.changes.onDidChange(() => this.registry.notifyChanged()));
     this.register(toDisposable(() => this.shutdown()));
     this.register(listener);
     this.ready = this.restore();
   }
 
   snapshot(): AgentSnapshot[] {
-    return this.registry.snapshotAll();
+    return this.registry.snapshotAll().map((agent) => this.withChangeCounts(agent));
   }
 
   get(agentId: string): AgentSnapshot | undefined {
-    return this.registry.snapshot(agentId);
+    const agent = this.registry.snapshot(agentId);
+    return agent && this.withChangeCounts(agent);
   }
 
   runRoot(options: { task: string; modelRef?: string }): { agentId: string; done: Promise<AgentSnapshot> } {
@@ -207,7 +225,16 @@ export class AgentSupervisor extends Disposable implements UserControls {
     };
   }
 
+  /** Counts only: the contents stay in the change sets. */
+  private withChangeCounts(agent: AgentSnapshot): AgentSnapshot {
+    const own = this.review.count(agent.id, "agent");
+    const subtree = this.review.count(agent.id, "subtree");
+    if (own === 0 && subtree === 0) return agent;
+    return { ...agent, changedFiles: own, subtreeChangedFiles: subtree };
+  }
+
   private async restore(): Promise<void> {
+    await this.changes.load();
     const settings = this.ctx.settings();
     const records = await this.persistence.load({
       backgroundSeconds: settings["timeouts.backgroundSeconds"],
@@ -260,5 +287,6 @@ export class AgentSupervisor extends Disposable implements UserControls {
     this.slots.dispose();
     this.persistence.dispose();
     this.registry.dispose();
+    this.changes.dispose();
   }
 }

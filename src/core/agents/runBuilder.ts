@@ -27,7 +27,7 @@ export class RunBuilder {
    * narrowed by the record's allow-list (its agent type's) and `allowed`.
    */
   tools(record: AgentRecord, allowed?: readonly string[]): AgentTool[] {
-    let tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate);
+    let tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate, this.ctx.changes);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
     for (const list of [record.allowedTools, allowed]) {
       if (list === undefined) continue;

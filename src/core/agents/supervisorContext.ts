@@ -4,6 +4,8 @@ import type { ModelClient } from "../llm/modelClient";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
+import type { ChangeRecorder } from "../changes/agentChanges";
+import type { ChangeStore } from "../changes/fileChange";
 import type { TreeStore } from "./treePersistence";
 import type { TranscriptStore } from "./transcript";
 
@@ -69,6 +71,8 @@ export interface SupervisorDeps {
   transcripts: TranscriptStore;
   /** When given, the tree is restored from it at start and saved as it changes. */
   treeStore?: TreeStore;
+  /** When given, the agents' change sets are restored from it at start and saved on every change. */
+  changeStore?: ChangeStore;
   /** Keys of a provider that are not invalid; drives the per-provider cap. */
   usableKeyCount: (providerId: string) => number;
   clock?: Clock;
@@ -96,4 +100,6 @@ export interface SupervisorContext {
   readonly logger: Logger;
   readonly maxTurns: number;
   readonly agentTypes: AgentTypeResolver | undefined;
+  /** Where the workspace tools report each file an agent changed. */
+  readonly changes?: ChangeRecorder;
 }

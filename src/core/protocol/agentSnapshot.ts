@@ -54,6 +54,10 @@ export const agentSnapshotSchema = z.object({
       diff: z.string().optional(),
     })
     .optional(),
+  /** Files this agent created, edited or deleted that are still under review (contents stay in the host). */
+  changedFiles: z.number().int().min(0).optional(),
+  /** Distinct such files of the agent and its descendants. */
+  subtreeChangedFiles: z.number().int().min(0).optional(),
   result: z.string().optional(),
   error: z.string().optional(),
   recentTools: z
