@@ -19,6 +19,10 @@ import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatche
 import { AgentDefinitionLanguageClient } from "./host/definitions/definitionLanguageClient";
 import { registerNewAgentDefinitionCommand } from "./host/definitions/newAgentDefinition";
 import { AgentTreeViewProvider } from "./host/agentTreeView";
+import { AgentChangeActions } from "./host/changes/agentChangeActions";
+import { ChangeDocuments } from "./host/changes/changeDocuments";
+import { CHANGE_COMMAND_IDS } from "./host/changes/changeCommandIds";
+import { FileChangeStore } from "./host/persistence/fileChangeStore";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS, type CommandId } from "./host/commandIds";
 import { registerCommands } from "./host/commands";
 import { keyCommandHandlers } from "./host/keys/keyCommands";
@@ -104,6 +108,8 @@ class SubagentsExtension extends Disposable {
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
         treeStore,
+        // Beside the transcripts; every text is redacted again on its way to disk.
+        changeStore: new FileChangeStore(nodePath.join(storage, "changes"), logger, (text) => redactor.redact(text)),
         usableKeyCount: (providerId) => keyPools.usableKeyCount(providerId),
         agentTypes: createAgentTypeResolver(() => definitions.current),
         logger,
@@ -126,6 +132,15 @@ class SubagentsExtension extends Disposable {
     const documents = this.register(new TranscriptDocuments(supervisor, transcripts, (text) => redactor.redact(text)));
     this.register(new TreeIndicators(supervisor, () => keyPools.summaries(), onDidChangeKeys));
     this.register(new ApprovalNotifications(supervisor, logger));
+    this.register(new ChangeDocuments(supervisor.review));
+    const changes = new AgentChangeActions(supervisor.review, supervisor, logger);
+    const reportFailure = (what: string) => (error: unknown) => {
+      const message = `Subagents: ${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error(message);
+      void vscode.window.showErrorMessage(message);
+    };
+    this.register(vscode.commands.registerCommand(CHANGE_COMMAND_IDS.reviewAgentChanges, () => changes.review().catch(reportFailure("reviewing changes"))));
+    this.register(vscode.commands.registerCommand(CHANGE_COMMAND_IDS.revertAgentChanges, () => changes.revert().catch(reportFailure("reverting changes"))));
     const treeView = this.register(
       new AgentTreeViewProvider(context.extensionUri, {
         supervisor,
@@ -134,6 +149,7 @@ class SubagentsExtension extends Disposable {
         runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
         copyToClipboard: (text) => vscode.env.clipboard.writeText(redactor.redact(text)),
         logger,
+        changes,
       }, (message) => redactor.redactDeep(message)),
     );
     this.register(vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, treeView));

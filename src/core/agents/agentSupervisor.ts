@@ -9,6 +9,10 @@ import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { AgentChanges } from "../changes/agentChanges";
 import { ChangeReview } from "../changes/changeReview";
+import { changeKind } from "../changes/fileChange";
+
+/** Paths listed in one agent's snapshot; the review quick pick lists them all. */
+export const MAX_LISTED_CHANGES = 100;
 import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
 import { DEFAULT_MAX_TURNS } from "./agentLoop";
@@ -230,7 +234,11 @@ export class AgentSupervisor extends Disposable implements UserControls {
     const own = this.review.count(agent.id, "agent");
     const subtree = this.review.count(agent.id, "subtree");
     if (own === 0 && subtree === 0) return agent;
-    return { ...agent, changedFiles: own, subtreeChangedFiles: subtree };
+    const changes = this.review
+      .list(agent.id, "agent")
+      .slice(0, MAX_LISTED_CHANGES)
+      .map(({ change }) => ({ path: change.path, kind: changeKind(change) }));
+    return { ...agent, changedFiles: own, subtreeChangedFiles: subtree, ...(changes.length > 0 ? { changes } : {}) };
   }
 
   private async restore(): Promise<void> {

@@ -58,6 +58,10 @@ export const agentSnapshotSchema = z.object({
   changedFiles: z.number().int().min(0).optional(),
   /** Distinct such files of the agent and its descendants. */
   subtreeChangedFiles: z.number().int().min(0).optional(),
+  /** The agent's own changed files (paths and kinds only, at most MAX_LISTED_CHANGES), for the detail pane. */
+  changes: z
+    .array(z.object({ path: z.string(), kind: z.enum(["created", "modified", "deleted"]) }))
+    .optional(),
   result: z.string().optional(),
   error: z.string().optional(),
   recentTools: z
