@@ -1,3 +1,4 @@
+import { wholeText } from "../tools/workspaceToolAdapters";
 import type { WorkspaceTools } from "../tools/workspaceTools";
 import type { AgentChanges } from "./agentChanges";
 import { changeKey, type FileChange } from "./fileChange";
@@ -123,8 +124,7 @@ export class ChangeReview {
 
   private async currentText(path: string): Promise<string | null | { unreadable: true }> {
     try {
-      if ((await this.workspace.statVersion(path)) === undefined) return null;
-      return (await this.workspace.readFile(path)).text;
+      return await wholeText(this.workspace, path);
     } catch {
       return { unreadable: true };
     }

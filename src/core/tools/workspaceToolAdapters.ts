@@ -117,8 +117,7 @@ export function createWorkspaceTools(
   };
 
   /** The file's text, or null when it does not exist; only read when changes are recorded. */
-  const textOrNull = async (path: string): Promise<string | null> =>
-    (await workspace.statVersion(path)) === undefined ? null : (await workspace.readFile(path)).text;
+  const textOrNull = (path: string): Promise<string | null> => wholeText(workspace, path);
 
   /** Runs a write and adds it to the agent's change set (before its first change, after its last). */
   const recorded = async <T>(path: string, context: ToolContext, write: () => Promise<T>): Promise<T> => {
@@ -253,6 +252,12 @@ export function createWorkspaceTools(
   });
 
   return [readFile, listFiles, searchText, editFile, writeFile, runCommand, getDiagnostics] as AgentTool[];
+}
+
+/** The file's exact text, or null when it does not exist. */
+export async function wholeText(workspace: WorkspaceTools, path: string): Promise<string | null> {
+  if (workspace.readText) return (await workspace.readText(path)) ?? null;
+  return (await workspace.statVersion(path)) === undefined ? null : (await workspace.readFile(path)).text;
 }
 
 function fileDiff(path: string, before: string, after: string): string {

@@ -63,6 +63,11 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     return text === undefined ? undefined : contentVersion(text);
   }
 
+  async readText(path: string): Promise<string | undefined> {
+    const target = await this.resolve(path);
+    return this.currentText(target.absolute, path, true);
+  }
+
   async realPath(path: string): Promise<string | undefined> {
     const target = await this.resolve(path);
     const realRoots = await Promise.all(this.roots().map(async (r) => ({ ...r, fsPath: await realTarget(r.fsPath) })));
