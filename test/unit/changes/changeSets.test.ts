@@ -2,24 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AgentChanges } from "../../../src/core/changes/agentChanges";
 import { ChangeReview } from "../../../src/core/changes/changeReview";
-import type { ChangeStore, FileChange } from "../../../src/core/changes/fileChange";
+import type { ChangeStore } from "../../../src/core/changes/fileChange";
 import { silentLogger } from "../../../src/core/common/logger";
 import { FileLedger } from "../../../src/core/tools/fileLedger";
 import type { AgentTool, ToolContext } from "../../../src/core/tools/toolDefinition";
 import { createWorkspaceTools } from "../../../src/core/tools/workspaceToolAdapters";
 import { FakeWorkspaceTools } from "../../fakes/fakeWorkspaceTools";
 import { ManualClock } from "../../fakes/manualClock";
-
-/** Keeps saved change sets as JSON, as a store on disk would. */
-class JsonChangeStore implements ChangeStore {
-  readonly saved = new Map<string, string>();
-  save(agentId: string, changes: readonly FileChange[]): void {
-    this.saved.set(agentId, JSON.stringify(changes));
-  }
-  async load(): Promise<Map<string, FileChange[]>> {
-    return new Map([...this.saved].map(([id, json]) => [id, JSON.parse(json) as FileChange[]]));
-  }
-}
+import { MemoryChangeStore } from "../../fakes/memoryStores";
 
 /** A small tree: root → a, b. */
 const tree: Record<string, string[]> = { root: ["a", "b"], a: [], b: [] };
@@ -149,7 +139,7 @@ describe("change sets", () => {
   });
 
   it("survives a reload: saved change sets are restored and new changes order after them", async () => {
-    const store = new JsonChangeStore();
+    const store = new MemoryChangeStore();
     const first = setup({}, store);
     first.changes.recordChange("a", "x.txt", "old", "new");
     first.changes.recordChange("b", "x.txt", "new", "newer");
