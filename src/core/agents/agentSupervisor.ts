@@ -202,7 +202,12 @@ export class AgentSupervisor extends Disposable implements UserControls {
   clearFinished(): number {
     const before = new Set(this.registry.all());
     const removed = this.registry.removeFinishedRoots();
-    for (const record of before) if (!this.registry.has(record.id)) this.runs.forgetAgent(record.id);
+    for (const record of before) {
+      if (this.registry.has(record.id)) continue;
+      this.runs.forgetAgent(record.id);
+      // Its row is gone, so its changes can no longer be reviewed: they stay in the workspace, as with Keep.
+      if (this.changes.count(record.id) > 0) this.changes.forget(record.id);
+    }
     if (removed > 0) this.persistence.saveNow();
     return removed;
   }

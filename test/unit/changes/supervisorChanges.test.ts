@@ -33,6 +33,10 @@ describe("change sets in the supervisor", () => {
     const plan = await kit.service.review.planRevert(a.id, "agent");
     assert.deepEqual(plan, { steps: [{ path: "a.txt", restore: "old a", agentIds: [a.id] }], conflicts: [] });
     await assertQuiet(kit);
+    // Clearing the finished tree keeps the files as they are and ends their review.
+    kit.service.clearFinished();
+    assert.equal(kit.service.review.count(a.id, "agent"), 0);
+    assert.equal(kit.workspace.text("a.txt"), "new by edit-a a");
   });
 
   it("survives a window reload: a new supervisor on the same stores shows the same change sets", async () => {
