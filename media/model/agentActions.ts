@@ -28,6 +28,8 @@ export const AGENT_ACTION_LOOK: Readonly<Record<AgentActionId, AgentActionLook>>
   reviewChanges: { label: "Review Changes…", ariaLabel: (n) => `Review file changes of ${n} and its subagents`, icon: "diff" },
   revertChanges: { label: "Revert Changes", ariaLabel: (n) => `Revert file changes of ${n} and its subagents`, icon: "discard" },
   keepChanges: { label: "Keep Changes", ariaLabel: (n) => `Keep file changes of ${n} and its subagents`, icon: "check-all" },
+  mergeWorktree: { label: "Merge Worktree", ariaLabel: (n) => `Merge the worktree of ${n} into the workspace`, icon: "git-merge" },
+  discardWorktree: { label: "Discard Worktree", ariaLabel: (n) => `Discard the worktree of ${n}`, icon: "trash" },
 };
 
 /**

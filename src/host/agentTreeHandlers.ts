@@ -5,6 +5,7 @@ import { isFinal } from "../core/agents/status";
 import type { AgentSnapshot, KeyPoolSummary } from "../core/protocol/agentSnapshot";
 import type { NoticeMessage, ToolbarCommand, WebviewMessageOf, WebviewMessageType } from "../core/protocol/messages";
 import type { ChangeActions } from "./changes/agentChangeActions";
+import type { WorktreeActionsApi } from "./worktrees/worktreeActions";
 import { COMMAND_IDS, type CommandId } from "./commandIds";
 
 /** What the agent tree needs from the rest of the extension; tests pass fakes. */
@@ -19,6 +20,8 @@ export interface AgentTreeDeps {
   readonly logger: Logger;
   /** Review, diff and revert of the agents' file changes. */
   readonly changes: ChangeActions;
+  /** Merge and Discard of isolated agents' worktrees. */
+  readonly worktrees: WorktreeActionsApi;
 }
 
 /** What a handler may do besides calling its dependencies. */
@@ -167,5 +170,15 @@ export const agentTreeHandlers: AgentTreeHandlers = {
   keepChanges: ({ agentId, scope, path }, ctx) => {
     const agent = liveAgent(ctx, agentId, "keepChanges", true);
     if (agent) attempt(ctx, "keepChanges", () => ctx.deps.changes.keep(agent.id, scope, path));
+  },
+
+  mergeWorktree: ({ agentId }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "mergeWorktree", true);
+    if (agent) settle(ctx, "mergeWorktree", ctx.deps.worktrees.merge(agent.id));
+  },
+
+  discardWorktree: ({ agentId }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "discardWorktree", true);
+    if (agent) settle(ctx, "discardWorktree", ctx.deps.worktrees.discard(agent.id));
   },
 };

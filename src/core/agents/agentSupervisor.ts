@@ -10,6 +10,7 @@ import { ApprovalBroker } from "../tools/approvalBroker";
 import { AgentChanges } from "../changes/agentChanges";
 import { ChangeReview } from "../changes/changeReview";
 import { changeKind } from "../changes/fileChange";
+import { AgentWorkspaces, type WorktreeInfo } from "../isolation/agentWorkspaces";
 
 /** Paths listed in one agent's snapshot; the review quick pick lists them all. */
 export const MAX_LISTED_CHANGES = 100;
@@ -64,6 +65,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
     this.changes = new AgentChanges(deps.changeStore, clock, deps.logger ?? silentLogger);
     this.ctx = {
       changes: this.changes,
+      workspaces: new AgentWorkspaces(deps.workspace, deps.worktrees),
       settings: deps.settings,
       modelClient: deps.modelClient,
       workspace: deps.workspace,
@@ -210,6 +212,33 @@ export class AgentSupervisor extends Disposable implements UserControls {
     }
     if (removed > 0) this.persistence.saveNow();
     return removed;
+  }
+
+  /** The worktree of an isolated agent, while it exists. */
+  worktreeOf(agentId: string): WorktreeInfo | undefined {
+    const worktree = this.registry.get(agentId)?.worktree;
+    return worktree && { ...worktree };
+  }
+
+  /**
+   * Merge or Discard is about to remove the agent's worktree: refused while
+   * the agent runs (it would lose its checkout mid-edit).
+   */
+  requireWorktreeIdle(agentId: string): WorktreeInfo {
+    const record = this.registry.require(agentId);
+    if (!record.worktree) throw new Error(`${record.name} has no worktree (it was merged or discarded, or never isolated).`);
+    if (this.runs.isActive(agentId)) throw new Error(`${record.name} is still running in its worktree; wait for it to finish or interrupt it first.`);
+    return { ...record.worktree };
+  }
+
+  /** The worktree was merged or discarded: the agent keeps its result, a new run would need a new worktree. */
+  worktreeEnded(agentId: string): void {
+    this.ctx.workspaces?.forget(agentId);
+    this.registry.update(agentId, (r) => {
+      delete r.worktree;
+      delete r.isolation;
+    });
+    this.persistence.saveNow();
   }
 
   /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */

@@ -89,6 +89,7 @@ export class SubagentControl implements AgentToolHost {
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
+    if ((request.isolation ?? settings.isolation) === "worktree") record.isolation = "worktree";
     this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
@@ -320,6 +321,18 @@ export class SubagentControl implements AgentToolHost {
       r.model = choice.model;
       if (overrides?.agentType !== undefined) r.agentType = overrides.agentType;
     });
+    if (record.isolation === "worktree" && record.worktree === undefined) {
+      // Part of the startup, so a failure (no git repository) fails the child with its reason, never a silent fallback.
+      let worktree;
+      try {
+        if (!this.ctx.workspaces) throw new Error("Worktree isolation is not available in this window; spawn the agent without isolation.");
+        worktree = await this.ctx.workspaces.createWorktree(record);
+      } catch (error) {
+        throw new StartupError(errorMessage(error));
+      }
+      this.registry.update(record.id, (r) => (r.worktree = worktree));
+      if (run.ended) return undefined;
+    }
     const systemPrompt = overrides?.systemPrompt ?? plan.systemPrompt;
     return this.runBuilder.fresh(record, run, {
       ...overrides,

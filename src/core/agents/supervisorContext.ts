@@ -6,6 +6,7 @@ import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
 import type { ChangeRecorder } from "../changes/agentChanges";
 import type { ChangeStore } from "../changes/fileChange";
+import type { AgentWorkspaces, WorktreeProvider } from "../isolation/agentWorkspaces";
 import type { TreeStore } from "./treePersistence";
 import type { TranscriptStore } from "./transcript";
 
@@ -73,6 +74,8 @@ export interface SupervisorDeps {
   treeStore?: TreeStore;
   /** When given, the agents' change sets are restored from it at start and saved on every change. */
   changeStore?: ChangeStore;
+  /** Git worktrees for agents spawned with `isolation: "worktree"`; without it such spawns fail with a clear error. */
+  worktrees?: WorktreeProvider;
   /** Keys of a provider that are not invalid; drives the per-provider cap. */
   usableKeyCount: (providerId: string) => number;
   clock?: Clock;
@@ -102,4 +105,6 @@ export interface SupervisorContext {
   readonly agentTypes: AgentTypeResolver | undefined;
   /** Where the workspace tools report each file an agent changed. */
   readonly changes?: ChangeRecorder;
+  /** The workspace of each agent: shared, or its own worktree. */
+  readonly workspaces?: AgentWorkspaces;
 }

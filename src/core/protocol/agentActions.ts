@@ -23,6 +23,8 @@ export const AGENT_ACTION_IDS = [
   "reviewChanges",
   "revertChanges",
   "keepChanges",
+  "mergeWorktree",
+  "discardWorktree",
 ] as const;
 export type AgentActionId = (typeof AGENT_ACTION_IDS)[number];
 
@@ -63,6 +65,9 @@ export function availableActions(agent: AgentSnapshot): AgentActionId[] {
     reviewChanges: changed,
     revertChanges: changed,
     keepChanges: changed,
+    // Only once the agent stopped: merging or removing a worktree under a running agent would lose its work.
+    mergeWorktree: !live && agent.worktree !== undefined,
+    discardWorktree: !live && agent.worktree !== undefined,
   };
   return AGENT_ACTION_IDS.filter((id) => available[id]);
 }
@@ -106,6 +111,10 @@ export function actionEffect(action: AgentActionId, agent: AgentSnapshot, reques
       return { kind: "post", message: { type: "revertChanges", agentId, scope: "subtree" } };
     case "keepChanges":
       return { kind: "post", message: { type: "keepChanges", agentId, scope: "subtree" } };
+    case "mergeWorktree":
+      return { kind: "post", message: { type: "mergeWorktree", agentId } };
+    case "discardWorktree":
+      return { kind: "post", message: { type: "discardWorktree", agentId } };
   }
 }
 

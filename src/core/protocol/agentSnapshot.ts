@@ -62,6 +62,10 @@ export const agentSnapshotSchema = z.object({
   changes: z
     .array(z.object({ path: z.string(), kind: z.enum(["created", "modified", "deleted"]) }))
     .optional(),
+  /** The agent runs in its own git worktree. */
+  isolation: z.literal("worktree").optional(),
+  /** Its worktree while it exists (until Merge or Discard). */
+  worktree: z.object({ path: z.string(), branch: z.string(), base: z.string() }).optional(),
   result: z.string().optional(),
   error: z.string().optional(),
   recentTools: z

@@ -150,6 +150,11 @@ export const keepChangesMessageSchema = z.strictObject({
   path: changePath.optional(),
 });
 
+/** Apply an isolated agent's worktree changes to the workspace, then remove the worktree. */
+export const mergeWorktreeMessageSchema = z.strictObject({ type: z.literal("mergeWorktree"), agentId });
+/** Delete an isolated agent's worktree and branch (the host asks to confirm). */
+export const discardWorktreeMessageSchema = z.strictObject({ type: z.literal("discardWorktree"), agentId });
+
 /** Carries the wanted state rather than "toggle", so a view that lags behind cannot invert the user's intent. */
 export const setSpawningPausedMessageSchema = z.strictObject({
   type: z.literal("setSpawningPaused"),
@@ -179,6 +184,8 @@ export const webviewToHostMessageSchema = z.discriminatedUnion("type", [
   reviewChangesMessageSchema,
   revertChangesMessageSchema,
   keepChangesMessageSchema,
+  mergeWorktreeMessageSchema,
+  discardWorktreeMessageSchema,
 ]);
 
 export type WebviewToHostMessage = z.infer<typeof webviewToHostMessageSchema>;

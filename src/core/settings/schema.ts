@@ -1,3 +1,4 @@
+import { ISOLATION_MODES } from "../isolation/agentWorkspaces";
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
@@ -131,6 +132,7 @@ export const settingSchemas = {
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
   "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
   "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
+  isolation: z.enum(ISOLATION_MODES),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -156,6 +158,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,
   "results.maxPartialChars": 8_000,
+  isolation: "none",
 };
 
 export interface SettingProblem {

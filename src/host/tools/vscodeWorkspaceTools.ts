@@ -31,6 +31,8 @@ export interface WorkspaceToolsOptions {
   settings: () => Settings;
   /** VS Code's bundled ripgrep; undefined falls back to findFiles + git. */
   ripgrepPath: string | undefined;
+  /** The folders the tools work in; default the window's workspace folders (an isolated agent: its worktree). */
+  roots?: () => WorkspaceRoot[];
 }
 
 /**
@@ -178,6 +180,7 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
   }
 
   private roots(): WorkspaceRoot[] {
+    if (this.options.roots) return this.options.roots();
     return (vscode.workspace.workspaceFolders ?? [])
       .filter((f) => f.uri.scheme === "file")
       .map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));

@@ -46,6 +46,8 @@ const EXTRA: Array<[string, string]> = [
   ["subagents.newAgentDefinition", "New Agent Definition"],
   [CHANGE_COMMAND_IDS.reviewAgentChanges, "Review Agent Changes…"],
   [CHANGE_COMMAND_IDS.revertAgentChanges, "Revert Agent Changes…"],
+  [CHANGE_COMMAND_IDS.mergeAgentWorktree, "Merge Agent Worktree…"],
+  [CHANGE_COMMAND_IDS.discardAgentWorktree, "Discard Agent Worktree…"],
   ...AGENT_ACTION_IDS.map((action): [string, string] => [actionCommandId(action), AGENT_ACTION_LOOK[action].label]),
 ];
 

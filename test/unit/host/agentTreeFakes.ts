@@ -150,6 +150,10 @@ export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig 
         revert: async (...args) => void changeCalls.push(["revert", ...args]),
         keep: (...args) => void changeCalls.push(["keep", ...args]),
       },
+      worktrees: {
+        merge: async (...args) => void changeCalls.push(["merge", ...args]),
+        discard: async (...args) => void changeCalls.push(["discard", ...args]),
+      },
     },
   };
   return rig;

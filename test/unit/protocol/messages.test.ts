@@ -29,6 +29,8 @@ const VALID: WebviewToHostMessage[] = [
   { type: "revertChanges", agentId: "a", scope: "subtree" },
   { type: "revertChanges", agentId: "a", scope: "agent", path: "src/x.ts" },
   { type: "keepChanges", agentId: "a", scope: "agent", path: "src/x.ts" },
+  { type: "mergeWorktree", agentId: "a" },
+  { type: "discardWorktree", agentId: "a" },
 ];
 
 describe("webview → host messages", () => {

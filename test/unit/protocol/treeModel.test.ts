@@ -240,6 +240,13 @@ describe("agent actions", () => {
     assert.equal(rowActions(changed).includes("revertChanges"), false, "the row's own buttons stay few; the menu and the pane have them");
   });
 
+  it("offers Merge and Discard of a worktree only once its agent stopped", () => {
+    const worktree = { path: "/storage/worktrees/x", branch: "subagents/x", base: "abc" };
+    assert.deepEqual(availableActions({ ...agent("scan"), worktree }).slice(-2), ["mergeWorktree", "discardWorktree"]);
+    assert.equal(availableActions({ ...agent("docs"), worktree }).includes("mergeWorktree"), false, "a running agent keeps its worktree");
+    assert.deepEqual(actionEffect("mergeWorktree", agent("scan")), { kind: "post", message: { type: "mergeWorktree", agentId: "scan" } });
+  });
+
   it("puts the agent, its pending approval and one context key per action into the row's menu context", () => {
     assert.deepEqual(agentRowContext(agent("scan")), {
       webviewSection: "agentRow",
@@ -256,6 +263,8 @@ describe("agent actions", () => {
       "subagents.can.reviewChanges": false,
       "subagents.can.revertChanges": false,
       "subagents.can.keepChanges": false,
+      "subagents.can.mergeWorktree": false,
+      "subagents.can.discardWorktree": false,
     });
     const tests = agentRowContext(agent("tests"));
     assert.equal(tests["requestId"], "req-1");
