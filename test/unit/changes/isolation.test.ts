@@ -32,10 +32,10 @@ const oneEditor = (extra: Record<string, unknown>): ModelScript => (call) => {
 
 describe("worktree isolation in the supervisor", () => {
   it("an isolated child edits its own worktree: the workspace is untouched, no change set, the snapshot names the worktree", async () => {
-    let shared: FakeWorkspaceTools | undefined;
-    const worktrees = fakeWorktrees(() => shared!);
+    const box: { shared?: FakeWorkspaceTools } = {};
+    const worktrees = fakeWorktrees(() => box.shared!);
     const { kit } = start(oneEditor({ isolation: "worktree" }), { deps: { worktrees: worktrees.provider } });
-    shared = kit.workspace;
+    box.shared = kit.workspace;
     kit.workspace.put("a.txt", "old");
     await kit.service.runRoot({ task: "root" }).done;
     const editor = byName(kit.service, "editor")!;
@@ -52,10 +52,10 @@ describe("worktree isolation in the supervisor", () => {
   });
 
   it("the user's default applies when spawn_agent does not say, and isolation none overrides it", async () => {
-    let shared: FakeWorkspaceTools | undefined;
-    const worktrees = fakeWorktrees(() => shared!);
+    const box: { shared?: FakeWorkspaceTools } = {};
+    const worktrees = fakeWorktrees(() => box.shared!);
     const { kit } = start(oneEditor({ isolation: "none" }), { settings: { isolation: "worktree" }, deps: { worktrees: worktrees.provider } });
-    shared = kit.workspace;
+    box.shared = kit.workspace;
     kit.workspace.put("a.txt", "old");
     await kit.service.runRoot({ task: "root" }).done;
     assert.equal(kit.workspace.text("a.txt"), "new", "isolation none works in the workspace");
@@ -64,11 +64,11 @@ describe("worktree isolation in the supervisor", () => {
   });
 
   it("fails the child with the reason when no worktree can be made (not a git repository), never falling back to the workspace", async () => {
-    let shared: FakeWorkspaceTools | undefined;
+    const box: { shared?: FakeWorkspaceTools } = {};
     const reason = "Worktree isolation needs a git repository, and /w is not one.";
-    const worktrees = fakeWorktrees(() => shared!, reason);
+    const worktrees = fakeWorktrees(() => box.shared!, reason);
     const { kit } = start(oneEditor({ isolation: "worktree" }), { deps: { worktrees: worktrees.provider } });
-    shared = kit.workspace;
+    box.shared = kit.workspace;
     kit.workspace.put("a.txt", "old");
     const root = await kit.service.runRoot({ task: "root" }).done;
     const editor = byName(kit.service, "editor")!;
