@@ -89,7 +89,7 @@ export class SubagentControl implements AgentToolHost {
     if (request.context !== undefined) record.context = request.context;
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
-    if ((request.isolation ?? settings.isolation) === "worktree") record.isolation = "worktree";
+    if ((plan.isolation ?? settings.isolation) === "worktree") record.isolation = "worktree";
     this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
@@ -156,6 +156,7 @@ export class SubagentControl implements AgentToolHost {
     if (request.model !== undefined) explicit.model = request.model;
     if (request.timeoutSeconds !== undefined) explicit.timeoutSeconds = request.timeoutSeconds;
     if (request.background !== undefined) explicit.background = request.background;
+    if (request.isolation !== undefined) explicit.isolation = request.isolation;
     let resolved: ResolvedAgentType | undefined;
     let typeError: string | undefined;
     if (request.agentType !== undefined) {
@@ -177,6 +178,7 @@ export class SubagentControl implements AgentToolHost {
       agentType: resolved?.agentType ?? request.agentType,
       allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.runBuilder.toolNames(caller) : undefined,
       notGranted: resolved?.notGranted ?? [],
+      isolation: chosen.isolation,
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
     if (typeError !== undefined) plan.typeError = typeError;
@@ -388,6 +390,8 @@ interface SpawnPlan {
   agentType: string | undefined;
   allowedTools: readonly string[] | undefined;
   notGranted: string[];
+  /** Undefined = the user's default (`subagents.isolation`). */
+  isolation: "none" | "worktree" | undefined;
   systemPrompt?: string;
   /** Set for an unknown agent type: the child's startup fails with it. */
   typeError?: string;

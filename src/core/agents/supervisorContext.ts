@@ -37,6 +37,7 @@ export interface AgentTypeRequest {
   model?: string;
   timeoutSeconds?: number;
   background?: boolean;
+  isolation?: "none" | "worktree";
 }
 
 /** A known agent type applied to one spawn (see applyAgentDefinition in core/definitions). */

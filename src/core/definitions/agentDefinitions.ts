@@ -129,6 +129,7 @@ export interface SpawnRequestOptions {
   model?: string;
   timeoutSeconds?: number;
   background?: boolean;
+  isolation?: "none" | "worktree";
 }
 
 export interface DefinedSpawnOptions extends SpawnRequestOptions {
@@ -159,6 +160,8 @@ export function applyAgentDefinition(
   if (timeoutSeconds !== undefined) result.timeoutSeconds = timeoutSeconds;
   const background = request.background ?? definition.background;
   if (background !== undefined) result.background = background;
+  const isolation = request.isolation ?? definition.isolation;
+  if (isolation !== undefined) result.isolation = isolation;
   return result;
 }
 
@@ -181,6 +184,7 @@ export function describeAgentTypes(definitions: AgentDefinitions | readonly Agen
     if (d.tools) facts.push(`tools: ${d.tools.length > 0 ? d.tools.join(", ") : "none"}`);
     if (d.role) facts.push(`role: ${d.role}`);
     if (d.background) facts.push("runs in the background");
+    if (d.isolation === "worktree") facts.push("works in its own git worktree");
     const suffix = facts.length > 0 ? ` (${facts.join("; ")})` : "";
     return `- ${d.name}: ${oneLine(d.description)}${suffix}`;
   });

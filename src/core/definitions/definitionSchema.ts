@@ -38,6 +38,7 @@ export const agentFrontMatterSchema = z.object({
     .max(MAX_TIMEOUT_SECONDS, `timeout_seconds must be between 0 and ${MAX_TIMEOUT_SECONDS} (0 = no limit, foreground only)`)
     .optional(),
   background: z.boolean({ error: "background must be true or false" }).optional(),
+  isolation: z.enum(["none", "worktree"], { error: 'isolation must be "none" or "worktree"' }).optional(),
 }).check((ctx) => {
   if (ctx.value.background === true && ctx.value.timeout_seconds === 0) {
     ctx.issues.push({
@@ -65,6 +66,8 @@ export interface AgentDefinition {
   role?: AgentRole;
   timeoutSeconds?: number;
   background?: boolean;
+  /** `worktree`: agents of this type work in their own git worktree. */
+  isolation?: "none" | "worktree";
   /** The Markdown body, trimmed. */
   systemPrompt: string;
   sourcePath: string;
