@@ -76,3 +76,16 @@ export function fileActionMessage(button: HTMLElement, agentId: string): Webview
       return undefined;
   }
 }
+
+/** Where an isolated agent works, until Merge or Discard (the buttons are among the pane's actions). */
+export function worktreeSection(agent: AgentSnapshot): HTMLElement | null {
+  const worktree = agent.worktree;
+  if (!worktree) return null;
+  return el(
+    "section",
+    { className: "detail-section detail-worktree" },
+    el("h3", {}, "Worktree"),
+    el("p", {}, codicon("git-branch"), " ", el("code", {}, worktree.branch)),
+    el("p", { className: "muted" }, "The workspace changes only when you merge this worktree; Discard deletes it with its branch."),
+  );
+}

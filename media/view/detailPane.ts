@@ -5,7 +5,7 @@ import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 import { renderMarkdown } from "./markdown";
-import { changedFilesSection, fileActionMessage } from "./changedFiles";
+import { changedFilesSection, fileActionMessage, worktreeSection } from "./changedFiles";
 import type { WebviewToHostMessage } from "../../src/core/protocol/messages";
 import { showInvisibles } from "../../src/core/protocol/visibleText";
 
@@ -116,8 +116,7 @@ export class DetailPane {
       );
     }
     nodes.push(actions, this.facts(agent, now));
-    const changes = changedFilesSection(agent);
-    if (changes) nodes.push(changes);
+    for (const section of [changedFilesSection(agent), worktreeSection(agent)]) if (section) nodes.push(section);
     nodes.push(this.markdownSection("Task", agent.task, "detail-task"));
     if (agent.error !== undefined) nodes.push(this.markdownSection("Error", agent.error, "detail-error"));
     if (agent.result !== undefined) nodes.push(this.markdownSection("Result", agent.result, "detail-result"));

@@ -92,4 +92,19 @@ describe("change review in the tree", () => {
     assert.deepEqual(await waitForPosted(page, (m) => m.type === "revertChanges"), { type: "revertChanges", agentId: "root", scope: "subtree" });
     await page.close();
   });
+
+  it("shows an isolated agent's worktree branch and offers Merge and Discard once it stopped", async () => {
+    const page = await openView(harness);
+    const worktree = { path: "/storage/worktrees/iso", branch: "subagents/isolated-iso", base: "abc123" };
+    await postAndPaint(page, snapshotOf([makeAgent({ id: "iso", name: "Isolated", status: "completed", isolation: "worktree", worktree })]));
+    await page.locator('[data-id="iso"] .name').click();
+    assert.equal(await page.locator(".detail-worktree code").textContent(), "subagents/isolated-iso");
+    await clearPosted(page);
+    await page.getByRole("button", { name: "Merge the worktree of Isolated into the workspace" }).click();
+    assert.deepEqual(await waitForPosted(page, (m) => m.type === "mergeWorktree"), { type: "mergeWorktree", agentId: "iso" });
+    await page.getByRole("button", { name: "Discard the worktree of Isolated" }).click();
+    assert.deepEqual(await waitForPosted(page, (m) => m.type === "discardWorktree"), { type: "discardWorktree", agentId: "iso" });
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
 });
