@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -21,9 +22,21 @@ const EDITORS = [
 
 let session: E2ESession;
 
+const ISOLATED_ROOT = "CR isolated editor";
+const ISOLATED = "cr-isolated";
+
 function script(request: ScriptedRequest): ScriptedReply {
   const task = taskOf(request);
   const results = toolResults(request);
+  if (task.startsWith(ISOLATED_ROOT)) {
+    if (results.length === 0) return { toolCalls: [spawnCall({ name: ISOLATED, task: `Change 1 to 5 in src/alpha.js [${ISOLATED}]`, isolation: "worktree" })] };
+    return { text: "CR isolated root done." };
+  }
+  if (task.includes(`[${ISOLATED}]`)) {
+    if (results.length === 0) return { toolCalls: [{ name: "read_file", arguments: { path: "src/alpha.js" } }] };
+    if (results.length === 1) return { toolCalls: [{ name: "edit_file", arguments: { path: "src/alpha.js", old_text: "= 1", new_text: "= 5" } }] };
+    return { text: `${ISOLATED} edited its worktree` };
+  }
   if (task.startsWith(ROOT)) {
     if (results.length === 0) return { toolCalls: EDITORS.map((e) => spawnCall({ name: e.name, task: `Change 1 to 2 in ${e.file} [${e.name}]` })) };
     return { text: "CR root: both files edited." };
@@ -83,6 +96,34 @@ describe("reviewing and reverting agent changes (code-server)", { timeout: 10 * 
       await waitUntil(`the row of ${alpha.name} to drop its ±N marker`, async () => !(await tree.rowText(alpha.name)).includes("±"), 10_000);
       assert.match(await tree.rowText(beta.name), /±1 file/);
       await wb.waitForNotification(/Reverted 1 file changed by cr-alpha/);
+    });
+  });
+
+  it("a worktree child's edit reaches the workspace only after Merge", { timeout: 300_000 }, async () => {
+    await session.scenario("change-review-worktree", async () => {
+      const wb = session.workbench;
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid", ...args], { cwd: session.workspace });
+      git("init", "-q");
+      git("add", "--all");
+      git("commit", "-q", "-m", "start");
+      const before = onDisk("src/alpha.js");
+      assert.equal(before, "export const alpha = 1;\n");
+
+      await wb.runCommand("Subagents: Run Task…");
+      await wb.typeIntoInputBox(ISOLATED_ROOT, { title: "Run Task" });
+      const tree = await session.tree();
+      await tree.waitForRow(ISOLATED_ROOT, "Completed", 120_000);
+      await tree.waitForRow(ISOLATED, "Completed", 10_000);
+      assert.equal(onDisk("src/alpha.js"), before, "the isolated child's edit stays in its worktree");
+      await tree.select(ISOLATED);
+      assert.match(await tree.detailSectionText("detail-worktree"), /subagents\/cr-isolated-/);
+      await wb.screenshot("change-review-worktree-before-merge");
+
+      await tree.clickButton(`Merge the worktree of ${ISOLATED} into the workspace`);
+      await waitUntil("src/alpha.js to hold the merged edit", () => onDisk("src/alpha.js") === "export const alpha = 5;\n", 30_000);
+      await wb.waitForNotification(/Merged 1 file changed by cr-isolated/);
+      await waitUntil("the worktree section to go after the merge", async () => (await tree.detailSectionText("detail-worktree")) === "", 10_000);
+      assert.equal(execFileSync("git", ["branch", "--list", "subagents/*"], { cwd: session.workspace, encoding: "utf8" }).trim(), "", "the agent's branch is removed");
     });
   });
 });

@@ -61,6 +61,7 @@ export class WorktreeActions implements WorktreeActionsApi {
   }
 
   private prepare(agentId: string): { git: GitWorktrees; info: WorktreeInfo; name: string } {
+    if (!vscode.workspace.isTrusted) throw new Error("Refused: this workspace is not trusted (Restricted Mode), so git is not run in it. Trust the folder, then merge or discard.");
     const info = this.controls.requireWorktreeIdle(agentId);
     const git = this.worktrees();
     if (!git) throw new Error("No folder is open in this window, so the worktree cannot be merged or discarded here.");

@@ -1,4 +1,5 @@
 import * as nodePath from "node:path";
+import * as vscode from "vscode";
 import type { WorktreeInfo, WorktreeProvider } from "../../core/isolation/agentWorkspaces";
 import type { SecretRedactor } from "../../core/keys/redact";
 import type { Settings } from "../../core/settings/schema";
@@ -20,6 +21,8 @@ export function createWorktreeProvider(options: {
 }): WorktreeProvider {
   return {
     async create(agent): Promise<WorktreeInfo> {
+      // git reads the repository's own config (filters, hooks paths); only a trusted workspace gets to run it.
+      if (!vscode.workspace.isTrusted) throw new Error("Refused: this workspace is not trusted (Restricted Mode), so no git worktree is created in it.");
       const git = options.worktrees();
       if (!git) throw new Error("Worktree isolation needs a folder open in the window; open the repository's folder, or spawn the agent without isolation.");
       const created = await git.create(agent.id, agent.name);
