@@ -265,6 +265,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
 
   /** Counts only: the contents stay in the change sets. */
   private withChangeCounts(agent: AgentSnapshot): AgentSnapshot {
+    if (this.changes.isEmpty) return agent;
     const own = this.review.count(agent.id, "agent");
     const subtree = this.review.count(agent.id, "subtree");
     if (own === 0 && subtree === 0) return agent;

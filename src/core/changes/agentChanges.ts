@@ -62,6 +62,11 @@ export class AgentChanges implements ChangeRecorder, IDisposable {
     return [...(this.byAgent.get(agentId)?.values() ?? [])].sort((a, b) => a.firstSeq - b.firstSeq);
   }
 
+  /** No agent has a change under review (the common case: snapshots skip the counting). */
+  get isEmpty(): boolean {
+    return this.byAgent.size === 0;
+  }
+
   count(agentId: string): number {
     return this.byAgent.get(agentId)?.size ?? 0;
   }

@@ -11,9 +11,17 @@ export const CHANGE_SCHEME = "subagents-change";
  */
 export class ChangeDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly registration: vscode.Disposable;
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** A later edit (or Keep/Revert) changes what an open side shows; VS Code asks again for the ones it has open. */
+  readonly onDidChange = this.changed.event;
+  private readonly provided = new Map<string, vscode.Uri>();
+  private readonly subscription: { dispose(): void };
 
   constructor(private readonly review: ChangeReview) {
     this.registration = vscode.workspace.registerTextDocumentContentProvider(CHANGE_SCHEME, this);
+    this.subscription = review.onDidChange(() => {
+      for (const uri of this.provided.values()) this.changed.fire(uri);
+    });
   }
 
   static uri(agentId: string, path: string, side: "before" | "after"): vscode.Uri {
@@ -22,6 +30,7 @@ export class ChangeDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
+    this.provided.set(uri.toString(), uri);
     const query = new URLSearchParams(uri.query);
     const change = this.review.find(query.get("agent") ?? "", uri.path.replace(/^\//, ""));
     if (!change) return "";
@@ -29,6 +38,8 @@ export class ChangeDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
     this.registration.dispose();
   }
 }
