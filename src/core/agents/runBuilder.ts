@@ -28,7 +28,7 @@ export class RunBuilder {
    */
   tools(record: AgentRecord, allowed?: readonly string[]): AgentTool[] {
     // An isolated agent's edits stay in its worktree until Merge, so they are not in a change set.
-    const workspace = this.ctx.workspaces?.workspaceFor(record.id, record.worktree) ?? this.ctx.workspace;
+    const workspace = this.ctx.workspaces?.workspaceFor(record.id, record.isolation, record.worktree) ?? this.ctx.workspace;
     let tools = createWorkspaceTools(workspace, new FileLedger(), this.gate, record.isolation === undefined ? this.ctx.changes : undefined);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
     for (const list of [record.allowedTools, allowed]) {

@@ -20,6 +20,7 @@ export interface WorktreeProvider {
   toolsAt(path: string): WorkspaceTools;
 }
 
+const NO_WORKTREE = "This agent runs isolated but has no git worktree (it could not be created); its files are not touched. Spawn a new agent instead.";
 const NO_PROVIDER = "Worktree isolation is not available here (no git worktree support in this window); spawn the agent without isolation.";
 
 /**
@@ -43,7 +44,8 @@ export class AgentWorkspaces {
   }
 
   /** The tools' workspace for an agent (`worktree` = its checkout, when it runs isolated). */
-  workspaceFor(agentId: string, worktree: WorktreeInfo | undefined): WorkspaceTools {
+  workspaceFor(agentId: string, isolation: "worktree" | undefined, worktree: WorktreeInfo | undefined): WorkspaceTools {
+    if (isolation === "worktree" && worktree === undefined) return refusingWorkspace(NO_WORKTREE);
     if (worktree === undefined) return this.shared;
     const known = this.isolated.get(agentId);
     if (known) return known;

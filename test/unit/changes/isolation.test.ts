@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { WorktreeProvider } from "../../../src/core/isolation/agentWorkspaces";
+import { AgentWorkspaces, type WorktreeProvider } from "../../../src/core/isolation/agentWorkspaces";
 import { assertQuiet, byName, scriptedKitPerTest, spawnCall } from "../../fakes/agentTestKit";
 import { FakeWorkspaceTools } from "../../fakes/fakeWorkspaceTools";
 import { lastToolResult, type ModelScript } from "../../fakes/scriptedModelClient";
@@ -46,8 +46,10 @@ describe("worktree isolation in the supervisor", () => {
     assert.equal(editor.changedFiles, undefined, "its changes are merged or discarded, not reverted");
 
     assert.deepEqual(kit.service.requireWorktreeIdle(editor.id), editor.worktree);
+    assert.equal(kit.service.clearFinished(), 0, "a tree with an unmerged worktree is not cleared");
     kit.service.worktreeEnded(editor.id);
     assert.equal(kit.service.get(editor.id)?.worktree, undefined);
+    assert.equal(kit.service.clearFinished(), 2, "after Merge or Discard it is");
     await assertQuiet(kit);
   });
 
@@ -76,5 +78,15 @@ describe("worktree isolation in the supervisor", () => {
     assert.match(editor.error ?? "", /needs a git repository/);
     assert.match(root.result ?? "", /needs a git repository/, "the parent learns why");
     assert.equal(kit.workspace.text("a.txt"), "old");
+  });
+
+  it("an isolated agent without a worktree gets tools that refuse, never the shared workspace", async () => {
+    const shared = new FakeWorkspaceTools({ "a.txt": "old" });
+    const workspaces = new AgentWorkspaces(shared, fakeWorktrees(() => shared).provider);
+    const tools = workspaces.workspaceFor("lost", "worktree", undefined);
+    await assert.rejects(tools.readFile("a.txt"), /runs isolated but has no git worktree/);
+    await assert.rejects(tools.writeFile({ path: "a.txt", content: "x" }), /runs isolated but has no git worktree/);
+    assert.equal(shared.text("a.txt"), "old");
+    assert.equal(workspaces.workspaceFor("plain", undefined, undefined), shared);
   });
 });
