@@ -156,14 +156,15 @@ export class GitWorktrees {
    * `keep` (left behind by a crash or a cleared tree); returns their paths.
    */
   async sweep(keepAgentIds: ReadonlySet<string>): Promise<string[]> {
-    const listed = await git(this.workspaceRoot, ["worktree", "list", "--porcelain"]);
-    if (listed.code !== 0) return [];
+    // No folder, no worktree was ever made here: nothing to ask git.
     let root: string;
     try {
       root = realpathSync(this.directory);
     } catch {
       return [];
     }
+    const listed = await git(this.workspaceRoot, ["worktree", "list", "--porcelain"]);
+    if (listed.code !== 0) return [];
     const keep = new Set([...keepAgentIds].map(worktreeFolderName));
     const swept: string[] = [];
     for (const block of listed.stdout.split("\n\n")) {
