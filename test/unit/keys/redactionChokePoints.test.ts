@@ -31,6 +31,14 @@ describe("redaction at the choke points", () => {
     await assert.rejects(tools.readFile(".env"), (error: Error) => !error.message.includes(key.slice(0, 8)) && /redacted key/.test(error.message));
   });
 
+  it("keeps the optional capabilities of the tools it wraps (links followed for approvals, exact text for change sets)", async () => {
+    const inner = new FakeWorkspaceTools({ "a.txt": "text\n" });
+    inner.realPath = async (path: string) => (path === "link" ? ".vscode/settings.json" : path);
+    const tools = redactingWorkspaceTools(inner, new SecretRedactor(() => []));
+    assert.equal(await tools.realPath?.("link"), ".vscode/settings.json");
+    assert.equal(await tools.readText?.("a.txt"), "text\n");
+  });
+
   it("request bodies carry no key, even when the conversation holds one", async () => {
     const h = await harness({ keyCount: 2 });
     try {
