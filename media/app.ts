@@ -70,6 +70,7 @@ export class AgentTreeApp {
     });
     this.detail = new DetailPane(this.store, {
       onAction: (action, id, button) => this.runAction(action, id, button),
+      onPost: (message) => this.host.post(message),
       onClose: () => {
         this.dispatch({ type: "setDetailOpen", open: false });
         if (this.state.focusedId !== null) this.tree.focusRow(this.state.focusedId, Date.now());

@@ -19,6 +19,13 @@ import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatche
 import { AgentDefinitionLanguageClient } from "./host/definitions/definitionLanguageClient";
 import { registerNewAgentDefinitionCommand } from "./host/definitions/newAgentDefinition";
 import { AgentTreeViewProvider } from "./host/agentTreeView";
+import { AgentChangeActions } from "./host/changes/agentChangeActions";
+import { ChangeDocuments } from "./host/changes/changeDocuments";
+import { CHANGE_COMMAND_IDS } from "./host/changes/changeCommandIds";
+import { FileChangeStore } from "./host/persistence/fileChangeStore";
+import { GitWorktrees } from "./host/worktrees/gitWorktrees";
+import { WorktreeActions } from "./host/worktrees/worktreeActions";
+import { createWorktreeProvider } from "./host/worktrees/worktreeProvider";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS, type CommandId } from "./host/commandIds";
 import { registerCommands } from "./host/commands";
 import { keyCommandHandlers } from "./host/keys/keyCommands";
@@ -99,20 +106,34 @@ class SubagentsExtension extends Disposable {
     };
     void definitions.ready.then(() => startServerIfDefinitions(definitions.current));
     this.register(definitions.onDidChange(startServerIfDefinitions));
+    // Worktrees of isolated agents live under the extension's storage, never inside the workspace.
+    const gitWorktrees = (): GitWorktrees | undefined => {
+      const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === "file");
+      return folder ? new GitWorktrees(folder.uri.fsPath, storage, logger) : undefined;
+    };
     const supervisor = this.register(
       new AgentSupervisor({
+        worktrees: createWorktreeProvider({ worktrees: gitWorktrees, settings: () => settings.current, ripgrepPath, redactor }),
         settings: () => settings.current,
         modelClient,
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
         toolOutputs,
         treeStore,
+        // Beside the transcripts; every text is redacted again on its way to disk.
+        changeStore: new FileChangeStore(nodePath.join(storage, "changes"), logger, (text) => redactor.redact(text)),
         usableKeyCount: (providerId) => keyPools.usableKeyCount(providerId),
         agentTypes: createAgentTypeResolver(() => definitions.current),
         logger,
       }),
     );
     logger.info(`activated; search uses ${ripgrepPath ? "VS Code's ripgrep" : "findFiles (ripgrep not found)"}`);
+    // A crash (or a cleared tree) may have left worktrees behind: keep only those of agents still in the tree.
+    void supervisor.ready.then(async () => {
+      if (!vscode.workspace.isTrusted) return;
+      const keep = new Set(supervisor.snapshot().filter((a) => a.worktree !== undefined).map((a) => a.id));
+      await gitWorktrees()?.sweep(keep).catch((error: unknown) => logger.warn(`could not sweep worktrees: ${String(error)}`));
+    });
     void supervisor.ready.then(() =>
       pruneClearedTranscripts(treeStore, transcripts, new Set(supervisor.snapshot().map((a) => a.id)), activatedAt, logger, [toolOutputs]),
     );
@@ -129,6 +150,18 @@ class SubagentsExtension extends Disposable {
     const documents = this.register(new TranscriptDocuments(supervisor, transcripts, (text) => redactor.redact(text)));
     this.register(new TreeIndicators(supervisor, () => keyPools.summaries(), onDidChangeKeys));
     this.register(new ApprovalNotifications(supervisor, logger));
+    this.register(new ChangeDocuments(supervisor.review));
+    const changes = new AgentChangeActions(supervisor.review, supervisor, logger);
+    const reportFailure = (what: string) => (error: unknown) => {
+      const message = `Subagents: ${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error(message);
+      void vscode.window.showErrorMessage(message);
+    };
+    this.register(vscode.commands.registerCommand(CHANGE_COMMAND_IDS.reviewAgentChanges, () => changes.review().catch(reportFailure("reviewing changes"))));
+    this.register(vscode.commands.registerCommand(CHANGE_COMMAND_IDS.revertAgentChanges, () => changes.revert().catch(reportFailure("reverting changes"))));
+    const worktrees = new WorktreeActions(supervisor, gitWorktrees, logger);
+    this.register(vscode.commands.registerCommand(CHANGE_COMMAND_IDS.mergeAgentWorktree, () => worktrees.merge().catch(reportFailure("merging a worktree"))));
+    this.register(vscode.commands.registerCommand(CHANGE_COMMAND_IDS.discardAgentWorktree, () => worktrees.discard().catch(reportFailure("discarding a worktree"))));
     const treeView = this.register(
       new AgentTreeViewProvider(context.extensionUri, {
         supervisor,
@@ -137,6 +170,8 @@ class SubagentsExtension extends Disposable {
         runCommand: (id: CommandId, ...args: unknown[]) => vscode.commands.executeCommand(id, ...args),
         copyToClipboard: (text) => vscode.env.clipboard.writeText(redactor.redact(text)),
         logger,
+        changes,
+        worktrees,
       }, (message) => redactor.redactDeep(message)),
     );
     this.register(vscode.window.registerWebviewViewProvider(AGENT_TREE_VIEW_ID, treeView));

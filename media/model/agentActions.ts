@@ -25,6 +25,11 @@ export const AGENT_ACTION_LOOK: Readonly<Record<AgentActionId, AgentActionLook>>
   sendMessage: { label: "Send Message…", ariaLabel: (n) => `Send message to ${n}`, icon: "comment-discussion" },
   openTranscript: { label: "Open Transcript", ariaLabel: (n) => `Open transcript of ${n}`, icon: "output" },
   copyResult: { label: "Copy Result", ariaLabel: (n) => `Copy result of ${n}`, icon: "copy" },
+  reviewChanges: { label: "Review Changes…", ariaLabel: (n) => `Review file changes of ${n} and its subagents`, icon: "diff" },
+  revertChanges: { label: "Revert Changes", ariaLabel: (n) => `Revert file changes of ${n} and its subagents`, icon: "discard" },
+  keepChanges: { label: "Keep Changes", ariaLabel: (n) => `Keep file changes of ${n} and its subagents`, icon: "check-all" },
+  mergeWorktree: { label: "Merge Worktree", ariaLabel: (n) => `Merge the worktree of ${n} into the workspace`, icon: "git-merge" },
+  discardWorktree: { label: "Discard Worktree", ariaLabel: (n) => `Discard the worktree of ${n}`, icon: "trash" },
 };
 
 /**

@@ -5,12 +5,16 @@ import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
 import { renderMarkdown } from "./markdown";
+import { changedFilesSection, fileActionMessage, worktreeSection } from "./changedFiles";
+import type { WebviewToHostMessage } from "../../src/core/protocol/messages";
 import { showInvisibles } from "../../src/core/protocol/visibleText";
 import { compactedLabel } from "./row";
 
 export interface DetailPaneCallbacks {
   readonly onAction: (action: AgentActionId, id: string, button: HTMLElement) => void;
   readonly onClose: () => void;
+  /** A button of the changed-files list: open a diff, revert or keep. */
+  readonly onPost: (message: WebviewToHostMessage) => void;
 }
 
 /**
@@ -30,6 +34,12 @@ export class DetailPane {
     this.element = el("section", { className: "detail", attrs: { "aria-label": "Agent details" } });
     this.element.hidden = true;
     this.element.addEventListener("click", (event) => {
+      const fileButton = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-file-action]") : null;
+      const message = fileButton && this.shown ? fileActionMessage(fileButton, this.shown.id) : undefined;
+      if (message) {
+        this.callbacks.onPost(message);
+        return;
+      }
       const button = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-action]") : null;
       const action = button?.dataset["action"];
       if (!button || !this.shown) return;
@@ -110,6 +120,7 @@ export class DetailPane {
       );
     }
     nodes.push(actions, this.facts(agent, now));
+    for (const section of [changedFilesSection(agent), worktreeSection(agent)]) if (section) nodes.push(section);
     nodes.push(this.markdownSection("Task", agent.task, "detail-task"));
     if (agent.error !== undefined) nodes.push(this.markdownSection("Error", agent.error, "detail-error"));
     if (agent.result !== undefined) nodes.push(this.markdownSection("Result", agent.result, "detail-result"));

@@ -31,8 +31,15 @@ export function rowDescription(agent: AgentSnapshot, elapsedMs: number, subtreeT
     ? `subtree total ${formatTokenPair(agent.subtreeTokensIn, agent.subtreeTokensOut).spoken}`
     : formatTokenPair(agent.tokensIn, agent.tokensOut).spoken;
   const parts = [`elapsed ${formatElapsed(elapsedMs)}`, tokens];
+  const changed = changedFiles(agent, subtreeTotal);
+  if (changed > 0) parts.push(`${subtreeTotal ? "subtree " : ""}changed ${changed} ${changed === 1 ? "file" : "files"}, under review`);
   if (agent.pendingApproval) parts.push(`command waiting for approval: ${agent.pendingApproval.command}`);
   return parts.join("; ");
+}
+
+/** Files under review: the subtree's when the row stands for its subtree (collapsed), else the agent's own. */
+export function changedFiles(agent: AgentSnapshot, subtreeTotal: boolean): number {
+  return (subtreeTotal ? agent.subtreeChangedFiles : agent.changedFiles) ?? 0;
 }
 
 /** A collapsed parent shows its whole subtree's tokens. */
@@ -61,6 +68,7 @@ export class RowView {
   private readonly icon = codicon("blank", "status-icon");
   private readonly name = el("span", { className: "name" });
   private readonly stale = el("span", { className: "badge stale", attrs: { title: "No progress for a while" } }, codicon("warning"), "stale");
+  private readonly changes = el("span", { className: "badge changes" });
   private readonly elapsed = el("span", { className: "elapsed", attrs: { title: "Elapsed time" } });
   private readonly controls = el("span", { className: "controls" });
   private readonly statusText = el("span", { className: "status-text" });
@@ -85,7 +93,7 @@ export class RowView {
   private frameKey = "";
 
   constructor(readonly id: string) {
-    this.line1 = el("div", { className: "line line1" }, this.twisty, this.icon, this.name, this.stale, this.elapsed, this.controls);
+    this.line1 = el("div", { className: "line line1" }, this.twisty, this.icon, this.name, this.stale, this.changes, this.elapsed, this.controls);
     this.line2 = el(
       "div",
       { className: "line line2" },
@@ -149,6 +157,10 @@ export class RowView {
       : formatTokenPair(agent.tokensIn, agent.tokensOut);
     setText(this.tokens, `${showSubtree ? "Σ " : ""}${tokens.text}`);
     setAttr(this.tokens, "title", showSubtree ? `Subtree total: ${tokens.spoken}` : tokens.spoken);
+    const changed = changedFiles(agent, showSubtree);
+    this.changes.hidden = changed === 0;
+    setText(this.changes, `±${changed} ${changed === 1 ? "file" : "files"}`);
+    setAttr(this.changes, "title", changed === 0 ? null : `${showSubtree ? "This agent and its subagents" : "This agent"} changed ${changed} ${changed === 1 ? "file" : "files"}; select it to review`);
     this.key.hidden = agent.keyFingerprint === undefined;
     setText(this.keyText, agent.keyFingerprint ?? "");
     this.updateControls(agent);

@@ -4,6 +4,8 @@ import type { UserControls } from "../core/agents/userControls";
 import { isFinal } from "../core/agents/status";
 import type { AgentSnapshot, KeyPoolSummary } from "../core/protocol/agentSnapshot";
 import type { NoticeMessage, ToolbarCommand, WebviewMessageOf, WebviewMessageType } from "../core/protocol/messages";
+import type { ChangeActions } from "./changes/agentChangeActions";
+import type { WorktreeActionsApi } from "./worktrees/worktreeActions";
 import { COMMAND_IDS, type CommandId } from "./commandIds";
 
 /** What the agent tree needs from the rest of the extension; tests pass fakes. */
@@ -16,6 +18,10 @@ export interface AgentTreeDeps {
   readonly runCommand: (commandId: CommandId, ...args: unknown[]) => PromiseLike<unknown> | void;
   readonly copyToClipboard: (text: string) => PromiseLike<void>;
   readonly logger: Logger;
+  /** Review, diff and revert of the agents' file changes. */
+  readonly changes: ChangeActions;
+  /** Merge and Discard of isolated agents' worktrees. */
+  readonly worktrees: WorktreeActionsApi;
 }
 
 /** What a handler may do besides calling its dependencies. */
@@ -143,5 +149,36 @@ export const agentTreeHandlers: AgentTreeHandlers = {
 
   runCommand: ({ command }, ctx) => {
     settle(ctx, command, ctx.deps.runCommand(TOOLBAR_COMMAND_IDS[command]));
+  },
+
+  // Change review works on finished agents too: that is when most changes are looked at.
+  openChange: ({ agentId, path }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "openChange", true);
+    if (agent) settle(ctx, "openChange", ctx.deps.changes.openDiff(agent.id, path));
+  },
+
+  reviewChanges: ({ agentId }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "reviewChanges", true);
+    if (agent) settle(ctx, "reviewChanges", ctx.deps.changes.review(agent.id));
+  },
+
+  revertChanges: ({ agentId, scope, path }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "revertChanges", true);
+    if (agent) settle(ctx, "revertChanges", ctx.deps.changes.revert(agent.id, scope, path));
+  },
+
+  keepChanges: ({ agentId, scope, path }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "keepChanges", true);
+    if (agent) attempt(ctx, "keepChanges", () => ctx.deps.changes.keep(agent.id, scope, path));
+  },
+
+  mergeWorktree: ({ agentId }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "mergeWorktree", true);
+    if (agent) settle(ctx, "mergeWorktree", ctx.deps.worktrees.merge(agent.id));
+  },
+
+  discardWorktree: ({ agentId }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "discardWorktree", true);
+    if (agent) settle(ctx, "discardWorktree", ctx.deps.worktrees.discard(agent.id));
   },
 };

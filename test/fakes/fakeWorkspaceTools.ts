@@ -49,6 +49,10 @@ export class FakeWorkspaceTools implements WorkspaceTools {
     return { text: lines.slice(start, end).join("\n"), totalLines: lines.length, version: String(file.version) };
   }
 
+  async readText(path: string): Promise<string | undefined> {
+    return this.files.get(path)?.text;
+  }
+
   async statVersion(path: string): Promise<string | undefined> {
     const file = this.files.get(path);
     return file ? String(file.version) : undefined;

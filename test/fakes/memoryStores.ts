@@ -1,4 +1,5 @@
 import type { ToolOutputStore } from "../../src/core/agents/storedToolOutputs";
+import type { ChangeStore, FileChange } from "../../src/core/changes/fileChange";
 import type { TreeStore } from "../../src/core/agents/treePersistence";
 import type { TranscriptEvent, TranscriptStore } from "../../src/core/agents/transcript";
 import type { AgentSnapshot } from "../../src/core/protocol/agentSnapshot";
@@ -54,5 +55,19 @@ export class MemoryToolOutputStore implements ToolOutputStore {
 
   async read(agentId: string, name: string): Promise<string | undefined> {
     return this.files.get(`${agentId}/${name}`);
+  }
+}
+
+/** Change sets kept as JSON per agent, as files on disk would be. */
+export class MemoryChangeStore implements ChangeStore {
+  readonly saved = new Map<string, string>();
+
+  save(agentId: string, changes: readonly FileChange[]): void {
+    if (changes.length === 0) this.saved.delete(agentId);
+    else this.saved.set(agentId, JSON.stringify(changes));
+  }
+
+  async load(): Promise<Map<string, FileChange[]>> {
+    return new Map([...this.saved].map(([id, json]) => [id, JSON.parse(json) as FileChange[]]));
   }
 }

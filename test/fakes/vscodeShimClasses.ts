@@ -126,9 +126,10 @@ export class ShimRange implements vscode.Range {
 
 export type ShimEditOp =
   | { kind: "replace"; uri: vscode.Uri; range: vscode.Range; text: string }
-  | { kind: "createFile"; uri: vscode.Uri; overwrite: boolean; contents: Uint8Array | undefined };
+  | { kind: "createFile"; uri: vscode.Uri; overwrite: boolean; contents: Uint8Array | undefined }
+  | { kind: "deleteFile"; uri: vscode.Uri; ignoreIfNotExists: boolean };
 
-export class ShimWorkspaceEdit implements Pick<vscode.WorkspaceEdit, "replace" | "insert" | "delete" | "createFile" | "has" | "size"> {
+export class ShimWorkspaceEdit implements Pick<vscode.WorkspaceEdit, "replace" | "insert" | "delete" | "createFile" | "deleteFile" | "has" | "size"> {
   readonly ops: ShimEditOp[] = [];
   get size(): number {
     return new Set(this.ops.map((o) => o.uri.toString())).size;
@@ -148,6 +149,9 @@ export class ShimWorkspaceEdit implements Pick<vscode.WorkspaceEdit, "replace" |
   createFile(uri: vscode.Uri, options?: { overwrite?: boolean; contents?: Uint8Array | vscode.DataTransferFile }): void {
     const contents = options?.contents instanceof Uint8Array ? options.contents : undefined;
     this.ops.push({ kind: "createFile", uri, overwrite: options?.overwrite === true, contents });
+  }
+  deleteFile(uri: vscode.Uri, options?: { recursive?: boolean; ignoreIfNotExists?: boolean }): void {
+    this.ops.push({ kind: "deleteFile", uri, ignoreIfNotExists: options?.ignoreIfNotExists === true });
   }
 }
 

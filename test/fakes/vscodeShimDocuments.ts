@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import type * as vscode from "vscode";
 import { ShimPosition, ShimRange, ShimUri, type ShimWorkspaceEdit } from "./vscodeShimClasses";
@@ -115,6 +115,13 @@ export class ShimDocuments {
         if (existsSync(op.uri.fsPath) && !op.overwrite) return false;
         mkdirSync(nodePath.dirname(op.uri.fsPath), { recursive: true });
         writeFileSync(op.uri.fsPath, op.contents ?? new Uint8Array());
+      } else if (op.kind === "deleteFile") {
+        if (!existsSync(op.uri.fsPath)) {
+          if (op.ignoreIfNotExists) continue;
+          return false;
+        }
+        rmSync(op.uri.fsPath);
+        this.close(op.uri);
       } else {
         const doc = op.uri.scheme === "file" ? this.openFile(op.uri) : this.get(op.uri);
         if (!doc) return false;

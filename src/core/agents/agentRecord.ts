@@ -1,4 +1,5 @@
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import type { WorktreeInfo } from "../isolation/agentWorkspaces";
 import type { AgentRole, AgentStatus } from "./status";
 
 export interface RecentTool {
@@ -62,6 +63,9 @@ export interface AgentRecord {
   error?: string;
   recentTools: RecentTool[];
   readonly childIds: string[];
+  /** Runs in its own git worktree; `worktree` is set once it exists and cleared by Merge or Discard. */
+  isolation?: "worktree";
+  worktree?: WorktreeInfo;
 }
 
 export const RECENT_TOOLS_KEPT = 5;
@@ -155,6 +159,8 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.result !== undefined) snapshot.result = record.result;
   if (record.error !== undefined) snapshot.error = record.error;
   if (record.recentTools.length > 0) snapshot.recentTools = record.recentTools.map((t) => ({ ...t }));
+  if (record.isolation !== undefined) snapshot.isolation = record.isolation;
+  if (record.worktree !== undefined) snapshot.worktree = { ...record.worktree };
   return snapshot;
 }
 
@@ -202,5 +208,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   if (snapshot.keyFingerprint !== undefined) record.keyFingerprint = snapshot.keyFingerprint;
   if (snapshot.result !== undefined) record.result = snapshot.result;
   if (snapshot.error !== undefined) record.error = snapshot.error;
+  if (snapshot.isolation !== undefined) record.isolation = snapshot.isolation;
+  if (snapshot.worktree !== undefined) record.worktree = { ...snapshot.worktree };
   return record;
 }

@@ -142,7 +142,8 @@ export class AgentRegistry implements IDisposable {
     for (const record of [...this.records.values()]) {
       if (record.parentId !== null || !this.records.has(record.id)) continue;
       const tree = [record, ...this.descendants(record.id)];
-      if (!tree.every((r) => isFinal(r.status))) continue;
+      // A worktree not yet merged or discarded keeps its tree: its row is the only way to either.
+      if (!tree.every((r) => isFinal(r.status) && r.worktree === undefined)) continue;
       for (const r of tree) this.records.delete(r.id);
       removed += tree.length;
     }

@@ -7,6 +7,13 @@ import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../co
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
 import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
+import { AgentChanges } from "../changes/agentChanges";
+import { ChangeReview } from "../changes/changeReview";
+import { changeKind } from "../changes/fileChange";
+import { AgentWorkspaces, type WorktreeInfo } from "../isolation/agentWorkspaces";
+
+/** Paths listed in one agent's snapshot; the review quick pick lists them all. */
+export const MAX_LISTED_CHANGES = 100;
 import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
 import { AgentRuns } from "./agentRuns";
@@ -47,10 +54,17 @@ export class AgentSupervisor extends Disposable implements UserControls {
   private readonly control: SubagentControl;
   private readonly persistence: TreePersistence;
   private paused = false;
+  private readonly changes: AgentChanges;
+  /** The agents' change sets for review and revert (the host's tree and commands). */
+  readonly review: ChangeReview;
 
   constructor(deps: SupervisorDeps) {
     super();
+    const clock = deps.clock ?? systemClock;
+    this.changes = new AgentChanges(deps.changeStore, clock, deps.logger ?? silentLogger);
     this.ctx = {
+      changes: this.changes,
+      workspaces: new AgentWorkspaces(deps.workspace, deps.worktrees),
       settings: deps.settings,
       modelClient: deps.modelClient,
       workspace: deps.workspace,
@@ -95,17 +109,27 @@ export class AgentSupervisor extends Disposable implements UserControls {
       createCommandGate(this.ctx, this.registry, this.approvals),
     );
     const listener = this.registry.onDidChange(() => this.persistence.saveSoon());
+    this.review = new ChangeReview(
+      this.changes,
+      {
+        nameOf: (id) => this.registry.snapshot(id)?.name,
+        subtreeOf: (id) => (this.registry.has(id) ? [id, ...this.registry.descendants(id).map((d) => d.id)] : []),
+      },
+      this.ctx.workspace,
+    );
+    this.register(this.changes.onDidChange(() => this.registry.notifyChanged()));
     this.register(toDisposable(() => this.shutdown()));
     this.register(listener);
     this.ready = this.restore();
   }
 
   snapshot(): AgentSnapshot[] {
-    return this.registry.snapshotAll();
+    return this.registry.snapshotAll().map((agent) => this.withChangeCounts(agent));
   }
 
   get(agentId: string): AgentSnapshot | undefined {
-    return this.registry.snapshot(agentId);
+    const agent = this.registry.snapshot(agentId);
+    return agent && this.withChangeCounts(agent);
   }
 
   runRoot(options: { task: string; modelRef?: string }): { agentId: string; done: Promise<AgentSnapshot> } {
@@ -179,9 +203,41 @@ export class AgentSupervisor extends Disposable implements UserControls {
   clearFinished(): number {
     const before = new Set(this.registry.all());
     const removed = this.registry.removeFinishedRoots();
-    for (const record of before) if (!this.registry.has(record.id)) this.runs.forgetAgent(record.id);
+    for (const record of before) {
+      if (this.registry.has(record.id)) continue;
+      this.runs.forgetAgent(record.id);
+      // Its row is gone, so its changes can no longer be reviewed: they stay in the workspace, as with Keep.
+      if (this.changes.count(record.id) > 0) this.changes.forget(record.id);
+    }
     if (removed > 0) this.persistence.saveNow();
     return removed;
+  }
+
+  /** The worktree of an isolated agent, while it exists. */
+  worktreeOf(agentId: string): WorktreeInfo | undefined {
+    const worktree = this.registry.get(agentId)?.worktree;
+    return worktree && { ...worktree };
+  }
+
+  /**
+   * Merge or Discard is about to remove the agent's worktree: refused while
+   * the agent runs (it would lose its checkout mid-edit).
+   */
+  requireWorktreeIdle(agentId: string): WorktreeInfo {
+    const record = this.registry.require(agentId);
+    if (!record.worktree) throw new Error(`${record.name} has no worktree (it was merged or discarded, or never isolated).`);
+    if (this.runs.isActive(agentId)) throw new Error(`${record.name} is still running in its worktree; wait for it to finish or interrupt it first.`);
+    return { ...record.worktree };
+  }
+
+  /** The worktree was merged or discarded: the agent keeps its result, a new run would need a new worktree. */
+  worktreeEnded(agentId: string): void {
+    this.ctx.workspaces?.forget(agentId);
+    this.registry.update(agentId, (r) => {
+      delete r.worktree;
+      delete r.isolation;
+    });
+    this.persistence.saveNow();
   }
 
   /** Re-reads caps after a settings or key-pool change (they are also re-read on every slot request). */
@@ -206,7 +262,21 @@ export class AgentSupervisor extends Disposable implements UserControls {
     };
   }
 
+  /** Counts only: the contents stay in the change sets. */
+  private withChangeCounts(agent: AgentSnapshot): AgentSnapshot {
+    if (this.changes.isEmpty) return agent;
+    const own = this.review.count(agent.id, "agent");
+    const subtree = this.review.count(agent.id, "subtree");
+    if (own === 0 && subtree === 0) return agent;
+    const changes = this.review
+      .list(agent.id, "agent")
+      .slice(0, MAX_LISTED_CHANGES)
+      .map(({ change }) => ({ path: change.path, kind: changeKind(change) }));
+    return { ...agent, changedFiles: own, subtreeChangedFiles: subtree, ...(changes.length > 0 ? { changes } : {}) };
+  }
+
   private async restore(): Promise<void> {
+    await this.changes.load();
     const settings = this.ctx.settings();
     const { records, resume } = await this.persistence.load(
       {
@@ -270,5 +340,6 @@ export class AgentSupervisor extends Disposable implements UserControls {
     this.slots.dispose();
     this.persistence.dispose();
     this.registry.dispose();
+    this.changes.dispose();
   }
 }

@@ -32,7 +32,9 @@ export class RunBuilder {
    * narrowed by the record's allow-list (its agent type's) and `allowed`.
    */
   tools(record: AgentRecord, allowed?: readonly string[]): AgentTool[] {
-    let tools = createWorkspaceTools(this.ctx.workspace, new FileLedger(), this.gate);
+    // An isolated agent's edits stay in its worktree until Merge, so they are not in a change set.
+    const workspace = this.ctx.workspaces?.workspaceFor(record.id, record.isolation, record.worktree) ?? this.ctx.workspace;
+    let tools = createWorkspaceTools(workspace, new FileLedger(), this.gate, record.isolation === undefined ? this.ctx.changes : undefined);
     if (this.ctx.toolOutputs) tools = withStoredOutputs(tools, this.ctx.toolOutputs);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
     for (const list of [record.allowedTools, allowed]) {

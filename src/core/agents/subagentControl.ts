@@ -92,6 +92,7 @@ export class SubagentControl implements AgentToolHost {
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
     if (plan.maxTurns !== undefined) record.maxTurns = plan.maxTurns;
+    if ((plan.isolation ?? settings.isolation) === "worktree") record.isolation = "worktree";
     this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
       this.ctx.logger.info(
@@ -158,6 +159,7 @@ export class SubagentControl implements AgentToolHost {
     if (request.model !== undefined) explicit.model = request.model;
     if (request.timeoutSeconds !== undefined) explicit.timeoutSeconds = request.timeoutSeconds;
     if (request.background !== undefined) explicit.background = request.background;
+    if (request.isolation !== undefined) explicit.isolation = request.isolation;
     let resolved: ResolvedAgentType | undefined;
     let typeError: string | undefined;
     if (request.agentType !== undefined) {
@@ -179,6 +181,7 @@ export class SubagentControl implements AgentToolHost {
       agentType: resolved?.agentType ?? request.agentType,
       allowedTools: resolved ? resolved.tools : caller.allowedTools !== undefined ? this.runBuilder.toolNames(caller) : undefined,
       notGranted: resolved?.notGranted ?? [],
+      isolation: chosen.isolation,
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
     if (resolved?.maxTurns !== undefined) plan.maxTurns = resolved.maxTurns;
@@ -339,6 +342,18 @@ export class SubagentControl implements AgentToolHost {
       r.model = choice.model;
       if (overrides?.agentType !== undefined) r.agentType = overrides.agentType;
     });
+    if (record.isolation === "worktree" && record.worktree === undefined) {
+      // Part of the startup, so a failure (no git repository) fails the child with its reason, never a silent fallback.
+      let worktree;
+      try {
+        if (!this.ctx.workspaces) throw new Error("Worktree isolation is not available in this window; spawn the agent without isolation.");
+        worktree = await this.ctx.workspaces.createWorktree(record);
+      } catch (error) {
+        throw new StartupError(errorMessage(error));
+      }
+      this.registry.update(record.id, (r) => (r.worktree = worktree));
+      if (run.ended) return undefined;
+    }
     const systemPrompt = overrides?.systemPrompt ?? plan.systemPrompt;
     return this.runBuilder.fresh(record, run, {
       ...overrides,
@@ -394,6 +409,8 @@ interface SpawnPlan {
   agentType: string | undefined;
   allowedTools: readonly string[] | undefined;
   notGranted: string[];
+  /** Undefined = the user's default (`subagents.isolation`). */
+  isolation: "none" | "worktree" | undefined;
   systemPrompt?: string;
   /** The agent type's turn budget; undefined = the setting. */
   maxTurns?: number;

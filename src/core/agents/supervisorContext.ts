@@ -4,6 +4,9 @@ import type { ModelClient } from "../llm/modelClient";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
+import type { ChangeRecorder } from "../changes/agentChanges";
+import type { ChangeStore } from "../changes/fileChange";
+import type { AgentWorkspaces, WorktreeProvider } from "../isolation/agentWorkspaces";
 import type { TreeStore } from "./treePersistence";
 import type { ToolOutputStore } from "./storedToolOutputs";
 import type { TranscriptStore } from "./transcript";
@@ -35,6 +38,7 @@ export interface AgentTypeRequest {
   model?: string;
   timeoutSeconds?: number;
   background?: boolean;
+  isolation?: "none" | "worktree";
 }
 
 /** A known agent type applied to one spawn (see applyAgentDefinition in core/definitions). */
@@ -74,6 +78,10 @@ export interface SupervisorDeps {
   toolOutputs?: ToolOutputStore;
   /** When given, the tree is restored from it at start and saved as it changes. */
   treeStore?: TreeStore;
+  /** When given, the agents' change sets are restored from it at start and saved on every change. */
+  changeStore?: ChangeStore;
+  /** Git worktrees for agents spawned with `isolation: "worktree"`; without it such spawns fail with a clear error. */
+  worktrees?: WorktreeProvider;
   /** Keys of a provider that are not invalid; drives the per-provider cap. */
   usableKeyCount: (providerId: string) => number;
   clock?: Clock;
@@ -99,4 +107,8 @@ export interface SupervisorContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly agentTypes: AgentTypeResolver | undefined;
+  /** Where the workspace tools report each file an agent changed. */
+  readonly changes?: ChangeRecorder;
+  /** The workspace of each agent: shared, or its own worktree. */
+  readonly workspaces?: AgentWorkspaces;
 }

@@ -129,6 +129,7 @@ export interface SpawnRequestOptions {
   model?: string;
   timeoutSeconds?: number;
   background?: boolean;
+  isolation?: "none" | "worktree";
 }
 
 export interface DefinedSpawnOptions extends SpawnRequestOptions {
@@ -162,6 +163,8 @@ export function applyAgentDefinition(
   const background = request.background ?? definition.background;
   if (background !== undefined) result.background = background;
   if (definition.maxTurns !== undefined) result.maxTurns = definition.maxTurns;
+  const isolation = request.isolation ?? definition.isolation;
+  if (isolation !== undefined) result.isolation = isolation;
   return result;
 }
 
@@ -185,6 +188,7 @@ export function describeAgentTypes(definitions: AgentDefinitions | readonly Agen
     if (d.role) facts.push(`role: ${d.role}`);
     if (d.background) facts.push("runs in the background");
     if (d.maxTurns !== undefined) facts.push(`at most ${d.maxTurns} turns`);
+    if (d.isolation === "worktree") facts.push("works in its own git worktree");
     const suffix = facts.length > 0 ? ` (${facts.join("; ")})` : "";
     return `- ${d.name}: ${oneLine(d.description)}${suffix}`;
   });

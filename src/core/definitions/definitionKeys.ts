@@ -25,6 +25,7 @@ export const DEFINITION_KEYS = [
   "timeout_seconds",
   "max_turns",
   "background",
+  "isolation",
 ] as const;
 
 export type DefinitionKey = (typeof DEFINITION_KEYS)[number];
@@ -107,6 +108,15 @@ export const DEFINITION_KEY_DOCS: Readonly<Record<DefinitionKey, DefinitionKeyDo
       "`true` = `spawn_agent` returns at once with the agent's id and the parent collects the result " +
       "with `wait_agents`. A `background` given to `spawn_agent` overrides it.",
     valueSnippet: "${1|false,true|}",
+  },
+  isolation: {
+    key: "isolation",
+    required: false,
+    detail: '"none" | "worktree"',
+    documentation:
+      "`worktree` = the agent works in its own git worktree (under the extension's storage, on a branch named after it); " +
+      "the workspace changes only when the user merges it. An `isolation` given to `spawn_agent` overrides it.",
+    valueSnippet: "${1|worktree,none|}",
   },
 };
 

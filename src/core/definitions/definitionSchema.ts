@@ -45,6 +45,7 @@ export const agentFrontMatterSchema = z.object({
     .max(MAX_TURNS_LIMIT, `max_turns must be between 1 and ${MAX_TURNS_LIMIT}`)
     .optional(),
   background: z.boolean({ error: "background must be true or false" }).optional(),
+  isolation: z.enum(["none", "worktree"], { error: 'isolation must be "none" or "worktree"' }).optional(),
 }).check((ctx) => {
   if (ctx.value.background === true && ctx.value.timeout_seconds === 0) {
     ctx.issues.push({
@@ -74,6 +75,8 @@ export interface AgentDefinition {
   /** Turn budget of each run; undefined = `subagents.maxTurns`. */
   maxTurns?: number;
   background?: boolean;
+  /** `worktree`: agents of this type work in their own git worktree. */
+  isolation?: "none" | "worktree";
   /** The Markdown body, trimmed. */
   systemPrompt: string;
   sourcePath: string;

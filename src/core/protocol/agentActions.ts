@@ -20,6 +20,11 @@ export const AGENT_ACTION_IDS = [
   "sendMessage",
   "openTranscript",
   "copyResult",
+  "reviewChanges",
+  "revertChanges",
+  "keepChanges",
+  "mergeWorktree",
+  "discardWorktree",
 ] as const;
 export type AgentActionId = (typeof AGENT_ACTION_IDS)[number];
 
@@ -46,6 +51,7 @@ export function approvalNeedsReview(agent: AgentSnapshot): boolean {
 export function availableActions(agent: AgentSnapshot): AgentActionId[] {
   const live = !isFinal(agent.status);
   const hasLimit = agent.timeoutAt !== undefined;
+  const changed = (agent.subtreeChangedFiles ?? 0) > 0;
   const available: Record<AgentActionId, boolean> = {
     approve: live && agent.pendingApproval !== undefined,
     deny: live && agent.pendingApproval !== undefined,
@@ -56,6 +62,12 @@ export function availableActions(agent: AgentSnapshot): AgentActionId[] {
     sendMessage: true,
     openTranscript: true,
     copyResult: agent.result !== undefined || agent.error !== undefined,
+    reviewChanges: changed,
+    revertChanges: changed,
+    keepChanges: changed,
+    // Only once the agent stopped: merging or removing a worktree under a running agent would lose its work.
+    mergeWorktree: !live && agent.worktree !== undefined,
+    discardWorktree: !live && agent.worktree !== undefined,
   };
   return AGENT_ACTION_IDS.filter((id) => available[id]);
 }
@@ -92,6 +104,17 @@ export function actionEffect(action: AgentActionId, agent: AgentSnapshot, reques
       return { kind: "post", message: { type: "openTranscript", agentId } };
     case "copyResult":
       return { kind: "post", message: { type: "copyResult", agentId } };
+    // From a row, the agent's whole subtree: for a leaf that is its own changes.
+    case "reviewChanges":
+      return { kind: "post", message: { type: "reviewChanges", agentId } };
+    case "revertChanges":
+      return { kind: "post", message: { type: "revertChanges", agentId, scope: "subtree" } };
+    case "keepChanges":
+      return { kind: "post", message: { type: "keepChanges", agentId, scope: "subtree" } };
+    case "mergeWorktree":
+      return { kind: "post", message: { type: "mergeWorktree", agentId } };
+    case "discardWorktree":
+      return { kind: "post", message: { type: "discardWorktree", agentId } };
   }
 }
 

@@ -66,6 +66,18 @@ export const agentSnapshotSchema = z.object({
       diff: z.string().optional(),
     })
     .optional(),
+  /** Files this agent created, edited or deleted that are still under review (contents stay in the host). */
+  changedFiles: z.number().int().min(0).optional(),
+  /** Distinct such files of the agent and its descendants. */
+  subtreeChangedFiles: z.number().int().min(0).optional(),
+  /** The agent's own changed files (paths and kinds only, at most MAX_LISTED_CHANGES), for the detail pane. */
+  changes: z
+    .array(z.object({ path: z.string(), kind: z.enum(["created", "modified", "deleted"]) }))
+    .optional(),
+  /** The agent runs in its own git worktree. */
+  isolation: z.literal("worktree").optional(),
+  /** Its worktree while it exists (until Merge or Discard). */
+  worktree: z.object({ path: z.string(), branch: z.string(), base: z.string() }).optional(),
   result: z.string().optional(),
   error: z.string().optional(),
   recentTools: z

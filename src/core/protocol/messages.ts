@@ -123,6 +123,38 @@ export const openTranscriptMessageSchema = z.strictObject({ type: z.literal("ope
 /** Copy the agent's result (or error) to the clipboard; the host does it, the webview has no clipboard rights. */
 export const copyResultMessageSchema = z.strictObject({ type: z.literal("copyResult"), agentId });
 
+/** Which agents a review action covers: the agent's own changes, or its whole subtree's. */
+export const changeScopeSchema = z.enum(["agent", "subtree"]);
+/** A workspace-relative path named by the page (the host only acts on paths in a change set). */
+const changePath = z.string().min(1).max(4096);
+
+/** Open VS Code's diff editor for one file an agent changed. */
+export const openChangeMessageSchema = z.strictObject({ type: z.literal("openChange"), agentId, path: changePath });
+
+/** Pick one of the subtree's changed files to diff (a quick pick in the host). */
+export const reviewChangesMessageSchema = z.strictObject({ type: z.literal("reviewChanges"), agentId });
+
+/** Restore the text from before the agent's changes: one file, or all of the scope's. */
+export const revertChangesMessageSchema = z.strictObject({
+  type: z.literal("revertChanges"),
+  agentId,
+  scope: changeScopeSchema,
+  path: changePath.optional(),
+});
+
+/** Accept the changes as they are: they leave the review, the files stay. */
+export const keepChangesMessageSchema = z.strictObject({
+  type: z.literal("keepChanges"),
+  agentId,
+  scope: changeScopeSchema,
+  path: changePath.optional(),
+});
+
+/** Apply an isolated agent's worktree changes to the workspace, then remove the worktree. */
+export const mergeWorktreeMessageSchema = z.strictObject({ type: z.literal("mergeWorktree"), agentId });
+/** Delete an isolated agent's worktree and branch (the host asks to confirm). */
+export const discardWorktreeMessageSchema = z.strictObject({ type: z.literal("discardWorktree"), agentId });
+
 /** Carries the wanted state rather than "toggle", so a view that lags behind cannot invert the user's intent. */
 export const setSpawningPausedMessageSchema = z.strictObject({
   type: z.literal("setSpawningPaused"),
@@ -148,6 +180,12 @@ export const webviewToHostMessageSchema = z.discriminatedUnion("type", [
   copyResultMessageSchema,
   setSpawningPausedMessageSchema,
   runCommandMessageSchema,
+  openChangeMessageSchema,
+  reviewChangesMessageSchema,
+  revertChangesMessageSchema,
+  keepChangesMessageSchema,
+  mergeWorktreeMessageSchema,
+  discardWorktreeMessageSchema,
 ]);
 
 export type WebviewToHostMessage = z.infer<typeof webviewToHostMessageSchema>;

@@ -1,3 +1,4 @@
+import { ISOLATION_MODES } from "../isolation/agentWorkspaces";
 import * as z from "zod";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { DEFAULT_MAX_TURNS, MAX_TURNS_LIMIT } from "../common/turnLimits";
@@ -178,6 +179,7 @@ export const settingSchemas = {
   "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
   "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
   "results.maxToolChars": z.number().int().min(MIN_TOOL_RESULT_CHARS).max(MAX_TOOL_RESULT_CHARS),
+  isolation: z.enum(ISOLATION_MODES),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -206,6 +208,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "results.maxChars": 12_000,
   "results.maxPartialChars": 8_000,
   "results.maxToolChars": DEFAULT_MAX_TOOL_RESULT_CHARS,
+  isolation: "none",
 };
 
 export interface SettingProblem {

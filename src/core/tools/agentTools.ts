@@ -16,6 +16,8 @@ export interface SpawnRequest {
   background?: boolean;
   /** Name of an agent type (definition file): supplies prompt, tools and defaults; explicit values win. */
   agentType?: string;
+  /** `worktree`: the child works in its own git worktree; undefined = the agent type's, else the user's default. */
+  isolation?: "none" | "worktree";
 }
 
 /** What the agent tools need from the agent supervisor; every call is made on behalf of `callerId`. */
@@ -64,6 +66,10 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
         .min(1)
         .optional()
         .describe("Name of an agent type from your system prompt; omit for a general subagent"),
+      isolation: z
+        .enum(["none", "worktree"])
+        .optional()
+        .describe("worktree: the subagent edits its own git worktree; the user merges or discards its changes. Default: the user's setting"),
     }),
     execute(args, context) {
       const request: SpawnRequest = { task: args.task };
@@ -74,6 +80,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
       if (args.context !== undefined) request.context = args.context;
       if (args.model !== undefined) request.model = args.model;
       if (args.timeout_seconds !== undefined) request.timeoutSeconds = args.timeout_seconds;
+      if (args.isolation !== undefined) request.isolation = args.isolation;
       return host.spawnAgent(callerId, request, context);
     },
   });

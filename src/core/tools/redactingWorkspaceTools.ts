@@ -19,6 +19,9 @@ export function redactingWorkspaceTools(inner: WorkspaceTools, redactor: SecretR
   return {
     readFile: (path, range) => guard(() => inner.readFile(path, range)),
     statVersion: (path) => guard(() => inner.statVersion(path)),
+    ...(inner.readText ? { readText: (path: string) => guard(() => inner.readText!(path)) } : {}),
+    // Dropping it would switch off the approval of protected files reached through a link.
+    ...(inner.realPath ? { realPath: (path: string) => guard(() => inner.realPath!(path)) } : {}),
     listFiles: (options) => guard(() => inner.listFiles(options)),
     searchText: (options) => guard(() => inner.searchText(options)),
     editFile: (options) => guard(() => inner.editFile(options)),

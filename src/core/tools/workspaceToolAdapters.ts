@@ -4,6 +4,7 @@ import { MAX_COMMAND_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { FileLedger, normalizePath, staleReadMessage } from "./fileLedger";
 import { defineTool, ToolError, type AgentTool, type ToolContext } from "./toolDefinition";
 import type { WorkspaceTools } from "./workspaceTools";
+import type { ChangeRecorder } from "../changes/agentChanges";
 
 /** The verdict of the approval step for one `run_command` call or one protected write. */
 export type CommandVerdict = { run: true } | { run: false; message: string };
@@ -39,7 +40,12 @@ const MAX_MATCHES = 200;
  * over the host's `WorkspaceTools` that add the file ledger and the approval
  * gate. One set per agent, because the ledger is that agent's view.
  */
-export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedger, gate: CommandGate): AgentTool[] {
+export function createWorkspaceTools(
+  workspace: WorkspaceTools,
+  ledger: FileLedger,
+  gate: CommandGate,
+  recorder?: ChangeRecorder,
+): AgentTool[] {
   const readFile = defineTool({
     name: "read_file",
     description:
@@ -110,6 +116,28 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
     return (await workspace.readFile(path)).text;
   };
 
+  /** The file's text, or null when it does not exist; only read when changes are recorded. */
+  const textOrNull = (path: string): Promise<string | null> => wholeText(workspace, path);
+
+  /** Runs a write and adds it to the agent's change set (before its first change, after its last). */
+  const recorded = async <T>(path: string, context: ToolContext, write: () => Promise<T>): Promise<T> => {
+    if (!recorder) return write();
+    let before: string | null;
+    try {
+      before = await textOrNull(path);
+    } catch {
+      // Unreadable as text (binary, too large): written as asked, but not revertible, so not recorded.
+      return write();
+    }
+    const result = await write();
+    try {
+      recorder.recordChange(context.agentId, normalizePath(path), before, await textOrNull(path));
+    } catch {
+      // The write happened; a change set that cannot read the file back must not turn it into a tool error.
+    }
+    return result;
+  };
+
   const approveWrite = async (request: ApprovalRequest & { kind: "write" }, context: ToolContext): Promise<void> => {
     const real = await workspace.realPath?.(request.path);
     if (real !== undefined && normalizePath(real) !== normalizePath(request.path)) request.realPath = real;
@@ -148,7 +176,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
         newText: args.new_text,
       };
       if (expectedVersion !== undefined) options.expectedVersion = expectedVersion;
-      const written = await workspace.editFile(options);
+      const written = await recorded(args.path, context, () => workspace.editFile(options));
       ledger.recordWrite(args.path, written.version);
       return `Edited ${normalizePath(args.path)}.`;
     },
@@ -178,7 +206,7 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
         content: args.content,
       };
       if (expectedVersion !== undefined) options.expectedVersion = expectedVersion;
-      const written = await workspace.writeFile(options);
+      const written = await recorded(args.path, context, () => workspace.writeFile(options));
       ledger.recordWrite(args.path, written.version);
       return `Wrote ${normalizePath(args.path)} (${args.content.length} characters).`;
     },
@@ -224,6 +252,12 @@ export function createWorkspaceTools(workspace: WorkspaceTools, ledger: FileLedg
   });
 
   return [readFile, listFiles, searchText, editFile, writeFile, runCommand, getDiagnostics] as AgentTool[];
+}
+
+/** The file's exact text, or null when it does not exist. */
+export async function wholeText(workspace: WorkspaceTools, path: string): Promise<string | null> {
+  if (workspace.readText) return (await workspace.readText(path)) ?? null;
+  return (await workspace.statVersion(path)) === undefined ? null : (await workspace.readFile(path)).text;
 }
 
 function fileDiff(path: string, before: string, after: string): string {

@@ -37,6 +37,13 @@ export interface WorkspaceTools {
    * Optional: a workspace without links need not implement it.
    */
   realPath?(path: string): Promise<string | undefined>;
+  /**
+   * The file's whole text exactly as stored (final newline, line endings),
+   * or undefined when it does not exist; what an agent's change set keeps so
+   * a revert restores the file byte for byte. Optional: without it the
+   * change set falls back to read_file's text.
+   */
+  readText?(path: string): Promise<string | undefined>;
   listFiles(options: { path?: string; glob?: string }): Promise<string[]>;
   searchText(options: {
     query: string;

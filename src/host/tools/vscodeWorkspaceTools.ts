@@ -31,6 +31,8 @@ export interface WorkspaceToolsOptions {
   settings: () => Settings;
   /** VS Code's bundled ripgrep; undefined falls back to findFiles + git. */
   ripgrepPath: string | undefined;
+  /** The folders the tools work in; default the window's workspace folders (an isolated agent: its worktree). */
+  roots?: () => WorkspaceRoot[];
 }
 
 /**
@@ -61,6 +63,11 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
     const target = await this.resolve(path);
     const text = await this.currentText(target.absolute, path, false).catch(() => undefined);
     return text === undefined ? undefined : contentVersion(text);
+  }
+
+  async readText(path: string): Promise<string | undefined> {
+    const target = await this.resolve(path);
+    return this.currentText(target.absolute, path, true);
   }
 
   async realPath(path: string): Promise<string | undefined> {
@@ -173,6 +180,7 @@ export class VscodeWorkspaceTools implements WorkspaceTools {
   }
 
   private roots(): WorkspaceRoot[] {
+    if (this.options.roots) return this.options.roots();
     return (vscode.workspace.workspaceFolders ?? [])
       .filter((f) => f.uri.scheme === "file")
       .map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));

@@ -26,7 +26,7 @@ export function toolResults(request: ScriptedRequest): string[] {
   return request.messages.filter((m) => m.role === "tool").map((m) => contentText(m.content));
 }
 
-export function spawnCall(args: { name: string; task: string; timeout_seconds?: number; background?: boolean }): NonNullable<ScriptedReply["toolCalls"]>[number] {
+export function spawnCall(args: { name: string; task: string; timeout_seconds?: number; background?: boolean; isolation?: "none" | "worktree" }): NonNullable<ScriptedReply["toolCalls"]>[number] {
   return { name: "spawn_agent", arguments: args };
 }
 

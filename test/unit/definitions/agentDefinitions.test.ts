@@ -38,6 +38,23 @@ describe("AgentDefinitions", () => {
     assert.match(unknownAgentTypeMessage("broken", definitions), /Unknown agent_type "broken"\. Available types: reader\./);
   });
 
+  it("reads isolation: worktree as the type's default, which spawn_agent's own isolation overrides; a bad value is diagnosed", () => {
+    const definitions = AgentDefinitions.parse(
+      [
+        ["/ws/.subagents/agents/sandboxed.md", def("sandboxed", "isolation: worktree\n")],
+        ["/ws/.subagents/agents/odd.md", def("odd", "isolation: container\n")],
+      ],
+      context,
+    );
+    const sandboxed = definitions.get("sandboxed");
+    assert.ok(sandboxed);
+    assert.equal(applyAgentDefinition(sandboxed, {}, TOOL_NAMES).isolation, "worktree");
+    assert.equal(applyAgentDefinition(sandboxed, { isolation: "none" }, TOOL_NAMES).isolation, "none");
+    assert.match(describeAgentTypes(definitions), /sandboxed: .*works in its own git worktree/);
+    assert.equal(definitions.get("odd"), undefined);
+    assert.match(definitions.file("/ws/.subagents/agents/odd.md")?.diagnostics[0]?.message ?? "", /isolation must be "none" or "worktree"/);
+  });
+
   it("reports a name used twice in the same folder on both files and offers neither", () => {
     const definitions = AgentDefinitions.parse(
       [

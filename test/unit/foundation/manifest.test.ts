@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { COMMAND_IDS } from "../../../src/host/commandIds";
+import { CHANGE_COMMAND_IDS } from "../../../src/host/changes/changeCommandIds";
 import { AGENT_ACTION_LOOK } from "../../../media/model/agentActions";
 import { MAX_STORED_RESULT_CHARS } from "../../../src/core/agents/resultFormat";
 import { MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
@@ -43,6 +44,10 @@ const CONTRACT: Array<[string, string]> = [
  */
 const EXTRA: Array<[string, string]> = [
   ["subagents.newAgentDefinition", "New Agent Definition"],
+  [CHANGE_COMMAND_IDS.reviewAgentChanges, "Review Agent Changes…"],
+  [CHANGE_COMMAND_IDS.revertAgentChanges, "Revert Agent Changes…"],
+  [CHANGE_COMMAND_IDS.mergeAgentWorktree, "Merge Agent Worktree…"],
+  [CHANGE_COMMAND_IDS.discardAgentWorktree, "Discard Agent Worktree…"],
   ...AGENT_ACTION_IDS.map((action): [string, string] => [actionCommandId(action), AGENT_ACTION_LOOK[action].label]),
 ];
 

@@ -111,6 +111,8 @@ export interface TreeTestRig {
   readonly keyChanges: Emitter<void>;
   keys: KeyPoolSummary[];
   readonly posted: HostToWebviewMessage[];
+  /** Calls that reached the change actions, as `[method, ...args]`. */
+  readonly changeCalls: unknown[][];
 }
 
 export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig {
@@ -119,7 +121,9 @@ export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig 
   const commands: Array<[CommandId, ...unknown[]]> = [];
   const clipboard: string[] = [];
   const keyChanges = new Emitter<void>();
+  const changeCalls: unknown[][] = [];
   const rig: TreeTestRig = {
+    changeCalls,
     service,
     logger,
     commands,
@@ -140,6 +144,16 @@ export function treeTestRig(agents: readonly AgentSnapshot[] = []): TreeTestRig 
         return Promise.resolve();
       },
       logger,
+      changes: {
+        openDiff: async (...args) => void changeCalls.push(["openDiff", ...args]),
+        review: async (...args) => void changeCalls.push(["review", ...args]),
+        revert: async (...args) => void changeCalls.push(["revert", ...args]),
+        keep: (...args) => void changeCalls.push(["keep", ...args]),
+      },
+      worktrees: {
+        merge: async (...args) => void changeCalls.push(["merge", ...args]),
+        discard: async (...args) => void changeCalls.push(["discard", ...args]),
+      },
     },
   };
   return rig;

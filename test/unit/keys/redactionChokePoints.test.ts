@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { SecretRedactor } from "../../../src/core/keys/redact";
 import { redactingWorkspaceTools } from "../../../src/core/tools/redactingWorkspaceTools";
+import type { WorkspaceTools } from "../../../src/core/tools/workspaceTools";
 import { FakeWorkspaceTools } from "../../fakes/fakeWorkspaceTools";
 import { harness, request } from "../llm/harness";
 import { testKeys } from "./testDoubles";
@@ -29,6 +30,14 @@ describe("redaction at the choke points", () => {
     const hits = await tools.searchText({ query: "OPENAI" });
     assert.deepEqual(leaks(JSON.stringify(hits), [key]), []);
     await assert.rejects(tools.readFile(".env"), (error: Error) => !error.message.includes(key.slice(0, 8)) && /redacted key/.test(error.message));
+  });
+
+  it("keeps the optional capabilities of the tools it wraps (links followed for approvals, exact text for change sets)", async () => {
+    const inner: WorkspaceTools = new FakeWorkspaceTools({ "a.txt": "text\n" });
+    inner.realPath = async (path: string) => (path === "link" ? ".vscode/settings.json" : path);
+    const tools = redactingWorkspaceTools(inner, new SecretRedactor(() => []));
+    assert.equal(await tools.realPath?.("link"), ".vscode/settings.json");
+    assert.equal(await tools.readText?.("a.txt"), "text\n");
   });
 
   it("request bodies carry no key, even when the conversation holds one", async () => {

@@ -24,6 +24,13 @@ const VALID: WebviewToHostMessage[] = [
   { type: "setSpawningPaused", paused: true },
   { type: "runCommand", command: "runTask" },
   { type: "runCommand", command: "showKeyPool" },
+  { type: "openChange", agentId: "a", path: "src/x.ts" },
+  { type: "reviewChanges", agentId: "a" },
+  { type: "revertChanges", agentId: "a", scope: "subtree" },
+  { type: "revertChanges", agentId: "a", scope: "agent", path: "src/x.ts" },
+  { type: "keepChanges", agentId: "a", scope: "agent", path: "src/x.ts" },
+  { type: "mergeWorktree", agentId: "a" },
+  { type: "discardWorktree", agentId: "a" },
 ];
 
 describe("webview → host messages", () => {
@@ -63,6 +70,10 @@ describe("webview → host messages", () => {
       { type: "runCommand", command: "subagents.addApiKey" },
       { type: "runCommand", command: "workbench.action.terminal.new" },
       { type: "__proto__", agentId: "a" },
+      { type: "openChange", agentId: "a", path: "" },
+      { type: "openChange", agentId: "a" },
+      { type: "revertChanges", agentId: "a", scope: "everything" },
+      { type: "keepChanges", agentId: "a", scope: "agent", path: "x".repeat(4097) },
     ];
     for (const message of bad) {
       const parsed = parseWebviewMessage(message);

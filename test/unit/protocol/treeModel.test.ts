@@ -230,6 +230,23 @@ describe("agent actions", () => {
     assert.deepEqual(actionEffect("setTimeout", agent("edit")), { kind: "prompt", prompt: "timeout" });
   });
 
+  it("offers review, revert and keep (for the whole subtree) once the agent or a descendant changed files", () => {
+    const changed = { ...agent("scan"), subtreeChangedFiles: 2 };
+    assert.deepEqual(availableActions(changed).slice(-3), ["reviewChanges", "revertChanges", "keepChanges"]);
+    assert.equal(agentRowContext(changed)["subagents.can.revertChanges"], true);
+    assert.deepEqual(actionEffect("revertChanges", changed), { kind: "post", message: { type: "revertChanges", agentId: "scan", scope: "subtree" } });
+    assert.deepEqual(actionEffect("keepChanges", changed), { kind: "post", message: { type: "keepChanges", agentId: "scan", scope: "subtree" } });
+    assert.deepEqual(actionEffect("reviewChanges", changed), { kind: "post", message: { type: "reviewChanges", agentId: "scan" } });
+    assert.equal(rowActions(changed).includes("revertChanges"), false, "the row's own buttons stay few; the menu and the pane have them");
+  });
+
+  it("offers Merge and Discard of a worktree only once its agent stopped", () => {
+    const worktree = { path: "/storage/worktrees/x", branch: "subagents/x", base: "abc" };
+    assert.deepEqual(availableActions({ ...agent("scan"), worktree }).slice(-2), ["mergeWorktree", "discardWorktree"]);
+    assert.equal(availableActions({ ...agent("docs"), worktree }).includes("mergeWorktree"), false, "a running agent keeps its worktree");
+    assert.deepEqual(actionEffect("mergeWorktree", agent("scan")), { kind: "post", message: { type: "mergeWorktree", agentId: "scan" } });
+  });
+
   it("puts the agent, its pending approval and one context key per action into the row's menu context", () => {
     assert.deepEqual(agentRowContext(agent("scan")), {
       webviewSection: "agentRow",
@@ -243,6 +260,11 @@ describe("agent actions", () => {
       "subagents.can.sendMessage": true,
       "subagents.can.openTranscript": true,
       "subagents.can.copyResult": true,
+      "subagents.can.reviewChanges": false,
+      "subagents.can.revertChanges": false,
+      "subagents.can.keepChanges": false,
+      "subagents.can.mergeWorktree": false,
+      "subagents.can.discardWorktree": false,
     });
     const tests = agentRowContext(agent("tests"));
     assert.equal(tests["requestId"], "req-1");

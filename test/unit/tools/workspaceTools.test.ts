@@ -47,7 +47,7 @@ describe("tool definitions", () => {
       run_command: { props: ["command", "cwd", "timeout_seconds"], required: ["command"] },
       get_diagnostics: { props: ["path"], required: [] },
       spawn_agent: {
-        props: ["agent_type", "background", "context", "model", "name", "role", "task", "timeout_seconds"],
+        props: ["agent_type", "background", "context", "isolation", "model", "name", "role", "task", "timeout_seconds"],
         required: ["task"],
       },
       wait_agents: { props: ["agent_ids", "timeout_seconds"], required: ["agent_ids"] },
