@@ -86,8 +86,13 @@ describe("reviewing and reverting agent changes (code-server)", { timeout: 10 * 
         async () => /alpha\.js/.test(await wb.activeTabTitle()) && (await wb.page.locator(".part.editor .monaco-diff-editor").first().isVisible()),
         20_000,
       );
-      const diffText = await wb.page.locator(".part.editor .monaco-diff-editor").first().innerText();
-      assert.match(diffText.replace(/\u00a0/g, " "), /alpha = 1/, "the left side shows the text before the agent's edit");
+      // The diff editor is visible before its two sides have their text: wait for what it shows.
+      const diffText = async () => (await wb.page.locator(".part.editor .monaco-diff-editor").first().innerText()).replace(/\u00a0/g, " ");
+      await waitUntil(
+        async () => `the left side to show the text before the agent's edit (diff editor shows: ${JSON.stringify((await diffText()).slice(0, 300))})`,
+        async () => /alpha = 1/.test(await diffText()),
+        20_000,
+      );
       await wb.screenshot("change-review-diff");
 
       await tree.clickButton(`Revert ${alpha.file}`);
