@@ -13,8 +13,36 @@ import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
 export const modelPriceSchema = z.object({
   inputPerMillion: z.number().min(0),
   outputPerMillion: z.number().min(0),
+  /** USD per 1M input tokens the provider served from its prompt cache; absent = the input price. */
+  cachedInputPerMillion: z.number().min(0).optional(),
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
+/** Wire protocol of a provider: Chat Completions, OpenAI's Responses API, or Anthropic's Messages API. */
+export const providerApiSchema = z.enum(["chat", "responses", "anthropic"]);
+export type ProviderApi = z.infer<typeof providerApiSchema>;
+
+/** `none` = the server needs no key (a local llama.cpp, vLLM or Ollama): nothing is sent, no pool is needed. */
+export const providerAuthSchema = z.enum(["bearer", "none"]);
+export type ProviderAuth = z.infer<typeof providerAuthSchema>;
+
+export const reasoningEffortSchema = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
+export type ReasoningEffort = z.infer<typeof reasoningEffortSchema>;
+
+const modelNameSchema = z.string().min(1);
+
+/** A model of a provider: its name, or its name with options. */
+export const modelEntrySchema = z.union([
+  modelNameSchema,
+  z.strictObject({
+    name: modelNameSchema,
+    /** Tokens the model accepts in one request (prompt and reply). */
+    contextWindow: z.number().int().min(1024).max(100_000_000).optional(),
+    reasoningEffort: reasoningEffortSchema.optional(),
+  }),
+]);
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+export type ModelOptions = Exclude<ModelEntry, string>;
 
 export const providerSchema = z.object({
   id: z
@@ -22,7 +50,11 @@ export const providerSchema = z.object({
     .min(1)
     .regex(/^[^:\s]+$/, "a provider id must not contain ':' or spaces"),
   baseUrl: z.url(),
-  models: z.array(z.string().min(1)).min(1),
+  api: providerApiSchema.optional(),
+  auth: providerAuthSchema.optional(),
+  /** Agents of this provider holding an execution slot at once; default from the keys and maxConcurrentAgents. */
+  maxConcurrent: z.number().int().min(1).max(256).optional(),
+  models: z.array(modelEntrySchema).min(1),
   envPrefix: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable prefix is letters, digits and '_'")
@@ -32,6 +64,32 @@ export const providerSchema = z.object({
   prices: z.record(z.string().min(1), modelPriceSchema).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
+
+/** The names of a provider's models, in order. */
+export function modelNames(provider: Pick<ProviderConfig, "models">): string[] {
+  return provider.models.map((entry) => (typeof entry === "string" ? entry : entry.name));
+}
+
+/** The options of one model of a provider, or undefined when the provider does not list it. */
+export function modelOptions(provider: Pick<ProviderConfig, "models">, model: string): ModelOptions | undefined {
+  for (const entry of provider.models) {
+    if (typeof entry === "string") {
+      if (entry === model) return { name: entry };
+    } else if (entry.name === model) {
+      return { ...entry };
+    }
+  }
+  return undefined;
+}
+
+export function providerApi(provider: Pick<ProviderConfig, "api">): ProviderApi {
+  return provider.api ?? "chat";
+}
+
+/** True when the provider takes no key: no pool, no Authorization header. */
+export function isKeyless(provider: Pick<ProviderConfig, "auth">): boolean {
+  return provider.auth === "none";
+}
 
 export const DEFAULT_PROVIDERS: ProviderConfig[] = [
   {
@@ -199,5 +257,5 @@ export function splitModelRef(ref: string): { providerId: string; model: string 
 export function rootModelRef(settings: Settings): string {
   if (settings.model) return settings.model;
   const first = settings.providers[0];
-  return first ? `${first.id}:${first.models[0] ?? ""}` : "";
+  return first ? `${first.id}:${modelNames(first)[0] ?? ""}` : "";
 }

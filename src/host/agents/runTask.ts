@@ -3,7 +3,7 @@ import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
-import { rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
+import { modelNames, rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS } from "../commandIds";
 import { formatElapsed } from "./agentPicks";
 import { askForTask, markTaskStarted, validateTask } from "./taskInput";
@@ -33,7 +33,7 @@ export function parseRunTaskArgument(arg: unknown): { task?: string; modelRef?: 
 /** Every `provider:model` of the settings, the root default first. */
 export function modelChoices(settings: Settings): string[] {
   const first = rootModelRef(settings);
-  const all = settings.providers.flatMap((p) => p.models.map((m) => `${p.id}:${m}`));
+  const all = settings.providers.flatMap((p) => modelNames(p).map((m) => `${p.id}:${m}`));
   return [first, ...all.filter((ref) => ref !== first)].filter((ref) => ref !== "");
 }
 
