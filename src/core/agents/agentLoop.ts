@@ -85,7 +85,7 @@ export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<
     throwIfAborted(signal);
     setup.partial.endTurn();
     hooks.onCompletion(result);
-    conversation.assistant(result.content, result.toolCalls);
+    conversation.assistant(result.content, result.toolCalls, result.replay);
     setup.partial.appendMessage(result.content);
     if (result.toolCalls.length === 0) {
       const pending = hooks.drainInbox();

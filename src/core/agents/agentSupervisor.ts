@@ -5,7 +5,7 @@ import { silentLogger } from "../common/logger";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../common/timeLimits";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
-import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
+import { configuredProviderCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { toSnapshot, type AgentRecord } from "./agentRecord";
 import { AgentRegistry } from "./agentRegistry";
@@ -66,8 +66,11 @@ export class AgentSupervisor extends Disposable implements UserControls {
     const slotsPerKey = deps.slotsPerKey ?? SLOTS_PER_KEY;
     this.slots = new ExecutionSlots({
       global: () => this.ctx.settings().maxConcurrentAgents,
-      provider: (providerId) =>
-        providerCap(this.ctx.settings().maxConcurrentAgents, deps.usableKeyCount(providerId), slotsPerKey),
+      provider: (providerId) => {
+        const settings = this.ctx.settings();
+        const provider = settings.providers.find((p) => p.id === providerId);
+        return configuredProviderCap(settings.maxConcurrentAgents, provider, deps.usableKeyCount(providerId), slotsPerKey);
+      },
     });
     this.persistence = new TreePersistence(
       deps.treeStore,

@@ -1,5 +1,5 @@
 import type { Clock } from "../common/clock";
-import type { ChatMessage, ToolCall } from "../llm/modelClient";
+import type { ChatMessage, ReplayState, ToolCall } from "../llm/modelClient";
 import type { TranscriptEvent, TranscriptStore } from "./transcript";
 
 /** Tool result the model sees for a call whose result was lost (the window closed mid-tool). */
@@ -40,15 +40,21 @@ export class Conversation {
     this.record({ type: "message", at: this.clock.now(), role: "user", content });
   }
 
-  assistant(content: string, toolCalls: readonly ToolCall[]): void {
+  /**
+   * `replay`: provider state the next request must carry (encrypted
+   * reasoning); kept in memory only, since a turn without it is still valid.
+   */
+  assistant(content: string, toolCalls: readonly ToolCall[], replay?: ReplayState): void {
     const at = this.clock.now();
+    const kept = replay ? { replay } : {};
     if (toolCalls.length === 0) {
-      this.list.push({ role: "assistant", content });
+      this.list.push({ role: "assistant", content, ...kept });
     } else {
       this.list.push({
         role: "assistant",
         content: content === "" ? null : content,
         tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+        ...kept,
       });
     }
     this.record({ type: "message", at, role: "assistant", content });

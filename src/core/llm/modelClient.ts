@@ -3,7 +3,21 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 
-export type ChatMessage = ChatCompletionMessageParam;
+/**
+ * What an assistant turn must hand back to the provider on the next request
+ * and that only one API understands (the Responses API's encrypted reasoning
+ * items). Opaque to the agent loop; a transport of another API ignores it.
+ */
+export interface ReplayState {
+  api: "responses";
+  items: readonly unknown[];
+}
+
+/**
+ * One message of a conversation, in our format (Chat Completions' shape);
+ * each transport converts it to its API's wire format.
+ */
+export type ChatMessage = ChatCompletionMessageParam & { replay?: ReplayState };
 export type ToolSpec = ChatCompletionTool;
 
 export interface ToolCall {
@@ -17,6 +31,10 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   reasoningTokens?: number;
+  /** Input tokens served from the provider's prompt cache (included in promptTokens). */
+  cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic; included in promptTokens). */
+  cacheWriteTokens?: number;
 }
 
 export interface CompletionRequest {
@@ -41,11 +59,13 @@ export interface CompletionResult {
   finishReason: string | null;
   usage: Usage;
   keyFingerprint: string;
+  /** State to keep with this assistant turn and send back with the next request. */
+  replay?: ReplayState;
   /** Attempts this call took (1 = no retry). */
   attempts?: number;
 }
 
-/** One streamed completion with retries and key rotation (implemented by ChatClient). */
+/** One streamed completion with retries and key rotation (implemented by ChatClient over any API). */
 export interface ModelClient {
   complete(request: CompletionRequest): Promise<CompletionResult>;
 }
