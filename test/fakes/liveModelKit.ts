@@ -6,7 +6,7 @@ import { KeyPools } from "../../src/core/keys/keyPools";
 import { endpointOrigin } from "../../src/core/keys/keyOrigin";
 import type { KeyStore, StoredKey } from "../../src/core/keys/keyStore";
 import { ChatClient } from "../../src/core/llm/chatClient";
-import type { Settings } from "../../src/core/settings/schema";
+import type { ProviderApi, Settings } from "../../src/core/settings/schema";
 import {
   startFakeOpenAiServer,
   type FakeOpenAiServer,
@@ -96,15 +96,31 @@ export async function startLiveKit(options: {
   settings?: Partial<Settings>;
   server?: Omit<FakeOpenAiServerOptions, "script" | "keys">;
   deps?: Partial<SupervisorDeps>;
+  /** The API the "live" provider speaks (default: Chat Completions). */
+  api?: ProviderApi;
+  /** A provider with `auth: "none"`: no keys, and a server that takes none. */
+  keyless?: boolean;
 }): Promise<LiveKit> {
-  const keys = Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
-  const server = await startFakeOpenAiServer({ ...options.server, keys, script: (request) => options.script(viewOf(request)) });
+  const keys = options.keyless ? [] : Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
+  const server = await startFakeOpenAiServer({
+    ...options.server,
+    ...(options.keyless ? { keyless: true } : { keys }),
+    script: (request) => options.script(viewOf(request)),
+  });
   const clock = new TrackingClock();
   const origin = endpointOrigin(server.baseUrl) ?? "";
   const pools = new KeyPools({ store: new StaticKeyStore({ live: keys }, origin), originOf: () => origin, clock, cooldownSeconds: [1] });
   await pools.load(["live"]);
   const settings = testSettings({
-    providers: [{ id: "live", baseUrl: server.baseUrl, models: ["fake-model"] }],
+    providers: [
+      {
+        id: "live",
+        baseUrl: server.baseUrl,
+        models: ["fake-model"],
+        ...(options.api ? { api: options.api } : {}),
+        ...(options.keyless ? { auth: "none" as const } : {}),
+      },
+    ],
     model: "live:fake-model",
     ...options.settings,
   });
