@@ -6,6 +6,7 @@ import { KeyPools } from "../../src/core/keys/keyPools";
 import { endpointOrigin } from "../../src/core/keys/keyOrigin";
 import type { KeyStore, StoredKey } from "../../src/core/keys/keyStore";
 import { ChatClient } from "../../src/core/llm/chatClient";
+import type { CompletionRequest, CompletionResult, ModelClient } from "../../src/core/llm/modelClient";
 import type { ProviderApi, Settings } from "../../src/core/settings/schema";
 import {
   startFakeOpenAiServer,
@@ -80,6 +81,8 @@ export interface LiveKit {
   workspace: FakeWorkspaceTools;
   transcripts: MemoryTranscriptStore;
   keys: string[];
+  /** Every completed model call: who made it, and the usage it reported. */
+  completions: Array<{ request: CompletionRequest; result: CompletionResult }>;
   /** Key leases handed out and not yet returned, over every provider. */
   leasesOut(): number;
   close(): Promise<void>;
@@ -131,11 +134,19 @@ export async function startLiveKit(options: {
     retry: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 8 },
     stallTimeoutMs: 10_000,
   });
+  const completions: LiveKit["completions"] = [];
+  const recording: ModelClient = {
+    complete: async (request) => {
+      const result = await client.complete(request);
+      completions.push({ request, result });
+      return result;
+    },
+  };
   const workspace = new FakeWorkspaceTools({ "README.md": "# project\n", "src/a.ts": "export const a = 1;\n" });
   const transcripts = new MemoryTranscriptStore();
   const service = new AgentSupervisor({
     settings: () => settings,
-    modelClient: client,
+    modelClient: recording,
     workspace,
     transcripts,
     treeStore: new MemoryTreeStore(),
@@ -154,6 +165,7 @@ export async function startLiveKit(options: {
     workspace,
     transcripts,
     keys,
+    completions,
     leasesOut: () => pools.snapshot().reduce((n, p) => n + p.keys.reduce((m, k) => m + k.inFlight, 0), 0),
     async close() {
       service.dispose();

@@ -12,6 +12,8 @@ export const MAX_TOOL_RESULT_CHARS = 40_000;
 export interface LoopInput {
   agentId: string;
   role: "root" | "subagent";
+  /** Groups the requests of one agent tree for the provider's prompt cache. */
+  cacheKey?: string;
   providerId: string;
   model: string;
   conversation: Conversation;
@@ -69,6 +71,7 @@ export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<
           ...(specs.length > 0 ? { tools: specs } : {}),
           signal,
           agent: { id: setup.agentId, role: setup.role },
+          ...(setup.cacheKey !== undefined ? { cacheKey: setup.cacheKey } : {}),
           onProgress: (progress) => {
             // A retry restarts the stream: text of the failed attempt is not partial output.
             if (progress.restarted) setup.partial.endTurn();

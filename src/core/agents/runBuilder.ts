@@ -67,7 +67,6 @@ export class RunBuilder {
       depth: record.depth,
       maxSpawnDepth: this.ctx.settings().maxSpawnDepth,
       canSpawn: spawns,
-      name: record.name,
     });
     const types = spawns ? this.ctx.agentTypes?.describe() ?? "" : "";
     return types === "" ? prompt : `${prompt}\n\n${types}`;
@@ -77,6 +76,7 @@ export class RunBuilder {
     return {
       agentId: record.id,
       role: record.role === "root" ? "root" : "subagent",
+      cacheKey: record.rootId,
       providerId: record.providerId,
       model: record.model,
       conversation,

@@ -312,6 +312,7 @@ export class ChatClient extends Disposable implements ModelClient {
         // No key goes into a request body, whatever a tool printed or the user typed.
         messages: this.redactor.redactDeep([...request.messages]),
         tools: request.tools ?? [],
+        cacheKey: request.cacheKey,
         headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },
         signal: controller.signal,
       });

@@ -5,7 +5,7 @@ import type { ProviderConfig } from "../settings/schema";
 import { IncompleteStreamError } from "./failure";
 import type { ChatMessage } from "./modelClient";
 import { StreamAssembler } from "./streamAssembler";
-import { SdkClientCache, withoutAuthHeaders, type ModelTransport, type OpenedStream, type TransportCall } from "./transport";
+import { SdkClientCache, sendsPromptCacheKey, withoutAuthHeaders, type ModelTransport, type OpenedStream, type TransportCall } from "./transport";
 
 /** Chat Completions (`/chat/completions`), the API most compatible servers speak. */
 export class ChatCompletionsTransport implements ModelTransport {
@@ -23,6 +23,7 @@ export class ChatCompletionsTransport implements ModelTransport {
     };
     if (call.tools.length > 0) params.tools = [...call.tools];
     if (call.options?.reasoningEffort) params.reasoning_effort = call.options.reasoningEffort as ReasoningEffort;
+    if (call.cacheKey !== undefined && sendsPromptCacheKey(call.provider)) params.prompt_cache_key = call.cacheKey;
     const sdk = openAiClient(this.clients, call.provider, call.key, this.fetchImpl);
     const { data: stream, response } = await sdk.chat.completions
       .create(params, { signal: call.signal, headers: call.headers })

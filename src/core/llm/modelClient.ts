@@ -47,6 +47,11 @@ export interface CompletionRequest {
   /** Sent as headers so traffic is attributable; never contains secrets. */
   agent: { id: string; role: "root" | "subagent" };
   /**
+   * Requests that share a long prefix (one agent tree) carry the same key, so
+   * OpenAI routes them to the same prompt cache (`prompt_cache_key`). Not secret.
+   */
+  cacheKey?: string;
+  /**
    * Streaming progress: text deltas and "a chunk arrived" heartbeats.
    * `restarted` says a retry began: text streamed so far belonged to a failed attempt.
    */

@@ -37,6 +37,7 @@ export class ResponsesTransport implements ModelTransport {
     if (instructions) params.instructions = instructions;
     if (call.tools.length > 0) params.tools = call.tools.map(toFunctionTool);
     if (call.options?.reasoningEffort) params.reasoning = { effort: call.options.reasoningEffort as ReasoningEffort };
+    if (call.cacheKey !== undefined) params.prompt_cache_key = call.cacheKey;
     const sdk = openAiClient(this.clients, call.provider, call.key, this.fetchImpl);
     const { data: stream, response } = await sdk.responses.create(params, { signal: call.signal, headers: call.headers }).withResponse();
     const assembler = new ResponsesAssembler();

@@ -25,6 +25,8 @@ export interface TransportCall {
   /** Already redacted. */
   messages: readonly ChatMessage[];
   tools: readonly ToolSpec[];
+  /** Groups requests for the provider's prompt cache (one agent tree). */
+  cacheKey: string | undefined;
   /** Attribution headers (agent id and role). */
   headers: Record<string, string>;
   signal: AbortSignal;
@@ -71,6 +73,19 @@ export class SdkClientCache<T> {
 
   clear(): void {
     this.clients.clear();
+  }
+}
+
+/**
+ * `prompt_cache_key` is OpenAI's; other Chat Completions servers may refuse
+ * fields they do not know, so it goes only to OpenAI's own endpoint there.
+ */
+export function sendsPromptCacheKey(provider: Pick<ProviderConfig, "baseUrl" | "api">): boolean {
+  if (provider.api === "responses") return true;
+  try {
+    return new URL(provider.baseUrl).hostname === "api.openai.com";
+  } catch {
+    return false;
   }
 }
 
