@@ -128,6 +128,8 @@ export class DetailPane {
       ["Tokens", `${formatTokens(agent.tokensIn)} in · ${formatTokens(agent.tokensOut)} out`],
       ["Subtree", `${formatTokens(agent.subtreeTokensIn)} in · ${formatTokens(agent.subtreeTokensOut)} out`],
     ];
+    const cached = formatCachedLine(agent);
+    if (cached !== undefined) rows.push(["Cached input", el("span", { className: "detail-cached" }, cached)]);
     const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
     if (cost !== undefined) rows.push(["Cost", el("span", { className: "detail-cost" }, cost)]);
     rows.push(["Tool calls", String(agent.toolCount)]);
@@ -167,4 +169,13 @@ export class DetailPane {
     }
     return el("section", { className: "detail-section" }, el("h3", {}, "Recent tool calls"), list);
   }
+}
+
+/** Prompt-cache hits of the agent and its subtree: tokens and share of input; undefined when nothing was cached. */
+export function formatCachedLine(agent: Pick<AgentSnapshot, "tokensIn" | "cachedTokensIn" | "subtreeTokensIn" | "subtreeCachedTokensIn">): string | undefined {
+  const subtree = agent.subtreeCachedTokensIn ?? 0;
+  if (subtree === 0) return undefined;
+  const share = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
+  const own = agent.cachedTokensIn ?? 0;
+  return `${formatTokens(own)} (${share(own, agent.tokensIn)} of input) · subtree ${formatTokens(subtree)} (${share(subtree, agent.subtreeTokensIn)})`;
 }

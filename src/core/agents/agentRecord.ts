@@ -37,6 +37,8 @@ export interface AgentRecord {
   elapsedBeforeRunMs: number;
   runStartedAt?: number;
   tokensIn: number;
+  /** Of `tokensIn`, those the provider served from its prompt cache. */
+  cachedTokensIn: number;
   tokensOut: number;
   toolCount: number;
   currentTool?: string;
@@ -68,6 +70,7 @@ export function newAgentRecord(fields: NewAgentFields): AgentRecord {
     status: "pending_init",
     elapsedBeforeRunMs: 0,
     tokensIn: 0,
+    cachedTokensIn: 0,
     tokensOut: 0,
     toolCount: 0,
     stale: false,
@@ -84,6 +87,8 @@ export function elapsedMs(record: AgentRecord, now: number): number {
 /** Totals of an agent and its descendants, summed by the registry. */
 export interface SubtreeTotals {
   in: number;
+  /** Of `in`, served from prompt caches. */
+  cached?: number;
   out: number;
   /** USD of the priced agents in the subtree; undefined when none is priced. */
   costUsd?: number | undefined;
@@ -117,6 +122,8 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
     stale: record.stale,
   };
   if (costUsd !== undefined) snapshot.costUsd = costUsd;
+  if (record.cachedTokensIn > 0) snapshot.cachedTokensIn = record.cachedTokensIn;
+  if (subtree.cached !== undefined && subtree.cached > 0) snapshot.subtreeCachedTokensIn = subtree.cached;
   if (subtree.costUsd !== undefined) snapshot.subtreeCostUsd = subtree.costUsd;
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
@@ -151,6 +158,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
     createdAt: snapshot.createdAt,
     elapsedBeforeRunMs: snapshot.elapsedMs,
     tokensIn: snapshot.tokensIn,
+    cachedTokensIn: snapshot.cachedTokensIn ?? 0,
     tokensOut: snapshot.tokensOut,
     toolCount: snapshot.toolCount,
     timeoutSeconds: snapshot.background

@@ -100,9 +100,10 @@ export class AgentRegistry implements IDisposable {
     if (!record) return undefined;
     const prices = this.prices();
     const own = agentCostUsd(prices, record);
-    const subtree: SubtreeTotals = { in: record.tokensIn, out: record.tokensOut, costUsd: own };
+    const subtree: SubtreeTotals = { in: record.tokensIn, cached: record.cachedTokensIn, out: record.tokensOut, costUsd: own };
     for (const d of this.descendants(agentId)) {
       subtree.in += d.tokensIn;
+      subtree.cached = (subtree.cached ?? 0) + d.cachedTokensIn;
       subtree.out += d.tokensOut;
       subtree.costUsd = addCosts(subtree.costUsd, agentCostUsd(prices, d));
     }
@@ -123,10 +124,11 @@ export class AgentRegistry implements IDisposable {
     const totalOf = (record: AgentRecord): SubtreeTotals => {
       const known = totals.get(record.id);
       if (known) return known;
-      const sum: SubtreeTotals = { in: record.tokensIn, out: record.tokensOut, costUsd: ownCost(record) };
+      const sum: SubtreeTotals = { in: record.tokensIn, cached: record.cachedTokensIn, out: record.tokensOut, costUsd: ownCost(record) };
       for (const child of this.children(record.id)) {
         const c = totalOf(child);
         sum.in += c.in;
+        sum.cached = (sum.cached ?? 0) + (c.cached ?? 0);
         sum.out += c.out;
         sum.costUsd = addCosts(sum.costUsd, c.costUsd);
       }

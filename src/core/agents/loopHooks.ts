@@ -40,6 +40,7 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
       touch();
       registry.update(id, (r) => {
         r.tokensIn += result.usage.promptTokens;
+        r.cachedTokensIn += result.usage.cachedInputTokens ?? 0;
         r.tokensOut += result.usage.completionTokens;
         r.keyFingerprint = result.keyFingerprint;
         r.lastEvent = result.toolCalls.length > 0 ? `model asked for ${result.toolCalls.length} tool call(s)` : "model answered";

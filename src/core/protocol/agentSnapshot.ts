@@ -27,10 +27,13 @@ export const agentSnapshotSchema = z.object({
   /** Milliseconds of work so far (frozen once final). */
   elapsedMs: z.number(),
   tokensIn: z.number(),
+  /** Of tokensIn, served from the provider's prompt cache; absent when none. */
+  cachedTokensIn: z.number().optional(),
   tokensOut: z.number(),
   /** Own tokens plus every descendant's. */
   subtreeTokensIn: z.number(),
   subtreeTokensOut: z.number(),
+  subtreeCachedTokensIn: z.number().optional(),
   /** USD of the agent's own tokens; absent when its model has no configured price. */
   costUsd: z.number().min(0).optional(),
   /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */

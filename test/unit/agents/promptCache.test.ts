@@ -71,6 +71,8 @@ for (const api of ["chat", "responses", "anthropic"] as ProviderApi[]) {
       const ratio = cached / (sharedTokens * 7);
       assert.ok(ratio >= 0.9, `prefix hit ratio ${ratio.toFixed(3)}`);
       assert.ok(children.every((c) => c.request.cacheKey === final.id), "one cache key per tree: the root's id");
+      const root = kit.service.get(final.id);
+      assert.equal(root?.subtreeCachedTokensIn, cached + (root?.cachedTokensIn ?? 0), "the tree counts what was cached");
     });
   });
 }
