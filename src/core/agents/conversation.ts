@@ -35,8 +35,9 @@ export class Conversation {
     this.record({ type: "message", at: this.clock.now(), role: "system", content });
   }
 
-  user(content: string): void {
-    this.list.push({ role: "user", content });
+  /** `sharedChars`: how much of the content siblings share (kept in memory only, for prompt caches). */
+  user(content: string, sharedChars = 0): void {
+    this.list.push({ role: "user", content, ...(sharedChars > 0 ? { sharedChars } : {}) });
     this.record({ type: "message", at: this.clock.now(), role: "user", content });
   }
 

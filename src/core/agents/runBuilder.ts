@@ -8,7 +8,7 @@ import type { ActiveRun } from "./activeRun";
 import type { LoopInput } from "./agentLoop";
 import { Conversation, messagesFromTranscript } from "./conversation";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
-import { systemPromptFor, taskMessage } from "./systemPrompt";
+import { systemPromptFor, taskMessageParts } from "./systemPrompt";
 
 /**
  * Builds what one run needs: the tool set (by role and depth) and the
@@ -47,7 +47,8 @@ export class RunBuilder {
     const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock);
     const prompt = overrides?.systemPrompt ?? this.generatedPrompt(record, tools);
     conversation.system(prompt);
-    conversation.user(taskMessage(record.task, record.context));
+    const first = taskMessageParts(record.task, record.context);
+    conversation.user(first.text, first.sharedChars);
     return this.setup(record, run, conversation, tools);
   }
 

@@ -44,6 +44,12 @@ export function systemPromptFor(facts: PromptFacts): string {
  * context: it then extends the prefix siblings share.
  */
 export function taskMessage(task: string, context: string | undefined): string {
-  if (context === undefined || context.trim() === "") return task;
-  return `## Context from the agent that started you\n${context}\n\n## Your task\n${task}`;
+  return taskMessageParts(task, context).text;
+}
+
+/** The task message, and how many of its characters are the shared context (0 without one). */
+export function taskMessageParts(task: string, context: string | undefined): { text: string; sharedChars: number } {
+  if (context === undefined || context.trim() === "") return { text: task, sharedChars: 0 };
+  const shared = `## Context from the agent that started you\n${context}\n\n`;
+  return { text: `${shared}## Your task\n${task}`, sharedChars: shared.length };
 }

@@ -17,13 +17,16 @@ import { argumentsObject, SdkClientCache, textOf, withoutAuthHeaders, type Model
 export const ANTHROPIC_MAX_TOKENS = 8192;
 
 const EPHEMERAL = { type: "ephemeral" } as const;
+/** Four breakpoints are allowed: tools, system prompt, the last turn, and one in the conversation. */
+const MESSAGE_BREAKPOINTS = 1;
 
 /**
  * Anthropic's Messages API (`/v1/messages`) on `@anthropic-ai/sdk`. The key
  * goes in `x-api-key`. Prompt caching needs explicit breakpoints: one after
- * the tool definitions, one after the system prompt, and one on the last
- * block of the conversation so the next turn reads everything before it
- * from the cache (at most four are allowed; this uses three).
+ * the tool definitions, one after the system prompt, one where a shared
+ * context handed to sibling agents ends, and one on the last block of the
+ * conversation so the next turn reads everything before it from the cache
+ * (at most four are allowed).
  */
 export class AnthropicTransport implements ModelTransport {
   readonly api = "anthropic" as const;
@@ -85,6 +88,7 @@ export class AnthropicTransport implements ModelTransport {
 export function toAnthropicMessages(list: readonly ChatMessage[]): { system: string; messages: MessageParam[] } {
   const system: string[] = [];
   const messages: Array<{ role: "user" | "assistant"; content: ContentBlockParam[] }> = [];
+  let breakpoints = 0;
   const push = (role: "user" | "assistant", blocks: ContentBlockParam[]) => {
     if (blocks.length === 0) return;
     const last = messages[messages.length - 1];
@@ -97,9 +101,21 @@ export function toAnthropicMessages(list: readonly ChatMessage[]): { system: str
       case "developer":
         system.push(textOf(message.content));
         break;
-      case "user":
-        push("user", [{ type: "text", text: textOf(message.content) || " " }]);
+      case "user": {
+        const text = textOf(message.content) || " ";
+        const shared = message.sharedChars ?? 0;
+        if (shared > 0 && shared < text.length && breakpoints < MESSAGE_BREAKPOINTS) {
+          // A breakpoint where the siblings' shared context ends: their requests read it from the cache.
+          breakpoints++;
+          push("user", [
+            { type: "text", text: text.slice(0, shared), cache_control: EPHEMERAL },
+            { type: "text", text: text.slice(shared) },
+          ]);
+        } else {
+          push("user", [{ type: "text", text }]);
+        }
         break;
+      }
       case "assistant": {
         const blocks: ContentBlockParam[] = [];
         const text = textOf(message.content);

@@ -46,10 +46,10 @@ export class ChatCompletionsTransport implements ModelTransport {
   }
 }
 
-/** Our messages are Chat Completions messages, minus the state other APIs replay. */
+/** Our messages are Chat Completions messages, minus what only other APIs read. */
 function toWire(message: ChatMessage): ChatCompletionMessageParam {
-  if (message.replay === undefined) return message;
-  const { replay: _replay, ...rest } = message;
+  if (message.replay === undefined && message.sharedChars === undefined) return message;
+  const { replay: _replay, sharedChars: _shared, ...rest } = message;
   return rest as ChatCompletionMessageParam;
 }
 

@@ -17,7 +17,14 @@ export interface ReplayState {
  * One message of a conversation, in our format (Chat Completions' shape);
  * each transport converts it to its API's wire format.
  */
-export type ChatMessage = ChatCompletionMessageParam & { replay?: ReplayState };
+export type ChatMessage = ChatCompletionMessageParam & {
+  replay?: ReplayState;
+  /**
+   * The first this many characters of the content are shared with sibling
+   * agents (a parent's context), so a prompt cache may end a cached prefix there.
+   */
+  sharedChars?: number;
+};
 export type ToolSpec = ChatCompletionTool;
 
 export interface ToolCall {
