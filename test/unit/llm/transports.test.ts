@@ -145,6 +145,22 @@ for (const api of APIS) {
       });
     }
 
+    it("asks once more after cut-off tool arguments, then hands the raw arguments over", async () => {
+      await on(api, { server: { script: () => ({ fault: "malformed_tool_args", toolCalls: [{ name: "read_file", arguments: {} }] }) } }, async (h) => {
+        const result = await h.client.complete(request({ tools: [READ_FILE] }));
+        assert.equal(result.attempts, 2);
+        assert.equal(result.toolCalls[0]?.arguments, '{"path": "src/read_file.ts", "start_line": ');
+      });
+    });
+
+    it("an empty reply is retried and, when it keeps coming, reported as empty", async () => {
+      await on(api, { client: { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }, server: { script: () => ({ fault: "empty" }) } }, async (h) => {
+        const error = await rejection(h.client.complete(request()));
+        assert.equal(error.kind, "empty_reply");
+        assert.equal(h.server.requests.length, 2);
+      });
+    });
+
     it("retries a stalled stream after the stall timeout", async () => {
       await on(
         api,
