@@ -51,6 +51,7 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
         promptTokens: result.usage.promptTokens,
         completionTokens: result.usage.completionTokens,
         keyFingerprint: result.keyFingerprint,
+        ...(result.usage.cachedInputTokens ? { cachedTokens: result.usage.cachedInputTokens } : {}),
       });
     },
     onToolStart: (call: ToolCall) => {

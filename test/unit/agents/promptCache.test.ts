@@ -73,6 +73,9 @@ for (const api of ["chat", "responses", "anthropic"] as ProviderApi[]) {
       assert.ok(children.every((c) => c.request.cacheKey === final.id), "one cache key per tree: the root's id");
       const root = kit.service.get(final.id);
       assert.equal(root?.subtreeCachedTokensIn, cached + (root?.cachedTokensIn ?? 0), "the tree counts what was cached");
+      const second = children[1]!;
+      const usage = (await kit.transcripts.read(second.request.agent.id)).find((e) => e.type === "usage");
+      assert.equal(usage?.type === "usage" ? usage.cachedTokens : undefined, second.result.usage.cachedInputTokens, "the transcript records cached tokens");
     });
   });
 }
