@@ -182,6 +182,17 @@ for (const api of APIS) {
       });
     });
 
+    it("an error body that echoes the key reaches neither the error nor the log", async () => {
+      await on(api, { server: { script: () => ({ fault: "echo_key" }) } }, async (h) => {
+        const error = await rejection(h.client.complete(request()));
+        assert.equal(error.kind, "bad_request");
+        const key = h.keys[0]!;
+        assert.ok(!error.message.includes(key), error.message);
+        assert.ok(!error.message.includes(key.slice(3)), "not even without its prefix");
+        assert.ok(h.lines.every((line) => !line.includes(key)));
+      });
+    });
+
     it("sends no credential at all to a keyless provider, and needs no key pool", async () => {
       const seen: ScriptedRequest[] = [];
       await on(api, { keys: [], server: { keyless: true, script: (r) => (seen.push(r), { text: "local" }) } }, async (h) => {
