@@ -3,6 +3,7 @@ import type { StaleMonitor } from "../scheduler/staleMonitor";
 import type { ToolContext } from "../tools/toolDefinition";
 import { RECENT_TOOLS_KEPT } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
+import { budgetSpent, wrapUpNote } from "./taskBudget";
 import type { LoopHooks } from "./agentLoop";
 import type { ActiveRun } from "./activeRun";
 import type { SupervisorContext } from "./supervisorContext";
@@ -26,9 +27,18 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
   const { registry, ctx, stale } = deps;
   const id = run.agentId;
   const touch = () => stale.touch(id, run.runningTools.length > 0);
+  let toldBudgetSpent = false;
   return {
     ensureSlot: () => deps.ensureSlot(id),
-    drainInbox: () => deps.drainInbox(id),
+    drainInbox: () => {
+      const messages = deps.drainInbox(id);
+      if (toldBudgetSpent) return messages;
+      const spent = budgetSpent(ctx.settings(), registry, id);
+      if (!spent) return messages;
+      // Once per agent: the next turn is its chance to answer.
+      toldBudgetSpent = true;
+      return [...messages, wrapUpNote(spent)];
+    },
     onProgress: (keyFingerprint) => {
       touch();
       const record = registry.get(id);

@@ -189,6 +189,10 @@ export const settingSchemas = {
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
   "results.maxChars": z.number().int().min(500).max(MAX_STORED_RESULT_CHARS),
   "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
+  /** Input + output tokens of a root and its subtree; 0 = no limit. */
+  "budget.maxTokensPerTask": z.number().int().min(0).max(1_000_000_000_000),
+  /** USD of a root and its subtree (needs prices); 0 = no limit. */
+  "budget.maxCostPerTask": z.number().min(0).max(1_000_000),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -214,6 +218,8 @@ export const DEFAULT_SETTINGS: Settings = {
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,
   "results.maxPartialChars": 8_000,
+  "budget.maxTokensPerTask": 0,
+  "budget.maxCostPerTask": 0,
 };
 
 export interface SettingProblem {
