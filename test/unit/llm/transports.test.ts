@@ -298,6 +298,18 @@ describe("transport specifics", { timeout: 30_000 }, () => {
     });
   });
 
+  it("Anthropic: anthropic-ratelimit-* headers pace each key, so a spent key is not sent again", async () => {
+    await on("anthropic", { keyCount: 2, server: { rateLimit: { requests: 1, windowMs: 60_000, headers: "anthropic" }, script: () => ({ text: "ok" }) } }, async (h) => {
+      await h.client.complete(request());
+      await h.client.complete(request());
+      const statuses = h.server.requests.map((r) => r.status);
+      assert.deepEqual(statuses, [200, 200], "no request was refused");
+      assert.equal(new Set(h.server.requests.map((r) => r.keyFingerprint)).size, 2, "the second call went to the key with room");
+      const readyAt = (await h.pools.ready("p")).nextReadyAt({ inputTokens: 1 });
+      assert.ok(readyAt !== undefined && readyAt > Date.now() + 30_000, "both keys said they have no request left this minute");
+    });
+  });
+
   it("a keyless server that asks for a key gets an error saying to remove auth: none", async () => {
     await on("chat", { keys: [], server: { script: () => ({ text: "never" }) } }, async (h) => {
       h.providers[0]!.auth = "none";
