@@ -46,6 +46,23 @@ describe("agent detail pane", () => {
     await page.close();
   });
 
+  it("shows a root's spend against its task budget, and no budget row without one", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "budgeted", name: "Budgeted root", status: "running", subtreeTokensIn: 7000, subtreeTokensOut: 500, subtreeCostUsd: 0.25, budget: { maxTokens: 10_000, maxCostUsd: 1 } }),
+        makeAgent({ id: "open", name: "Open root", status: "running" }),
+      ]),
+    );
+    await page.locator('[data-id="budgeted"] .name').click();
+    assert.match((await page.locator(".detail-budget").textContent()) ?? "", /^7\.5k of 10(\.0)?k tokens · \$0\.25 of \$1\.00$/);
+    await page.locator('[data-id="open"] .name').click();
+    assert.equal(await page.locator(".detail-budget").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
   it("offers its agent's actions and Copy for selected text in VS Code's context menu", async () => {
     const page = await openView(harness);
     await postAndPaint(page, snapshotOf([makeAgent({ id: "done", name: "Done root", status: "completed", result: "The answer is 42." })]));

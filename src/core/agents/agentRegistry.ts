@@ -20,6 +20,8 @@ export class AgentRegistry implements IDisposable {
   constructor(
     private readonly clock: Clock,
     private readonly prices: () => PriceLookup = () => NO_PRICES,
+    /** The per-task limits now (0 = none), shown on each root. */
+    private readonly budget: () => TaskBudget = () => NO_BUDGET,
   ) {}
 
   add(record: AgentRecord): void {
@@ -107,7 +109,7 @@ export class AgentRegistry implements IDisposable {
       subtree.out += d.tokensOut;
       subtree.costUsd = addCosts(subtree.costUsd, agentCostUsd(prices, d));
     }
-    return toSnapshot(record, this.clock.now(), subtree, own);
+    return withBudget(toSnapshot(record, this.clock.now(), subtree, own), this.budget());
   }
 
   snapshotAll(): AgentSnapshot[] {
@@ -135,7 +137,8 @@ export class AgentRegistry implements IDisposable {
       totals.set(record.id, sum);
       return sum;
     };
-    return [...this.records.values()].map((record) => toSnapshot(record, now, totalOf(record), ownCost(record)));
+    const budget = this.budget();
+    return [...this.records.values()].map((record) => withBudget(toSnapshot(record, now, totalOf(record), ownCost(record)), budget));
   }
 
   /** Removes whole root trees in which every agent is final; returns how many agents went. */
@@ -161,4 +164,21 @@ export class AgentRegistry implements IDisposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+export interface TaskBudget {
+  maxTokens: number;
+  maxCostUsd: number;
+}
+
+const NO_BUDGET: TaskBudget = { maxTokens: 0, maxCostUsd: 0 };
+
+/** A root shows the task's limits, so the tree can show spend against them. */
+function withBudget(snapshot: AgentSnapshot, budget: TaskBudget): AgentSnapshot {
+  if (snapshot.parentId !== null || (budget.maxTokens === 0 && budget.maxCostUsd === 0)) return snapshot;
+  snapshot.budget = {
+    ...(budget.maxTokens > 0 ? { maxTokens: budget.maxTokens } : {}),
+    ...(budget.maxCostUsd > 0 ? { maxCostUsd: budget.maxCostUsd } : {}),
+  };
+  return snapshot;
 }

@@ -61,7 +61,11 @@ export class AgentSupervisor extends Disposable implements UserControls {
       maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
       agentTypes: deps.agentTypes,
     };
-    this.registry = new AgentRegistry(this.ctx.clock, () => priceLookup(this.ctx.settings().providers));
+    this.registry = new AgentRegistry(
+      this.ctx.clock,
+      () => priceLookup(this.ctx.settings().providers),
+      () => ({ maxTokens: this.ctx.settings()["budget.maxTokensPerTask"], maxCostUsd: this.ctx.settings()["budget.maxCostPerTask"] }),
+    );
     this.onDidChange = this.registry.onDidChange;
     const slotsPerKey = deps.slotsPerKey ?? SLOTS_PER_KEY;
     this.slots = new ExecutionSlots({

@@ -38,6 +38,8 @@ export const agentSnapshotSchema = z.object({
   costUsd: z.number().min(0).optional(),
   /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */
   subtreeCostUsd: z.number().min(0).optional(),
+  /** On a root: the task's limits (subagents.budget.*), to show spend against them. */
+  budget: z.object({ maxTokens: z.number().int().positive().optional(), maxCostUsd: z.number().positive().optional() }).optional(),
   toolCount: z.number(),
   currentTool: z.string().optional(),
   lastEvent: z.string().optional(),

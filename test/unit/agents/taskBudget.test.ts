@@ -39,6 +39,9 @@ describe("task budget", { timeout: 60_000 }, () => {
     const refusal = (await kit.transcripts.read(final.id)).find((e) => e.type === "tool_result" && !e.ok);
     assert.match(refusal?.type === "tool_result" ? refusal.content : "", /no new subagent: this task has used \d+ of its 1000 tokens/);
     assert.equal(final.result, "wrapped up");
+    const root = kit.service.get(final.id);
+    assert.deepEqual(root?.budget, { maxTokens: 1000 }, "the root carries the budget, for the tree to show spend against it");
+    assert.equal(kit.service.snapshot().find((a) => a.name === "first")?.budget, undefined, "only roots carry it");
   });
 
   it("without a budget nothing is refused and nobody is told to wrap up", async () => {
