@@ -10,7 +10,7 @@ import { join } from "node:path";
  * reported (a throw also sets a failing exit code), and the metrics of the
  * others are still written.
  */
-const BENCH_MODULES = ["./keyPool.bench", "./scheduler.bench", "./tree.bench", "./redact.bench", "./longTask.bench"];
+const BENCH_MODULES = ["./keyPool.bench", "./scheduler.bench", "./tree.bench", "./redact.bench", "./longTask.bench", "./providers.bench"];
 
 interface BenchModule {
   runBench(): Promise<Record<string, number>>;

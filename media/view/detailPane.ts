@@ -148,6 +148,10 @@ export class DetailPane {
       ["Tokens", `${formatTokens(agent.tokensIn)} in · ${formatTokens(agent.tokensOut)} out`],
       ["Subtree", `${formatTokens(agent.subtreeTokensIn)} in · ${formatTokens(agent.subtreeTokensOut)} out`],
     );
+    const budget = formatBudgetLine(agent);
+    if (budget !== undefined) rows.push(["Budget", el("span", { className: "detail-budget" }, budget)]);
+    const cached = formatCachedLine(agent);
+    if (cached !== undefined) rows.push(["Cached input", el("span", { className: "detail-cached" }, cached)]);
     const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
     if (cost !== undefined) rows.push(["Cost", el("span", { className: "detail-cost" }, cost)]);
     rows.push(["Tool calls", String(agent.toolCount)]);
@@ -194,4 +198,24 @@ export class DetailPane {
 function timeoutText(agent: AgentSnapshot, remaining: number): string {
   const left = `${formatRemaining(remaining)} left`;
   return agent.timeoutPausedLeftMs !== undefined ? `${left} (paused until it runs)` : left;
+}
+
+/** Prompt-cache hits of the agent and its subtree: tokens and share of input; undefined when nothing was cached. */
+export function formatCachedLine(agent: Pick<AgentSnapshot, "tokensIn" | "cachedTokensIn" | "subtreeTokensIn" | "subtreeCachedTokensIn">): string | undefined {
+  const subtree = agent.subtreeCachedTokensIn ?? 0;
+  if (subtree === 0) return undefined;
+  const share = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
+  const own = agent.cachedTokensIn ?? 0;
+  return `${formatTokens(own)} (${share(own, agent.tokensIn)} of input) · subtree ${formatTokens(subtree)} (${share(subtree, agent.subtreeTokensIn)})`;
+}
+
+/** A root's spend against its task budget: tokens and, when priced, USD. */
+export function formatBudgetLine(agent: Pick<AgentSnapshot, "budget" | "subtreeTokensIn" | "subtreeTokensOut" | "subtreeCostUsd">): string | undefined {
+  if (!agent.budget) return undefined;
+  const parts: string[] = [];
+  if (agent.budget.maxTokens !== undefined) {
+    parts.push(`${formatTokens(agent.subtreeTokensIn + agent.subtreeTokensOut)} of ${formatTokens(agent.budget.maxTokens)} tokens`);
+  }
+  if (agent.budget.maxCostUsd !== undefined) parts.push(`$${(agent.subtreeCostUsd ?? 0).toFixed(2)} of $${agent.budget.maxCostUsd.toFixed(2)}`);
+  return parts.length > 0 ? parts.join(" · ") : undefined;
 }

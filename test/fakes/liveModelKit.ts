@@ -6,7 +6,8 @@ import { KeyPools } from "../../src/core/keys/keyPools";
 import { endpointOrigin } from "../../src/core/keys/keyOrigin";
 import type { KeyStore, StoredKey } from "../../src/core/keys/keyStore";
 import { ChatClient } from "../../src/core/llm/chatClient";
-import { settingSchemas, type ProviderConfig, type Settings } from "../../src/core/settings/schema";
+import type { CompletionRequest, CompletionResult, ModelClient } from "../../src/core/llm/modelClient";
+import { settingSchemas, type ProviderApi, type ProviderConfig, type Settings } from "../../src/core/settings/schema";
 import {
   startFakeOpenAiServer,
   type FakeOpenAiServer,
@@ -80,6 +81,8 @@ export interface LiveKit {
   workspace: FakeWorkspaceTools;
   transcripts: MemoryTranscriptStore;
   keys: string[];
+  /** Every completed model call: who made it, and the usage it reported. */
+  completions: Array<{ request: CompletionRequest; result: CompletionResult }>;
   /** Key leases handed out and not yet returned, over every provider. */
   leasesOut(): number;
   close(): Promise<void>;
@@ -98,15 +101,33 @@ export async function startLiveKit(options: {
   deps?: Partial<SupervisorDeps>;
   /** The provider's models (names or `{name, contextWindow}` entries); default `["fake-model"]`. */
   models?: unknown[];
+  /** The API the "live" provider speaks (default: Chat Completions). */
+  api?: ProviderApi;
+  /** A provider with `auth: "none"`: no keys, and a server that takes none. */
+  keyless?: boolean;
 }): Promise<LiveKit> {
-  const keys = Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
-  const server = await startFakeOpenAiServer({ ...options.server, keys, script: (request) => options.script(viewOf(request)) });
+  const keys = options.keyless ? [] : Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
+  const server = await startFakeOpenAiServer({
+    ...options.server,
+    ...(options.keyless ? { keyless: true } : { keys }),
+    script: (request) => options.script(viewOf(request)),
+  });
   const clock = new TrackingClock();
   const origin = endpointOrigin(server.baseUrl) ?? "";
   const pools = new KeyPools({ store: new StaticKeyStore({ live: keys }, origin), originOf: () => origin, clock, cooldownSeconds: [1] });
   await pools.load(["live"]);
   const settings = testSettings({
-    providers: [settingSchemas.providers.parse([{ id: "live", baseUrl: server.baseUrl, models: options.models ?? ["fake-model"] }])[0] as ProviderConfig],
+    providers: [
+      settingSchemas.providers.parse([
+        {
+          id: "live",
+          baseUrl: server.baseUrl,
+          models: options.models ?? ["fake-model"],
+          ...(options.api ? { api: options.api } : {}),
+          ...(options.keyless ? { auth: "none" as const } : {}),
+        },
+      ])[0] as ProviderConfig,
+    ],
     model: "live:fake-model",
     ...options.settings,
   });
@@ -117,11 +138,19 @@ export async function startLiveKit(options: {
     retry: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 8 },
     stallTimeoutMs: 10_000,
   });
+  const completions: LiveKit["completions"] = [];
+  const recording: ModelClient = {
+    complete: async (request) => {
+      const result = await client.complete(request);
+      completions.push({ request, result });
+      return result;
+    },
+  };
   const workspace = new FakeWorkspaceTools({ "README.md": "# project\n", "src/a.ts": "export const a = 1;\n" });
   const transcripts = new MemoryTranscriptStore();
   const service = new AgentSupervisor({
     settings: () => settings,
-    modelClient: client,
+    modelClient: recording,
     workspace,
     transcripts,
     treeStore: new MemoryTreeStore(),
@@ -140,6 +169,7 @@ export async function startLiveKit(options: {
     workspace,
     transcripts,
     keys,
+    completions,
     leasesOut: () => pools.snapshot().reduce((n, p) => n + p.keys.reduce((m, k) => m + k.inFlight, 0), 0),
     async close() {
       service.dispose();

@@ -29,6 +29,40 @@ describe("agent detail pane", () => {
     await page.close();
   });
 
+  it("shows prompt-cache hits of an agent and its subtree as tokens and share of input, and no row without any", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "cached", name: "Cached root", status: "completed", tokensIn: 2000, cachedTokensIn: 500, subtreeTokensIn: 10_000, subtreeCachedTokensIn: 8000 }),
+        makeAgent({ id: "cold", name: "Cold root", status: "completed", tokensIn: 2000, subtreeTokensIn: 2000 }),
+      ]),
+    );
+    await page.locator('[data-id="cached"] .name').click();
+    assert.match((await page.locator(".detail-cached").textContent()) ?? "", /^500 \(25% of input\) · subtree 8(\.0)?k \(80%\)$/);
+    await page.locator('[data-id="cold"] .name').click();
+    assert.equal(await page.locator(".detail-cached").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
+  it("shows a root's spend against its task budget, and no budget row without one", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "budgeted", name: "Budgeted root", status: "running", subtreeTokensIn: 7000, subtreeTokensOut: 500, subtreeCostUsd: 0.25, budget: { maxTokens: 10_000, maxCostUsd: 1 } }),
+        makeAgent({ id: "open", name: "Open root", status: "running" }),
+      ]),
+    );
+    await page.locator('[data-id="budgeted"] .name').click();
+    assert.match((await page.locator(".detail-budget").textContent()) ?? "", /^7\.5k of 10(\.0)?k tokens · \$0\.25 of \$1\.00$/);
+    await page.locator('[data-id="open"] .name').click();
+    assert.equal(await page.locator(".detail-budget").count(), 0);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
   it("offers its agent's actions and Copy for selected text in VS Code's context menu", async () => {
     const page = await openView(harness);
     await postAndPaint(page, snapshotOf([makeAgent({ id: "done", name: "Done root", status: "completed", result: "The answer is 42." })]));

@@ -12,6 +12,8 @@ import type { PartialOutput } from "./resultFormat";
 export interface LoopInput {
   agentId: string;
   role: "root" | "subagent";
+  /** Groups the requests of one agent tree for the provider's prompt cache. */
+  cacheKey?: string;
   providerId: string;
   model: string;
   conversation: Conversation;
@@ -75,7 +77,7 @@ export async function runAgentLoop(setup: LoopInput, hooks: LoopHooks): Promise<
     const called = await callModel(setup, hooks, specs);
     if (called.kind === "failed") return called;
     const result = called.result;
-    conversation.assistant(result.content, result.toolCalls);
+    conversation.assistant(result.content, result.toolCalls, result.replay);
     setup.partial.appendMessage(result.content);
     if (result.toolCalls.length === 0) {
       const pending = hooks.drainInbox();
@@ -140,6 +142,7 @@ async function attemptModelCall(setup: LoopInput, hooks: LoopHooks, specs: reado
         ...(specs.length > 0 ? { tools: specs } : {}),
         signal,
         agent: { id: setup.agentId, role: setup.role },
+        ...(setup.cacheKey !== undefined ? { cacheKey: setup.cacheKey } : {}),
         onProgress: (progress) => {
           // A retry restarts the stream: text of the failed attempt is not partial output.
           if (progress.restarted) setup.partial.endTurn();

@@ -43,6 +43,8 @@ export interface AgentRecord {
   queuedMs: number;
   queuedSince?: number;
   tokensIn: number;
+  /** Of `tokensIn`, those the provider served from its prompt cache. */
+  cachedTokensIn: number;
   tokensOut: number;
   toolCount: number;
   /** How often the conversation was compacted (all runs). */
@@ -84,6 +86,7 @@ export function newAgentRecord(fields: NewAgentFields): AgentRecord {
     elapsedBeforeRunMs: 0,
     queuedMs: 0,
     tokensIn: 0,
+    cachedTokensIn: 0,
     tokensOut: 0,
     toolCount: 0,
     stale: false,
@@ -105,6 +108,8 @@ export function queuedMsAt(record: AgentRecord, now: number): number {
 /** Totals of an agent and its descendants, summed by the registry. */
 export interface SubtreeTotals {
   in: number;
+  /** Of `in`, served from prompt caches. */
+  cached?: number;
   out: number;
   /** USD of the priced agents in the subtree; undefined when none is priced. */
   costUsd?: number | undefined;
@@ -140,6 +145,8 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   const queued = queuedMsAt(record, now);
   if (queued > 0 || record.queuedSince !== undefined) snapshot.queuedMs = queued;
   if (costUsd !== undefined) snapshot.costUsd = costUsd;
+  if (record.cachedTokensIn > 0) snapshot.cachedTokensIn = record.cachedTokensIn;
+  if (subtree.cached !== undefined && subtree.cached > 0) snapshot.subtreeCachedTokensIn = subtree.cached;
   if (subtree.costUsd !== undefined) snapshot.subtreeCostUsd = subtree.costUsd;
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
@@ -182,6 +189,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
     elapsedBeforeRunMs: snapshot.elapsedMs,
     queuedMs: snapshot.queuedMs ?? 0,
     tokensIn: snapshot.tokensIn,
+    cachedTokensIn: snapshot.cachedTokensIn ?? 0,
     tokensOut: snapshot.tokensOut,
     toolCount: snapshot.toolCount,
     timeoutSeconds: snapshot.background

@@ -20,6 +20,8 @@ export class AgentRegistry implements IDisposable {
   constructor(
     private readonly clock: Clock,
     private readonly prices: () => PriceLookup = () => NO_PRICES,
+    /** The per-task limits now (0 = none), shown on each root. */
+    private readonly budget: () => TaskBudget = () => NO_BUDGET,
   ) {}
 
   add(record: AgentRecord): void {
@@ -100,13 +102,14 @@ export class AgentRegistry implements IDisposable {
     if (!record) return undefined;
     const prices = this.prices();
     const own = agentCostUsd(prices, record);
-    const subtree: SubtreeTotals = { in: record.tokensIn, out: record.tokensOut, costUsd: own };
+    const subtree: SubtreeTotals = { in: record.tokensIn, cached: record.cachedTokensIn, out: record.tokensOut, costUsd: own };
     for (const d of this.descendants(agentId)) {
       subtree.in += d.tokensIn;
+      subtree.cached = (subtree.cached ?? 0) + d.cachedTokensIn;
       subtree.out += d.tokensOut;
       subtree.costUsd = addCosts(subtree.costUsd, agentCostUsd(prices, d));
     }
-    return toSnapshot(record, this.clock.now(), subtree, own);
+    return withBudget(toSnapshot(record, this.clock.now(), subtree, own), this.budget());
   }
 
   snapshotAll(): AgentSnapshot[] {
@@ -123,17 +126,19 @@ export class AgentRegistry implements IDisposable {
     const totalOf = (record: AgentRecord): SubtreeTotals => {
       const known = totals.get(record.id);
       if (known) return known;
-      const sum: SubtreeTotals = { in: record.tokensIn, out: record.tokensOut, costUsd: ownCost(record) };
+      const sum: SubtreeTotals = { in: record.tokensIn, cached: record.cachedTokensIn, out: record.tokensOut, costUsd: ownCost(record) };
       for (const child of this.children(record.id)) {
         const c = totalOf(child);
         sum.in += c.in;
+        sum.cached = (sum.cached ?? 0) + (c.cached ?? 0);
         sum.out += c.out;
         sum.costUsd = addCosts(sum.costUsd, c.costUsd);
       }
       totals.set(record.id, sum);
       return sum;
     };
-    return [...this.records.values()].map((record) => toSnapshot(record, now, totalOf(record), ownCost(record)));
+    const budget = this.budget();
+    return [...this.records.values()].map((record) => withBudget(toSnapshot(record, now, totalOf(record), ownCost(record)), budget));
   }
 
   /** Removes whole root trees in which every agent is final; returns how many agents went. */
@@ -160,4 +165,21 @@ export class AgentRegistry implements IDisposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+export interface TaskBudget {
+  maxTokens: number;
+  maxCostUsd: number;
+}
+
+const NO_BUDGET: TaskBudget = { maxTokens: 0, maxCostUsd: 0 };
+
+/** A root shows the task's limits, so the tree can show spend against them. */
+function withBudget(snapshot: AgentSnapshot, budget: TaskBudget): AgentSnapshot {
+  if (snapshot.parentId !== null || (budget.maxTokens === 0 && budget.maxCostUsd === 0)) return snapshot;
+  snapshot.budget = {
+    ...(budget.maxTokens > 0 ? { maxTokens: budget.maxTokens } : {}),
+    ...(budget.maxCostUsd > 0 ? { maxCostUsd: budget.maxCostUsd } : {}),
+  };
+  return snapshot;
 }

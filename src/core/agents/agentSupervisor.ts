@@ -5,7 +5,7 @@ import { silentLogger } from "../common/logger";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../common/timeLimits";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
-import { providerCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
+import { configuredProviderCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { AgentChanges } from "../changes/agentChanges";
 import { ChangeReview } from "../changes/changeReview";
@@ -74,13 +74,20 @@ export class AgentSupervisor extends Disposable implements UserControls {
       logger: deps.logger ?? silentLogger,
       agentTypes: deps.agentTypes,
     };
-    this.registry = new AgentRegistry(this.ctx.clock, () => priceLookup(this.ctx.settings().providers));
+    this.registry = new AgentRegistry(
+      this.ctx.clock,
+      () => priceLookup(this.ctx.settings().providers),
+      () => ({ maxTokens: this.ctx.settings()["budget.maxTokensPerTask"], maxCostUsd: this.ctx.settings()["budget.maxCostPerTask"] }),
+    );
     this.onDidChange = this.registry.onDidChange;
     const slotsPerKey = deps.slotsPerKey ?? SLOTS_PER_KEY;
     this.slots = new ExecutionSlots({
       global: () => this.ctx.settings().maxConcurrentAgents,
-      provider: (providerId) =>
-        providerCap(this.ctx.settings().maxConcurrentAgents, deps.usableKeyCount(providerId), slotsPerKey),
+      provider: (providerId) => {
+        const settings = this.ctx.settings();
+        const provider = settings.providers.find((p) => p.id === providerId);
+        return configuredProviderCap(settings.maxConcurrentAgents, provider, deps.usableKeyCount(providerId), slotsPerKey);
+      },
     });
     this.persistence = new TreePersistence(
       deps.treeStore,

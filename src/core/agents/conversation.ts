@@ -1,5 +1,5 @@
 import type { Clock } from "../common/clock";
-import type { ChatMessage, ToolCall } from "../llm/modelClient";
+import type { ChatMessage, ReplayState, ToolCall } from "../llm/modelClient";
 import { applyCompaction, type CompactionMarker } from "../context/compaction";
 import type { TranscriptEvent, TranscriptStore } from "./transcript";
 
@@ -50,20 +50,27 @@ export class Conversation {
     this.record({ type: "message", at: this.clock.now(), role: "system", content });
   }
 
-  user(content: string): void {
-    this.list.push({ role: "user", content });
+  /** `sharedChars`: how much of the content siblings share (kept in memory only, for prompt caches). */
+  user(content: string, sharedChars = 0): void {
+    this.list.push({ role: "user", content, ...(sharedChars > 0 ? { sharedChars } : {}) });
     this.record({ type: "message", at: this.clock.now(), role: "user", content });
   }
 
-  assistant(content: string, toolCalls: readonly ToolCall[]): void {
+  /**
+   * `replay`: provider state the next request must carry (encrypted
+   * reasoning); kept in memory only, since a turn without it is still valid.
+   */
+  assistant(content: string, toolCalls: readonly ToolCall[], replay?: ReplayState): void {
     const at = this.clock.now();
+    const kept = replay ? { replay } : {};
     if (toolCalls.length === 0) {
-      this.list.push({ role: "assistant", content });
+      this.list.push({ role: "assistant", content, ...kept });
     } else {
       this.list.push({
         role: "assistant",
         content: content === "" ? null : content,
         tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+        ...kept,
       });
     }
     this.record({ type: "message", at, role: "assistant", content });

@@ -3,6 +3,7 @@ import type { StaleMonitor } from "../scheduler/staleMonitor";
 import type { ToolContext } from "../tools/toolDefinition";
 import { RECENT_TOOLS_KEPT } from "./agentRecord";
 import type { AgentRegistry } from "./agentRegistry";
+import { budgetSpent, wrapUpNote } from "./taskBudget";
 import type { LoopHooks } from "./agentLoop";
 import type { ActiveRun } from "./activeRun";
 import { headAndTail, shortenedToolResult, storedOutputName, storedOutputPath } from "./storedToolOutputs";
@@ -27,9 +28,18 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
   const { registry, ctx, stale } = deps;
   const id = run.agentId;
   const touch = () => stale.touch(id, run.runningTools.length > 0);
+  let toldBudgetSpent = false;
   return {
     ensureSlot: () => deps.ensureSlot(id),
-    drainInbox: () => deps.drainInbox(id),
+    drainInbox: () => {
+      const messages = deps.drainInbox(id);
+      if (toldBudgetSpent) return messages;
+      const spent = budgetSpent(ctx.settings(), registry, id);
+      if (!spent) return messages;
+      // Once per agent: the next turn is its chance to answer.
+      toldBudgetSpent = true;
+      return [...messages, wrapUpNote(spent)];
+    },
     onProgress: (keyFingerprint) => {
       touch();
       const record = registry.get(id);
@@ -41,6 +51,7 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
       touch();
       registry.update(id, (r) => {
         r.tokensIn += result.usage.promptTokens;
+        r.cachedTokensIn += result.usage.cachedInputTokens ?? 0;
         r.tokensOut += result.usage.completionTokens;
         r.keyFingerprint = result.keyFingerprint;
         r.lastEvent = result.toolCalls.length > 0 ? `model asked for ${result.toolCalls.length} tool call(s)` : "model answered";
@@ -51,6 +62,7 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
         promptTokens: result.usage.promptTokens,
         completionTokens: result.usage.completionTokens,
         keyFingerprint: result.keyFingerprint,
+        ...(result.usage.cachedInputTokens ? { cachedTokens: result.usage.cachedInputTokens } : {}),
       });
     },
     onToolStart: (call: ToolCall) => {

@@ -28,18 +28,24 @@ export function priceLookup(providers: readonly ProviderConfig[]): PriceLookup {
   return lookup;
 }
 
-/** USD for the tokens at a price given per million tokens. */
-export function costUsd(price: ModelPrice, tokensIn: number, tokensOut: number): number {
-  return (Math.max(0, tokensIn) * price.inputPerMillion + Math.max(0, tokensOut) * price.outputPerMillion) / 1_000_000;
+/**
+ * USD for the tokens at a price given per million tokens. `cachedIn` (part
+ * of `tokensIn`) is charged at the cached-input price when one is set.
+ */
+export function costUsd(price: ModelPrice, tokensIn: number, tokensOut: number, cachedIn = 0): number {
+  const cached = Math.min(Math.max(0, cachedIn), Math.max(0, tokensIn));
+  const fresh = Math.max(0, tokensIn) - cached;
+  const cachedPrice = price.cachedInputPerMillion ?? price.inputPerMillion;
+  return (fresh * price.inputPerMillion + cached * cachedPrice + Math.max(0, tokensOut) * price.outputPerMillion) / 1_000_000;
 }
 
 /** The cost of one agent's own tokens, or undefined when its model has no price. */
 export function agentCostUsd(
   lookup: PriceLookup,
-  agent: { providerId: string; model: string; tokensIn: number; tokensOut: number },
+  agent: { providerId: string; model: string; tokensIn: number; tokensOut: number; cachedTokensIn?: number },
 ): number | undefined {
   const price = lookup(agent.providerId, agent.model);
-  return price ? costUsd(price, agent.tokensIn, agent.tokensOut) : undefined;
+  return price ? costUsd(price, agent.tokensIn, agent.tokensOut, agent.cachedTokensIn ?? 0) : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import { tokenizerFor } from "../context/tokenCount";
 import { modelOptionsOf } from "../settings/schema";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
 import { cutOffCalls } from "./reloadResume";
-import { systemPromptFor, taskMessage } from "./systemPrompt";
+import { systemPromptFor, taskMessageParts } from "./systemPrompt";
 
 /**
  * Builds what one run needs: the tool set (by role and depth) and the
@@ -55,7 +55,8 @@ export class RunBuilder {
     const conversation = new Conversation(record.id, this.ctx.transcripts, this.ctx.clock);
     const prompt = overrides?.systemPrompt ?? this.generatedPrompt(record, tools);
     conversation.system(prompt);
-    conversation.user(taskMessage(record.task, record.context));
+    const first = taskMessageParts(record.task, record.context);
+    conversation.user(first.text, first.sharedChars);
     return this.setup(record, run, conversation, tools);
   }
 
@@ -82,7 +83,6 @@ export class RunBuilder {
       depth: record.depth,
       maxSpawnDepth: this.ctx.settings().maxSpawnDepth,
       canSpawn: spawns,
-      name: record.name,
     });
     const types = spawns ? this.ctx.agentTypes?.describe() ?? "" : "";
     return types === "" ? prompt : `${prompt}\n\n${types}`;
@@ -98,6 +98,7 @@ export class RunBuilder {
     return {
       agentId: record.id,
       role: record.role === "root" ? "root" : "subagent",
+      cacheKey: record.rootId,
       providerId: record.providerId,
       model: record.model,
       conversation,

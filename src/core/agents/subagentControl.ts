@@ -15,6 +15,7 @@ import { ToolError, type ToolContext } from "../tools/toolDefinition";
 import type { CommandGate } from "../tools/workspaceToolAdapters";
 import { errorMessage } from "./abort";
 import { newAgentRecord, type AgentRecord } from "./agentRecord";
+import { budgetSpent } from "./taskBudget";
 import type { AgentRegistry } from "./agentRegistry";
 import type { ActiveRun } from "./activeRun";
 import { StartupError, type AgentRuns } from "./agentRuns";
@@ -60,6 +61,8 @@ export class SubagentControl implements AgentToolHost {
     const caller = this.registry.require(callerId);
     const settings = this.ctx.settings();
     if (this.isPaused()) throw new ToolError(SPAWNING_PAUSED_MESSAGE);
+    const spent = budgetSpent(settings, this.registry, callerId);
+    if (spent) throw new ToolError(`no new subagent: ${spent}. Finish with what you have and reply with your result.`);
     if (!canSpawn(caller, settings.maxSpawnDepth)) {
       throw new ToolError(`you cannot spawn agents (subagents.maxSpawnDepth is ${settings.maxSpawnDepth}); do the work yourself`);
     }

@@ -5,19 +5,20 @@ export interface PromptFacts {
   depth: number;
   maxSpawnDepth: number;
   canSpawn: boolean;
-  name: string;
 }
 
 /**
  * The system prompt of an agent. It states what the agent can and cannot do,
  * so a leaf does not try to fan out and an orchestrator knows how to collect
- * results. A definition file (another issue) may replace it.
+ * results. A definition file may replace it. Nothing specific to one agent
+ * goes in here: siblings then send a byte-identical prefix (tools, system
+ * prompt), which providers serve from their prompt cache at a discount.
  */
 export function systemPromptFor(facts: PromptFacts): string {
   const lines = [
     facts.role === "root"
       ? "You are the root agent working on a task in the user's VS Code workspace."
-      : `You are a subagent ("${facts.name}") started by another agent to do one self-contained task in the user's VS Code workspace.`,
+      : "You are a subagent started by another agent to do one self-contained task in the user's VS Code workspace.",
     "Use the tools to read, search and change the workspace; paths are workspace-relative.",
     "Read a file before editing it; if an edit is refused because the file changed, read it again and redo the edit.",
     "Commands may need the user's approval; if one is refused, do not retry it — find another way or report what is blocked.",
@@ -37,8 +38,18 @@ export function systemPromptFor(facts: PromptFacts): string {
   return lines.join("\n");
 }
 
-/** The first user message of a new agent: its task plus any context the parent passed. */
+/**
+ * The first user message of a new agent: any context the parent passed, then
+ * its task. Context first, because a parent often hands every child the same
+ * context: it then extends the prefix siblings share.
+ */
 export function taskMessage(task: string, context: string | undefined): string {
-  if (context === undefined || context.trim() === "") return task;
-  return `${task}\n\n## Context from the agent that started you\n${context}`;
+  return taskMessageParts(task, context).text;
+}
+
+/** The task message, and how many of its characters are the shared context (0 without one). */
+export function taskMessageParts(task: string, context: string | undefined): { text: string; sharedChars: number } {
+  if (context === undefined || context.trim() === "") return { text: task, sharedChars: 0 };
+  const shared = `## Context from the agent that started you\n${context}\n\n`;
+  return { text: `${shared}## Your task\n${task}`, sharedChars: shared.length };
 }

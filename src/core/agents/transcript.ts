@@ -8,7 +8,7 @@ export type TranscriptEvent =
   | { type: "tool_call"; at: number; callId: string; name: string; arguments: string }
   | { type: "tool_result"; at: number; callId: string; name: string; ok: boolean; content: string }
   | { type: "status"; at: number; status: AgentStatus; reason?: string }
-  | { type: "usage"; at: number; promptTokens: number; completionTokens: number; keyFingerprint: string }
+  | { type: "usage"; at: number; promptTokens: number; completionTokens: number; keyFingerprint: string; cachedTokens?: number }
   /** The conversation was compacted from here on; the messages before stay in the transcript. */
   | CompactionMarker;
 

@@ -1,4 +1,4 @@
-import { splitModelRef, type ProviderConfig } from "../settings/schema";
+import { modelNames, splitModelRef, type ProviderConfig } from "../settings/schema";
 import { INHERIT_MODEL, type DefinitionDialect } from "./definitionSchema";
 import { TOOL_NAMES, CLAUDE_TOOL_ALIASES, isToolName, type ToolName } from "./toolNames";
 
@@ -34,7 +34,7 @@ export function checkToolName(name: string, dialect: DefinitionDialect): ToolChe
 
 /** All `"<providerId>:<model>"` references the settings offer, in settings order. */
 export function configuredModelRefs(providers: readonly ProviderConfig[]): string[] {
-  return providers.flatMap((p) => p.models.map((m) => `${p.id}:${m}`));
+  return providers.flatMap((p) => modelNames(p).map((m) => `${p.id}:${m}`));
 }
 
 const CLAUDE_MODEL = /^(sonnet|opus|haiku|claude-[\w.-]+)$/i;
@@ -82,12 +82,12 @@ export function checkModelRef(
       },
     };
   }
-  if (!provider.models.includes(split.model)) {
+  if (!modelNames(provider).includes(split.model)) {
     return {
       model: trimmed,
       finding: {
         severity: "warning",
-        message: `Model "${split.model}" is not listed for provider "${provider.id}" (listed: ${provider.models.join(", ")}).`,
+        message: `Model "${split.model}" is not listed for provider "${provider.id}" (listed: ${modelNames(provider).join(", ")}).`,
       },
     };
   }

@@ -1,23 +1,26 @@
-import { OpenAI, type ClientOptions } from "openai";
-import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import type { ClientOptions } from "openai";
 import { systemClock, type Clock } from "../common/clock";
 import { Disposable, type IDisposable } from "../common/disposable";
 import { silentLogger, type Logger } from "../common/logger";
-import type { KeyLease, RateLimitInfo, RequestCost } from "../keys/keyLease";
+import { KeyLease, type RateLimitInfo, type RequestCost } from "../keys/keyLease";
 import type { KeyPool } from "../keys/keyPool";
 import { endpointOrigin, mayCarryKey } from "../keys/keyOrigin";
 import type { KeyPools } from "../keys/keyPools";
 import { SecretRedactor } from "../keys/redact";
-import type { ProviderConfig } from "../settings/schema";
-import { classifyFailure, IncompleteStreamError, StallError, type AttemptFailure } from "./failure";
+import { isKeyless, modelOptions, providerApi, type ProviderApi, type ProviderConfig } from "../settings/schema";
+import { AnthropicTransport } from "./anthropicTransport";
+import { ChatCompletionsTransport } from "./chatTransport";
+import { classifyFailure, StallError, type AttemptFailure } from "./failure";
 import { ModelCallError } from "./modelCallError";
 import type { CompletionRequest, CompletionResult, ModelClient } from "./modelClient";
 import * as messages from "./modelCallMessages";
 import { ProgressRelay } from "./progressRelay";
 import { parseRateLimitHeaders } from "./rateLimitHeaders";
+import { ResponsesTransport } from "./responsesTransport";
 import { sleepUnlessAborted } from "./sleep";
 import { estimateRequestTokens } from "./tokenEstimate";
-import { malformedToolCalls, StreamAssembler } from "./streamAssembler";
+import { malformedToolCalls } from "./streamAssembler";
+import type { ModelTransport } from "./transport";
 
 /** Headers that make traffic attributable to an agent (never secrets). */
 export const AGENT_ID_HEADER = "x-subagents-agent-id";
@@ -43,8 +46,10 @@ export interface ChatClientOptions {
   retry?: Partial<RetryOptions>;
   /** An attempt that receives nothing (headers or chunks) for this long is aborted and retried. */
   stallTimeoutMs?: number;
-  /** Handed to the SDK (proxies, tests). */
+  /** Handed to the SDKs (proxies, tests). */
   fetch?: ClientOptions["fetch"];
+  /** Wire formats by API; by default the three built in. */
+  transports?: Partial<Record<ProviderApi, ModelTransport>>;
   /** Jitter source for backoff; injectable for deterministic tests. */
   random?: () => number;
   /** Cuts keys from request bodies, errors and logs; by default the keys of `pools`. */
@@ -68,16 +73,21 @@ interface CallContext {
 
 type LastFailure = { failure: Exclude<AttemptFailure, { kind: "aborted" }>; fingerprint: string };
 
+/** Fingerprint shown for calls to a provider that takes no key. */
+export const KEYLESS_FINGERPRINT = "none";
+
 /** Waits longer than this are logged, so a quiet agent is explained. */
 const LONG_WAIT_MS = 5000;
 
 /**
- * ModelClient over the `openai` SDK's streamed Chat Completions. The SDK's
- * own retries are off: this class retries itself so that every retry goes to
- * another healthy key of the same provider's pool (never another provider's,
- * and the failing key cools down first) and so that errors raised while
- * iterating the stream are retried too. Nothing it logs or throws contains a
- * key: logs, errors and transcripts leave the user's machine in bug reports.
+ * The one ModelClient, whatever API a provider speaks: the wire format is a
+ * small transport (Chat Completions, Responses, Anthropic Messages) and
+ * everything else lives here once. The SDKs' own retries are off: this class
+ * retries itself so that every retry goes to another healthy key of the same
+ * provider's pool (never another provider's, and the failing key cools down
+ * first) and so that errors raised while iterating the stream are retried
+ * too. Nothing it logs or throws contains a key: logs, errors and transcripts
+ * leave the user's machine in bug reports.
  */
 export class ChatClient extends Disposable implements ModelClient {
   private readonly pools: KeyPools;
@@ -86,11 +96,9 @@ export class ChatClient extends Disposable implements ModelClient {
   private readonly log: Logger;
   private readonly retry: RetryOptions;
   private readonly stallTimeoutMs: number;
-  private readonly fetchImpl: ClientOptions["fetch"];
   private readonly random: () => number;
   private readonly redactor: SecretRedactor;
-  /** One SDK client per provider settings and key; rebuilt when settings change. */
-  private readonly sdkClients = new Map<string, OpenAI>();
+  private readonly transports: Record<ProviderApi, ModelTransport>;
 
   constructor(options: ChatClientOptions) {
     super();
@@ -109,15 +117,20 @@ export class ChatClient extends Disposable implements ModelClient {
     };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    this.fetchImpl = options.fetch;
     this.random = options.random ?? Math.random;
-    this.register({ dispose: () => this.sdkClients.clear() });
+    this.transports = {
+      chat: options.transports?.chat ?? new ChatCompletionsTransport(options.fetch),
+      responses: options.transports?.responses ?? new ResponsesTransport(options.fetch),
+      anthropic: options.transports?.anthropic ?? new AnthropicTransport(options.fetch),
+    };
+    this.register({ dispose: () => Object.values(this.transports).forEach((t) => t.clear()) });
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const provider = this.providers().find((p) => p.id === request.providerId);
     if (!provider) throw new ModelCallError("unknown_provider", messages.unknownProvider(request.providerId), request.providerId);
-    const pool = await this.pools.ready(provider.id);
+    // A keyless provider has no pool: nothing to pace, rotate or send.
+    const pool = isKeyless(provider) ? undefined : await this.pools.ready(provider.id);
     const call: CallContext = {
       provider,
       request,
@@ -131,13 +144,13 @@ export class ChatClient extends Disposable implements ModelClient {
     const progress = new ProgressRelay(request.onProgress);
 
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
-      // A 429 paces its key inside the pool; only other failures back off here.
-      const backoff = attempt > 1 && last?.failure.kind === "key_fault" && last.failure.errorClass !== "rate_limit";
-      const lease = await this.leaseFor(pool, call, backoff ? this.backoffMs(attempt) : 0);
+      // A 429 paces its key inside the pool; only other failures (and every failure without a pool) back off here.
+      const backoff = attempt > 1 && last?.failure.kind === "key_fault" && (last.failure.errorClass !== "rate_limit" || !pool);
+      const lease = pool ? await this.leaseFor(pool, call, backoff ? this.backoffMs(attempt) : 0) : await this.keylessLease(call, backoff ? this.keylessDelayMs(attempt, last) : 0);
       progress.beginAttempt();
       let result: AttemptResult;
       try {
-        result = await this.attempt(provider, lease, request, progress);
+        result = await this.attempt(provider, lease, request, progress, pool !== undefined);
       } catch (error) {
         const failure = classifyFailure(error, request.signal.aborted, this.clock.now());
         last = this.settleFailure(failure, lease, call, attempt);
@@ -168,13 +181,14 @@ export class ChatClient extends Disposable implements ModelClient {
         finishReason: result.finishReason,
         usage: result.usage,
         keyFingerprint: lease.fingerprint,
+        ...(result.replay ? { replay: result.replay } : {}),
         attempts: attempt,
       };
     }
     if (!last && emptyReplies > 0) {
       throw new ModelCallError("empty_reply", messages.emptyReply(provider.id, request.model, emptyReplies), provider.id);
     }
-    throw messages.exhausted(provider.id, request.model, this.retry.maxAttempts, last, call.redact);
+    throw messages.exhausted(provider.id, request.model, this.retry.maxAttempts, last, call.redact, providerApi(provider));
   }
 
   /** The key for one attempt, after backoff; throws when aborted or when no key is usable. */
@@ -211,7 +225,11 @@ export class ChatClient extends Disposable implements ModelClient {
     }
     if (failure.kind === "fatal") {
       lease.release({ kind: "unused" });
-      throw messages.fatal(failure, call.provider.id, call.request.model, call.redact);
+      throw messages.fatal(failure, call.provider.id, call.request.model, call.redact, providerApi(call.provider));
+    }
+    if (failure.kind === "auth" && isKeyless(call.provider)) {
+      lease.release({ kind: "unused" });
+      throw new ModelCallError("keys_invalid", messages.keylessRejected(call.provider.id, failure.status, call.redact(failure.detail)), call.provider.id, failure.status);
     }
     if (failure.kind === "auth") {
       const reason = `HTTP ${failure.status}: ${call.redact(failure.detail)}`;
@@ -249,7 +267,24 @@ export class ChatClient extends Disposable implements ModelClient {
     return pool.lease(call.cost, signal);
   }
 
-  private async attempt(provider: ProviderConfig, lease: KeyLease, request: CompletionRequest, progress: ProgressRelay): Promise<AttemptResult> {
+  /**
+   * A stand-in lease for a provider without keys: it carries no key and no
+   * origin, so it can never be mistaken for one; its verdicts go nowhere.
+   */
+  private async keylessLease(call: CallContext, delayMs: number): Promise<KeyLease> {
+    await sleepUnlessAborted(this.clock, delayMs, call.request.signal);
+    if (call.request.signal.aborted) throw this.aborted(call.provider);
+    const ignore = () => undefined;
+    return new KeyLease(call.provider.id, "", KEYLESS_FINGERPRINT, 0, false, false, { sending: ignore, observe: ignore, release: ignore });
+  }
+
+  /** Without a pool nobody else honours a Retry-After, so the wait is here. */
+  private keylessDelayMs(attempt: number, last: LastFailure | undefined): number {
+    const asked = last?.failure.kind === "key_fault" ? (last.failure.retryAfterMs ?? 0) : 0;
+    return Math.max(this.backoffMs(attempt), asked);
+  }
+
+  private async attempt(provider: ProviderConfig, lease: KeyLease, request: CompletionRequest, progress: ProgressRelay, keyed: boolean): Promise<AttemptResult> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     request.signal.addEventListener("abort", onAbort, { once: true });
@@ -264,35 +299,34 @@ export class ChatClient extends Disposable implements ModelClient {
     };
     armStallTimer();
     try {
-      const params: ChatCompletionCreateParamsStreaming = {
+      const transport = this.transports[providerApi(provider)];
+      // The last point before a key leaves the process: it goes only to the origin it is bound to.
+      if (keyed && !mayCarryKey(lease.origin, provider.baseUrl)) throw new Error(`internal error: key ${lease.fingerprint} is not bound to this endpoint`);
+      const key = keyed ? lease.revealKey() : undefined;
+      lease.sending();
+      const opened = await transport.open({
+        provider,
+        key,
         model: request.model,
+        options: modelOptions(provider, request.model),
         // No key goes into a request body, whatever a tool printed or the user typed.
         messages: this.redactor.redactDeep([...request.messages]),
-        stream: true,
-        stream_options: { include_usage: true },
-      };
-      if (request.tools && request.tools.length > 0) params.tools = [...request.tools];
-      const sdk = this.sdkClient(provider, lease);
-      lease.sending();
-      const { data: stream, response } = await sdk
-        .chat.completions.create(params, {
-          signal: controller.signal,
-          headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },
-        })
-        .withResponse();
-      const rateLimit = parseRateLimitHeaders(response.headers, this.clock.now());
+        tools: request.tools ?? [],
+        cacheKey: request.cacheKey,
+        headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },
+        signal: controller.signal,
+      });
+      const rateLimit = parseRateLimitHeaders(opened.headers, this.clock.now());
       // Share the budget now: a stream may run for minutes.
       lease.observe(rateLimit);
-      const assembler = new StreamAssembler();
-      for await (const chunk of stream) {
+      for await (const delta of opened.deltas) {
         armStallTimer();
-        progress.chunk(assembler.add(chunk), lease.fingerprint);
+        progress.chunk(delta, lease.fingerprint);
       }
-      // The SDK ends iteration quietly when its signal aborts: find out why here.
+      // The SDKs end iteration quietly when their signal aborts: find out why here.
       if (stalled) throw stalled;
       if (request.signal.aborted) throw new Error("aborted");
-      if (!assembler.finished) throw new IncompleteStreamError();
-      return { ...assembler.result(), rateLimit };
+      return { ...opened.reply(), rateLimit };
     } catch (error) {
       if (stalled && !request.signal.aborted) throw stalled;
       throw error;
@@ -300,29 +334,6 @@ export class ChatClient extends Disposable implements ModelClient {
       stallTimer?.dispose();
       request.signal.removeEventListener("abort", onAbort);
     }
-  }
-
-  private sdkClient(provider: ProviderConfig, lease: KeyLease): OpenAI {
-    // The last point before a key leaves the process: it goes only to the origin it is bound to.
-    if (!mayCarryKey(lease.origin, provider.baseUrl)) throw new Error(`internal error: key ${lease.fingerprint} is not bound to this endpoint`);
-    const key = lease.revealKey();
-    const headers = withoutAuthHeaders(provider.headers);
-    const cacheKey = `${provider.id}\n${provider.baseUrl}\n${JSON.stringify(headers)}\n${key}`;
-    let client = this.sdkClients.get(cacheKey);
-    if (!client) {
-      if (this.sdkClients.size >= 256) this.sdkClients.clear();
-      client = new OpenAI({
-        baseURL: provider.baseUrl,
-        apiKey: key,
-        maxRetries: 0,
-        defaultHeaders: headers,
-        // The SDK would log to the console; our own log lines are redacted instead.
-        logLevel: "off",
-        ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
-      });
-      this.sdkClients.set(cacheKey, client);
-    }
-    return client;
   }
 
   private backoffMs(attempt: number): number {
@@ -345,13 +356,4 @@ export class ChatClient extends Disposable implements ModelClient {
   private aborted(provider: ProviderConfig): ModelCallError {
     return new ModelCallError("aborted", `The model call to provider "${provider.id}" was stopped.`, provider.id);
   }
-}
-
-/** Keys belong in the pool, not in `headers` settings: drop auth headers so ours always win. */
-function withoutAuthHeaders(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!/^(authorization|api-key|x-api-key)$/i.test(name)) out[name] = value;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import * as AnthropicSdk from "@anthropic-ai/sdk";
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { KeyFailureClass, RateLimitInfo } from "../keys/keyLease";
 import { parseRateLimitHeaders, parseRetryAfterMs } from "./rateLimitHeaders";
@@ -55,20 +56,47 @@ export function classifyFailure(error: unknown, aborted: boolean, now: number = 
   if (aborted) return { kind: "aborted" };
   if (error instanceof StallError) return { kind: "key_fault", errorClass: "stall", detail: error.message };
   if (error instanceof IncompleteStreamError) return { kind: "key_fault", errorClass: "connection", detail: error.message };
-  if (error instanceof APIUserAbortError) return { kind: "key_fault", errorClass: "connection", detail: "request aborted" };
-  if (error instanceof APIConnectionTimeoutError) return { kind: "key_fault", errorClass: "timeout", detail: "request timed out" };
-  if (error instanceof APIConnectionError) return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
-  if (error instanceof APIError) return classifyStatus(error, now);
+  if (error instanceof APIUserAbortError || error instanceof AnthropicSdk.APIUserAbortError) {
+    return { kind: "key_fault", errorClass: "connection", detail: "request aborted" };
+  }
+  if (error instanceof APIConnectionTimeoutError || error instanceof AnthropicSdk.APIConnectionTimeoutError) {
+    return { kind: "key_fault", errorClass: "timeout", detail: "request timed out" };
+  }
+  if (error instanceof APIConnectionError || error instanceof AnthropicSdk.APIConnectionError) {
+    return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
+  }
+  if (error instanceof APIError) return classifyStatus(openAiError(error), now);
+  if (error instanceof AnthropicSdk.APIError) return classifyStatus(anthropicError(error), now);
   // Anything else was raised while reading the stream (socket closed, bad chunk): retryable.
   return { kind: "key_fault", errorClass: "connection", detail: describeCause(error) };
 }
 
-function classifyStatus(error: APIError, now: number): AttemptFailure {
-  const status = error.status;
-  const detail = providerMessage(error);
+/** An HTTP error of either SDK, in the terms the classification needs. */
+interface ProviderError {
+  status: number | undefined;
+  headers: Headers | undefined;
+  code: string | undefined;
+  type: string | undefined;
+  detail: string;
+}
+
+function openAiError(error: APIError): ProviderError {
+  return { status: error.status, headers: error.headers, code: errorCode(error), type: errorType(error), detail: providerMessage(error) };
+}
+
+/** Anthropic's bodies are `{ type: "error", error: { type, message } }`. */
+function anthropicError(error: AnthropicSdk.APIError): ProviderError {
+  const inner = (error.error as { error?: { type?: unknown; message?: unknown } } | undefined)?.error;
+  const message = typeof inner?.message === "string" ? inner.message : error.message;
+  const type = typeof error.type === "string" ? error.type : typeof inner?.type === "string" ? inner.type : undefined;
+  return { status: error.status, headers: error.headers, code: error.errorCode ?? undefined, type, detail: shorten(message) };
+}
+
+function classifyStatus(error: ProviderError, now: number): AttemptFailure {
+  const { status, detail, code, type } = error;
   if (status === undefined) {
-    // An error event inside a 200 stream (e.g. "overloaded"): the provider's side.
-    return { kind: "key_fault", errorClass: "server", detail };
+    // An error event inside a 200 stream: the provider's side.
+    return { kind: "key_fault", errorClass: type === "overloaded_error" ? "overloaded" : "server", detail };
   }
   const headers = error.headers;
   const withLimits = (errorClass: KeyFailureClass): AttemptFailure => {
@@ -82,8 +110,6 @@ function classifyStatus(error: APIError, now: number): AttemptFailure {
   if (status === 401 || status === 403) return { kind: "auth", status, detail };
   if (status === 408) return withLimits("timeout");
   if (status === 409) return withLimits("conflict");
-  const code = errorCode(error);
-  const type = errorType(error);
   if (status === 402 || (status === 429 && QUOTA.test(`${code ?? ""} ${type ?? ""}`))) return withLimits("quota");
   if (status === 429) {
     const failure = withLimits("rate_limit");
@@ -100,7 +126,10 @@ function classifyStatus(error: APIError, now: number): AttemptFailure {
 
 function providerMessage(error: APIError): string {
   const body = error.error as { message?: unknown } | undefined;
-  const text = typeof body?.message === "string" ? body.message : error.message;
+  return shorten(typeof body?.message === "string" ? body.message : error.message);
+}
+
+function shorten(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

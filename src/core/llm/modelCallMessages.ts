@@ -1,5 +1,7 @@
+import type { ProviderApi } from "../settings/schema";
 import type { AttemptFailure } from "./failure";
 import { ModelCallError } from "./modelCallError";
+import { API_NAMES } from "./transport";
 
 /**
  * The words of every ModelCallError: what happened and what to do next.
@@ -31,6 +33,25 @@ export function keysInvalid(providerId: string, reasons: string[]): string {
   return `Every API key of provider "${providerId}" was rejected (${reasons.join("; ")}). Run ${ADD_KEY} to add a valid key.`;
 }
 
+export function keylessRejected(providerId: string, status: number, detail: string): string {
+  return (
+    `Provider "${providerId}" is set to "auth": "none", but its server refused the request without a key (HTTP ${status}: ${detail}). ` +
+    `If the server needs a key, remove "auth": "none" from its entry in subagents.providers and run ${ADD_KEY}.`
+  );
+}
+
+/** Where a model or API mismatch is fixed, and the nudge for an error that names another API. */
+function apiAdvice(api: ProviderApi, detail: string): string {
+  const where = `the provider's entry in subagents.providers ("api": "${api}", the ${API_NAMES[api]})`;
+  if (api !== "responses" && /\/v1\/responses|responses api/i.test(detail)) {
+    return ` This model needs the Responses API: set "api": "responses" in the provider's entry in subagents.providers.`;
+  }
+  if (api !== "anthropic" && /anthropic-version|x-api-key header/i.test(detail)) {
+    return ` This looks like Anthropic's API: set "api": "anthropic" in the provider's entry in subagents.providers.`;
+  }
+  return ` Check ${where} and the model.`;
+}
+
 export function emptyReply(providerId: string, model: string, times: number): string {
   return `Model "${model}" of provider "${providerId}" returned an empty reply ${times} time${times === 1 ? "" : "s"}. Try again, or choose another model.`;
 }
@@ -41,7 +62,13 @@ export function describe(failure: Failure, redact: Redact): string {
   return `${what}${status}: ${redact(failure.detail)}`;
 }
 
-export function fatal(failure: Extract<AttemptFailure, { kind: "fatal" }>, providerId: string, model: string, redact: Redact): ModelCallError {
+export function fatal(
+  failure: Extract<AttemptFailure, { kind: "fatal" }>,
+  providerId: string,
+  model: string,
+  redact: Redact,
+  api: ProviderApi = "chat",
+): ModelCallError {
   const detail = `HTTP ${failure.status}: ${redact(failure.detail)}`;
   switch (failure.reason) {
     case "context_length":
@@ -61,7 +88,7 @@ export function fatal(failure: Extract<AttemptFailure, { kind: "fatal" }>, provi
     case "bad_request":
       return new ModelCallError(
         "bad_request",
-        `Provider "${providerId}" refused the request for model "${model}" (${detail}). Check the provider's entry in subagents.providers and the model.`,
+        `Provider "${providerId}" refused the ${API_NAMES[api]} request for model "${model}" (${detail}).${apiAdvice(api, failure.detail)}`,
         providerId,
         failure.status,
       );
@@ -74,12 +101,13 @@ export function exhausted(
   attempts: number,
   last: { failure: Failure; fingerprint: string } | undefined,
   redact: Redact,
+  api: ProviderApi = "chat",
 ): ModelCallError {
   const lastText = last ? ` The last error was ${describe(last.failure, redact)} on key ${last.fingerprint}.` : "";
   const status = last && "status" in last.failure ? last.failure.status : undefined;
   return new ModelCallError(
     "retries_exhausted",
-    `The model call to "${providerId}:${model}" failed after ${attempts} attempts.${lastText} The provider may be overloaded or rate-limiting: try again later, or add keys ("Subagents: Show Key Pool" shows their health).`,
+    `The model call to "${providerId}:${model}" (${API_NAMES[api]}) failed after ${attempts} attempts.${lastText} The provider may be overloaded or rate-limiting: try again later, or add keys ("Subagents: Show Key Pool" shows their health).`,
     providerId,
     status,
   );

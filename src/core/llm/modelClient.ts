@@ -3,7 +3,28 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 
-export type ChatMessage = ChatCompletionMessageParam;
+/**
+ * What an assistant turn must hand back to the provider on the next request
+ * and that only one API understands (the Responses API's encrypted reasoning
+ * items). Opaque to the agent loop; a transport of another API ignores it.
+ */
+export interface ReplayState {
+  api: "responses";
+  items: readonly unknown[];
+}
+
+/**
+ * One message of a conversation, in our format (Chat Completions' shape);
+ * each transport converts it to its API's wire format.
+ */
+export type ChatMessage = ChatCompletionMessageParam & {
+  replay?: ReplayState;
+  /**
+   * The first this many characters of the content are shared with sibling
+   * agents (a parent's context), so a prompt cache may end a cached prefix there.
+   */
+  sharedChars?: number;
+};
 export type ToolSpec = ChatCompletionTool;
 
 export interface ToolCall {
@@ -17,6 +38,10 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   reasoningTokens?: number;
+  /** Input tokens served from the provider's prompt cache (included in promptTokens). */
+  cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic; included in promptTokens). */
+  cacheWriteTokens?: number;
 }
 
 export interface CompletionRequest {
@@ -28,6 +53,11 @@ export interface CompletionRequest {
   signal: AbortSignal;
   /** Sent as headers so traffic is attributable; never contains secrets. */
   agent: { id: string; role: "root" | "subagent" };
+  /**
+   * Requests that share a long prefix (one agent tree) carry the same key, so
+   * OpenAI routes them to the same prompt cache (`prompt_cache_key`). Not secret.
+   */
+  cacheKey?: string;
   /**
    * Streaming progress: text deltas and "a chunk arrived" heartbeats.
    * `restarted` says a retry began: text streamed so far belonged to a failed attempt.
@@ -41,11 +71,13 @@ export interface CompletionResult {
   finishReason: string | null;
   usage: Usage;
   keyFingerprint: string;
+  /** State to keep with this assistant turn and send back with the next request. */
+  replay?: ReplayState;
   /** Attempts this call took (1 = no retry). */
   attempts?: number;
 }
 
-/** One streamed completion with retries and key rotation (implemented by ChatClient). */
+/** One streamed completion with retries and key rotation (implemented by ChatClient over any API). */
 export interface ModelClient {
   complete(request: CompletionRequest): Promise<CompletionResult>;
 }

@@ -18,6 +18,8 @@ export class StreamAssembler {
       const usage: Usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
       const reasoning = chunk.usage.completion_tokens_details?.reasoning_tokens;
       if (typeof reasoning === "number" && reasoning > 0) usage.reasoningTokens = reasoning;
+      const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
+      if (typeof cached === "number" && cached > 0) usage.cachedInputTokens = cached;
       this.usage = usage;
     }
     let text = "";

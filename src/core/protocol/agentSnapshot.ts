@@ -31,14 +31,19 @@ export const agentSnapshotSchema = z.object({
   /** Milliseconds of `elapsedMs` spent in startup or queued for a slot (not counted by the timeout); absent = none. */
   queuedMs: z.number().min(0).optional(),
   tokensIn: z.number(),
+  /** Of tokensIn, served from the provider's prompt cache; absent when none. */
+  cachedTokensIn: z.number().optional(),
   tokensOut: z.number(),
   /** Own tokens plus every descendant's. */
   subtreeTokensIn: z.number(),
   subtreeTokensOut: z.number(),
+  subtreeCachedTokensIn: z.number().optional(),
   /** USD of the agent's own tokens; absent when its model has no configured price. */
   costUsd: z.number().min(0).optional(),
   /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */
   subtreeCostUsd: z.number().min(0).optional(),
+  /** On a root: the task's limits (subagents.budget.*), to show spend against them. */
+  budget: z.object({ maxTokens: z.number().int().positive().optional(), maxCostUsd: z.number().positive().optional() }).optional(),
   toolCount: z.number(),
   /** How often the agent's conversation was compacted to fit its model's context window; absent = never. */
   compactions: z.number().int().positive().optional(),

@@ -1,3 +1,5 @@
+import type { ProviderConfig } from "../settings/schema";
+
 /**
  * Execution slots one provider may hold at once:
  *
@@ -15,6 +17,23 @@
  * keys are idle.
  */
 export const SLOTS_PER_KEY = 2;
+
+/**
+ * The cap of one provider from its settings: its own `maxConcurrent` when
+ * set; for a keyless provider (a local server: no per-key limits to respect)
+ * the global cap; otherwise the key-based cap above. The global cap always wins.
+ */
+export function configuredProviderCap(
+  globalCap: number,
+  provider: Pick<ProviderConfig, "auth" | "maxConcurrent"> | undefined,
+  usableKeys: number,
+  slotsPerKey: number = SLOTS_PER_KEY,
+): number {
+  const global = Math.max(1, Math.floor(globalCap));
+  if (provider?.maxConcurrent !== undefined) return Math.min(global, Math.max(1, Math.floor(provider.maxConcurrent)));
+  if (provider?.auth === "none") return global;
+  return providerCap(globalCap, usableKeys, slotsPerKey);
+}
 
 export function providerCap(globalCap: number, usableKeys: number, slotsPerKey: number = SLOTS_PER_KEY): number {
   const global = Math.max(1, Math.floor(globalCap));

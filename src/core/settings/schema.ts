@@ -16,24 +16,42 @@ import { DEFAULT_MAX_TOOL_RESULT_CHARS, MAX_TOOL_RESULT_CHARS, MIN_TOOL_RESULT_C
 export const modelPriceSchema = z.object({
   inputPerMillion: z.number().min(0),
   outputPerMillion: z.number().min(0),
+  /** USD per 1M input tokens the provider served from its prompt cache; absent = the input price. */
+  cachedInputPerMillion: z.number().min(0).optional(),
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
+/** Wire protocol of a provider: Chat Completions, OpenAI's Responses API, or Anthropic's Messages API. */
+export const providerApiSchema = z.enum(["chat", "responses", "anthropic"]);
+export type ProviderApi = z.infer<typeof providerApiSchema>;
+
+/** `none` = the server needs no key (a local llama.cpp, vLLM or Ollama): nothing is sent, no pool is needed. */
+export const providerAuthSchema = z.enum(["bearer", "none"]);
+export type ProviderAuth = z.infer<typeof providerAuthSchema>;
+
+export const reasoningEffortSchema = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
+export type ReasoningEffort = z.infer<typeof reasoningEffortSchema>;
+
 /** What a provider's `models` entry may say beyond its name. */
-export const modelEntrySchema = z.object({
+export const modelEntrySchema = z.strictObject({
   name: z.string().min(1),
-  /** Tokens the model accepts (prompt and answer); compaction keeps a conversation under 80% of it. */
+  /** Tokens the model accepts in one request (prompt and reply); compaction keeps a conversation under 80% of it. */
   contextWindow: z.number().int().min(1_024).max(100_000_000).optional(),
-  reasoningEffort: z.enum(["minimal", "low", "medium", "high"]).optional(),
+  reasoningEffort: reasoningEffortSchema.optional(),
 });
 export type ModelOptions = Omit<z.infer<typeof modelEntrySchema>, "name">;
 
-const providerFields = z.object({
+/** A provider entry as written in settings (before `models` is split into names and options). */
+export const providerFields = z.object({
   id: z
     .string()
     .min(1)
     .regex(/^[^:\s]+$/, "a provider id must not contain ':' or spaces"),
   baseUrl: z.url(),
+  api: providerApiSchema.optional(),
+  auth: providerAuthSchema.optional(),
+  /** Agents of this provider holding an execution slot at once; default from the keys and maxConcurrentAgents. */
+  maxConcurrent: z.number().int().min(1).max(256).optional(),
   /** Names, or `{name, contextWindow?, reasoningEffort?}` entries; parsed into `models` (names) and `modelOptions`. */
   models: z.array(z.union([z.string().min(1), modelEntrySchema])).min(1),
   envPrefix: z
@@ -76,6 +94,26 @@ export type ProviderConfig = z.output<typeof providerSchema>;
 /** Options of one model (context window, reasoning effort); empty when its entry is a plain name. */
 export function modelOptionsOf(providers: readonly ProviderConfig[], providerId: string, model: string): ModelOptions {
   return providers.find((p) => p.id === providerId)?.modelOptions?.[model] ?? {};
+}
+
+/** The model names of a provider. */
+export function modelNames(provider: Pick<ProviderConfig, "models">): string[] {
+  return [...provider.models];
+}
+
+/** The options of one model of a provider, with its name, or undefined when the provider does not list it. */
+export function modelOptions(provider: Pick<ProviderConfig, "models" | "modelOptions">, model: string): (ModelOptions & { name: string }) | undefined {
+  if (!provider.models.includes(model)) return undefined;
+  return { name: model, ...provider.modelOptions?.[model] };
+}
+
+export function providerApi(provider: Pick<ProviderConfig, "api">): ProviderApi {
+  return provider.api ?? "chat";
+}
+
+/** True when the provider takes no key: no pool, no Authorization header. */
+export function isKeyless(provider: Pick<ProviderConfig, "auth">): boolean {
+  return provider.auth === "none";
 }
 
 export const DEFAULT_PROVIDERS: ProviderConfig[] = [
@@ -180,6 +218,10 @@ export const settingSchemas = {
   "results.maxPartialChars": z.number().int().min(200).max(MAX_STORED_RESULT_CHARS),
   "results.maxToolChars": z.number().int().min(MIN_TOOL_RESULT_CHARS).max(MAX_TOOL_RESULT_CHARS),
   isolation: z.enum(ISOLATION_MODES),
+  /** Input + output tokens of a root and its subtree; 0 = no limit. */
+  "budget.maxTokensPerTask": z.number().int().min(0).max(1_000_000_000_000),
+  /** USD of a root and its subtree (needs prices); 0 = no limit. */
+  "budget.maxCostPerTask": z.number().min(0).max(1_000_000),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -209,6 +251,8 @@ export const DEFAULT_SETTINGS: Settings = {
   "results.maxPartialChars": 8_000,
   "results.maxToolChars": DEFAULT_MAX_TOOL_RESULT_CHARS,
   isolation: "none",
+  "budget.maxTokensPerTask": 0,
+  "budget.maxCostPerTask": 0,
 };
 
 export interface SettingProblem {

@@ -3,7 +3,7 @@ import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
-import { rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
+import { isKeyless, modelNames, rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS } from "../commandIds";
 import { formatElapsed } from "./agentPicks";
 import { askForTask, markTaskStarted, validateTask } from "./taskInput";
@@ -33,7 +33,7 @@ export function parseRunTaskArgument(arg: unknown): { task?: string; modelRef?: 
 /** Every `provider:model` of the settings, the root default first. */
 export function modelChoices(settings: Settings): string[] {
   const first = rootModelRef(settings);
-  const all = settings.providers.flatMap((p) => p.models.map((m) => `${p.id}:${m}`));
+  const all = settings.providers.flatMap((p) => modelNames(p).map((m) => `${p.id}:${m}`));
   return [first, ...all.filter((ref) => ref !== first)].filter((ref) => ref !== "");
 }
 
@@ -103,16 +103,26 @@ async function collectInput(
   return { task: task.trim(), modelRef, ...("document" in answer && answer.document ? { document: answer.document } : {}) };
 }
 
-/** A provider without stored keys is fine for a local server, so this asks rather than refuses. */
+/**
+ * A keyless provider (`auth: "none"`) starts at once; a provider that takes
+ * keys and has none would fail at its first call, so this offers to add one
+ * or says how to mark the server keyless.
+ */
 async function confirmKeys(deps: RunTaskDeps, modelRef: string): Promise<boolean> {
   const providerId = splitModelRef(modelRef)?.providerId;
-  if (!providerId || (await deps.storedKeyCount(providerId)) > 0) return true;
+  if (!providerId) return true;
+  const provider = deps.settings().providers.find((p) => p.id === providerId);
+  if (provider && isKeyless(provider)) return true;
+  if ((await deps.storedKeyCount(providerId)) > 0) return true;
   const choice = await vscode.window.showWarningMessage(
-    `Subagents: there is no API key for "${providerId}". Add one, or run anyway if the server needs none (e.g. a local server).`,
+    `Subagents: there is no API key for "${providerId}". Add one; for a server that needs no key (e.g. a local server), set "auth": "none" on its entry in subagents.providers.`,
     "Add API Key…",
-    "Run Anyway",
+    "Open Settings",
   );
-  if (choice === "Run Anyway") return true;
+  if (choice === "Open Settings") {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "subagents.providers");
+    return false;
+  }
   if (choice !== "Add API Key…") return false;
   await vscode.commands.executeCommand(COMMAND_IDS.addApiKey, providerId);
   return (await deps.storedKeyCount(providerId)) > 0;

@@ -23,8 +23,7 @@ export function checkNewKey(raw: string | undefined, existing: readonly string[]
       ok: false,
       message:
         `An API key has at least ${MIN_KEY_LENGTH} characters; this one has ${key.length}. ` +
-        `A local server that needs no key still needs a placeholder of at least ${MIN_KEY_LENGTH} characters for now ` +
-        '(a provider setting auth: "none" for keyless servers is planned).',
+        'A server that needs no key (a local llama.cpp, vLLM or Ollama) needs none here: set "auth": "none" on its entry in subagents.providers.',
     };
   }
   if (existing.includes(key)) {

@@ -50,12 +50,14 @@ export function snapshotFromTranscript(id: string, events: readonly TranscriptEv
   const createdAt = spawned ? atOf(spawned) : atOf(events[0] as TranscriptEvent);
   const endedAt = final ? atOf(final) : atOf(events.at(-1) as TranscriptEvent);
   let tokensIn = 0;
+  let cachedTokensIn = 0;
   let tokensOut = 0;
   let toolCount = 0;
   let answer: string | undefined;
   for (const e of events) {
     if (e.type === "usage") {
       tokensIn += Number(e.promptTokens) || 0;
+      cachedTokensIn += Number(e.cachedTokens) || 0;
       tokensOut += Number(e.completionTokens) || 0;
     }
     if (e.type === "tool_call") toolCount++;
@@ -85,6 +87,7 @@ export function snapshotFromTranscript(id: string, events: readonly TranscriptEv
     tokensOut,
     subtreeTokensIn: tokensIn,
     subtreeTokensOut: tokensOut,
+    ...(cachedTokensIn > 0 ? { cachedTokensIn, subtreeCachedTokensIn: cachedTokensIn } : {}),
     toolCount,
     lastEvent: reason,
     timeoutRemovable: false,

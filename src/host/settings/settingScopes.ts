@@ -8,7 +8,15 @@ import type { SettingKey } from "../../core/settings/schema";
  * By prefix, so a later `approval.*` or `commands.*` key is covered at once.
  */
 export function isUserOnlySetting(key: string): boolean {
-  return key === "providers" || key === "model" || key === "subagentModel" || key.startsWith("approval.") || key.startsWith("commands.");
+  return (
+    key === "providers" ||
+    key === "model" ||
+    key === "subagentModel" ||
+    key.startsWith("approval.") ||
+    key.startsWith("commands.") ||
+    // What a task may spend is the payer's decision, not a repository's.
+    key.startsWith("budget.")
+  );
 }
 
 /** The layers of `WorkspaceConfiguration.inspect()` a user-only setting may come from. */

@@ -77,7 +77,10 @@ export function renderTranscriptMarkdown(agentId: string, agent: AgentSnapshot |
         out.push(`_${time(event.at)} · status **${event.status}**${event.reason ? ` — ${event.reason}` : ""}_`, "");
         break;
       case "usage":
-        out.push(`_${time(event.at)} · ${event.promptTokens} prompt + ${event.completionTokens} completion tokens (key ${event.keyFingerprint})_`, "");
+        out.push(
+          `_${time(event.at)} · ${event.promptTokens} prompt${event.cachedTokens ? ` (${event.cachedTokens} cached)` : ""} + ${event.completionTokens} completion tokens (key ${event.keyFingerprint})_`,
+          "",
+        );
         break;
       case "compaction": {
         const what = [

@@ -70,12 +70,21 @@ export class Workbench {
    * clause hides it).
    */
   async runCommand(title: string, options: { timeoutMs?: number } = {}): Promise<void> {
-    await this.closeQuickInput();
-    // Give the key to the workbench, not to a focused webview iframe.
-    await this.page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.blur?.()).catch(() => undefined);
-    await this.page.keyboard.press("F1");
-    await this.quickInputBox.waitFor({ state: "visible", timeout: 10_000 });
-    await this.quickInputBox.fill(`>${title}`);
+    // The palette closes when focus moves (an editor the product opens as an
+    // agent ends, say); then it is opened again, a few times at most.
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      // Give the key to the workbench, not to a focused webview iframe.
+      await this.page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.blur?.()).catch(() => undefined);
+      await this.page.keyboard.press("F1");
+      try {
+        await this.quickInputBox.waitFor({ state: "visible", timeout: 10_000 });
+        await this.quickInputBox.fill(`>${title}`, { timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
     const row = this.quickInput.locator(".monaco-list-row").filter({ has: this.page.locator(".label-name", { hasText: exactText(title) }) });
     try {
       await row.first().waitFor({ state: "visible", timeout: options.timeoutMs ?? 10_000 });

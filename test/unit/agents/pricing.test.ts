@@ -135,3 +135,14 @@ describe("pricing in a running service", () => {
     assert.ok((kit.service.get(root.id)?.costUsd ?? 0) > 0);
   });
 });
+
+describe("cached input pricing", () => {
+  it("charges cached input at the cached price, or at the input price when none is set", () => {
+    const price = { inputPerMillion: 2, outputPerMillion: 8, cachedInputPerMillion: 0.2 };
+    assert.equal(costUsd(price, 1_000_000, 0, 750_000), (250_000 * 2 + 750_000 * 0.2) / 1_000_000);
+    assert.equal(costUsd({ inputPerMillion: 2, outputPerMillion: 8 }, 1_000_000, 0, 750_000), 2);
+    assert.equal(costUsd(price, 100, 0, 500), (100 * 0.2) / 1_000_000, "never more cached than input");
+    const lookup = priceLookup([{ id: "p", baseUrl: "https://example.com/v1", models: ["m"], prices: { m: price } }]);
+    assert.equal(agentCostUsd(lookup, { providerId: "p", model: "m", tokensIn: 1000, tokensOut: 0, cachedTokensIn: 1000 }), (1000 * 0.2) / 1_000_000);
+  });
+});

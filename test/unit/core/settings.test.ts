@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_SETTINGS, parseSettings, rootModelRef, splitModelRef, type SettingKey } from "../../../src/core/settings/schema";
+import {
+  DEFAULT_SETTINGS,
+  isKeyless,
+  modelNames,
+  modelOptions,
+  parseSettings,
+  providerApi,
+  rootModelRef,
+  splitModelRef,
+  type SettingKey,
+} from "../../../src/core/settings/schema";
 
 function parse(values: Partial<Record<SettingKey, unknown>>) {
   return parseSettings((key) => values[key]);
@@ -67,6 +77,46 @@ describe("settings", () => {
       assert.equal(result.problems[0]?.key, "providers", JSON.stringify(bad));
       assert.match(result.problems[0]?.message ?? "", /prices/);
       assert.deepEqual(result.settings.providers, DEFAULT_SETTINGS.providers);
+    }
+  });
+
+  it("accepts providers with an api, keyless auth, a concurrency cap, model options and cached prices", () => {
+    const providers = [
+      { id: "oai", baseUrl: "https://api.openai.com/v1", api: "responses", models: [{ name: "gpt-5", reasoningEffort: "high", contextWindow: 400_000 }, "gpt-5-mini"] },
+      { id: "claude", baseUrl: "https://api.anthropic.com/v1", api: "anthropic", models: ["claude-sonnet-4-5"], prices: { "claude-sonnet-4-5": { inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3 } } },
+      { id: "local", baseUrl: "http://127.0.0.1:8080/v1", auth: "none", maxConcurrent: 2, models: ["qwen"] },
+    ];
+    const { settings, problems } = parse({ providers, model: "oai:gpt-5" });
+    assert.deepEqual(problems, []);
+    const [oai, claude, local] = settings.providers;
+    assert.ok(oai && claude && local);
+    assert.deepEqual(modelNames(oai), ["gpt-5", "gpt-5-mini"]);
+    assert.deepEqual(modelOptions(oai, "gpt-5"), { name: "gpt-5", reasoningEffort: "high", contextWindow: 400_000 });
+    assert.deepEqual(modelOptions(oai, "gpt-5-mini"), { name: "gpt-5-mini" });
+    assert.equal(modelOptions(oai, "gpt-4"), undefined);
+    assert.equal(providerApi(oai), "responses");
+    assert.equal(providerApi(local), "chat", "chat is the default");
+    assert.equal(isKeyless(local), true);
+    assert.equal(isKeyless(oai), false);
+    assert.equal(claude.prices?.["claude-sonnet-4-5"]?.cachedInputPerMillion, 0.3);
+    assert.equal(rootModelRef({ ...settings, model: "" }), "oai:gpt-5", "the first model of an object entry");
+  });
+
+  it("rejects an unknown api, auth, model option or negative cached price, and keeps the default providers", () => {
+    const base = { id: "p", baseUrl: "https://example.com/v1", models: ["m"] };
+    const bad = [
+      { ...base, api: "completions" },
+      { ...base, auth: "basic" },
+      { ...base, maxConcurrent: 0 },
+      { ...base, models: [{ name: "m", reasoningEffort: "extreme" }] },
+      { ...base, models: [{ name: "m", contextwindow: 8192 }] },
+      { ...base, models: [{ contextWindow: 8192 }] },
+      { ...base, prices: { m: { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: -1 } } },
+    ];
+    for (const provider of bad) {
+      const { settings, problems } = parse({ providers: [provider] });
+      assert.deepEqual(problems.map((p) => p.key), ["providers"], JSON.stringify(provider));
+      assert.deepEqual(settings.providers, DEFAULT_SETTINGS.providers);
     }
   });
 });

@@ -8,7 +8,16 @@ import { MAX_STORED_RESULT_CHARS } from "../../../src/core/agents/resultFormat";
 import { MAX_TIMEOUT_SECONDS } from "../../../src/core/common/timeLimits";
 import { actionCommandId, actionContextKey, AGENT_ACTION_IDS, agentRowContext } from "../../../src/core/protocol/agentActions";
 import { makeAgent } from "../../webview/fixtures";
-import { DEFAULT_SETTINGS, settingSchemas } from "../../../src/core/settings/schema";
+import {
+  DEFAULT_SETTINGS,
+  modelEntrySchema,
+  modelPriceSchema,
+  providerApiSchema,
+  providerAuthSchema,
+  providerFields,
+  reasoningEffortSchema,
+  settingSchemas,
+} from "../../../src/core/settings/schema";
 
 const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
   main: string;
@@ -128,5 +137,28 @@ describe("package.json contract", () => {
         assert.equal(schema.safeParse(prop.maximum).success, true, `${key} at maximum`);
       }
     }
+  });
+
+  it("describes a provider entry with the same fields, choices and bounds as the zod schema", () => {
+    type JsonSchema = { properties?: Record<string, JsonSchema>; enum?: string[]; minimum?: number; maximum?: number; items?: JsonSchema; anyOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
+    const provider = (pkg.contributes.configuration.properties["subagents.providers"] as unknown as { items: JsonSchema }).items;
+    const props = provider.properties ?? {};
+    // `modelOptions` is filled from object entries of `models`, never written by the user.
+    assert.deepEqual(Object.keys(props).sort(), Object.keys(providerFields.shape).filter((k) => k !== "modelOptions").sort());
+    assert.deepEqual(props["api"]?.enum, providerApiSchema.options);
+    assert.deepEqual(props["auth"]?.enum, providerAuthSchema.options);
+    const maxConcurrent = props["maxConcurrent"];
+    assert.equal(providerFields.shape.maxConcurrent.safeParse(maxConcurrent?.maximum).success, true);
+    assert.equal(providerFields.shape.maxConcurrent.safeParse((maxConcurrent?.maximum ?? 0) + 1).success, false);
+    assert.equal(providerFields.shape.maxConcurrent.safeParse((maxConcurrent?.minimum ?? 0) - 1).success, false);
+    const modelObject = props["models"]?.items?.anyOf?.find((s) => s.properties);
+    assert.deepEqual(Object.keys(modelObject?.properties ?? {}).sort(), ["contextWindow", "name", "reasoningEffort"]);
+    assert.deepEqual(modelObject?.properties?.["reasoningEffort"]?.enum, reasoningEffortSchema.options);
+    const window = modelObject?.properties?.["contextWindow"];
+    assert.equal(modelEntrySchema.safeParse({ name: "m", contextWindow: window?.minimum }).success, true);
+    assert.equal(modelEntrySchema.safeParse({ name: "m", contextWindow: (window?.minimum ?? 0) - 1 }).success, false);
+    assert.equal(modelEntrySchema.safeParse({ name: "m", contextWindow: (window?.maximum ?? 0) + 1 }).success, false);
+    const price = props["prices"]?.additionalProperties as JsonSchema;
+    assert.deepEqual(Object.keys(price.properties ?? {}).sort(), Object.keys(modelPriceSchema.shape).sort());
   });
 });

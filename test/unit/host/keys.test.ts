@@ -175,7 +175,7 @@ describe("key commands", () => {
     assert.match(String(await validate("two words")), /no spaces/);
     assert.match(String(await validate(KEY_A)), /already in the openai pool/);
     assert.equal(await validate("sk-fresh-key"), undefined);
-    assert.match(String(await validate("sk-1234")), /at least 8 characters.*placeholder of at least 8 characters.*auth: "none"/);
+    assert.match(String(await validate("sk-1234")), /at least 8 characters.*needs none here: set "auth": "none"/);
     assert.deepEqual(await keysIn(store, "openai"), [KEY_A, KEY_B]);
   });
 

@@ -88,6 +88,22 @@ describe("Run Task: where the task comes from", () => {
     assert.equal(ui.messages.at(-1)?.message, `Subagents: ${EMPTY}`);
   });
 
+  it("a keyless provider starts at once without keys; a provider that takes keys and has none asks first", async () => {
+    deps.storedKeyCount = async () => 0;
+    kit.settings.providers = [{ ...TEST_PROVIDERS[0]!, auth: "none" }];
+    await runTask(deps, "on the local server");
+    assert.deepEqual(rootTasks(), ["on the local server"]);
+    assert.equal(ui.messages.filter((m) => /no API key/.test(m.message)).length, 0, "no key warning for a keyless provider");
+
+    kit.settings.providers = [TEST_PROVIDERS[0]!];
+    await runTask(deps, "needs a key");
+    assert.deepEqual(rootTasks(), ["on the local server"], "dismissing the warning starts nothing");
+    const warning = ui.messages.find((m) => /no API key for "alpha"/.test(m.message));
+    assert.ok(warning);
+    assert.match(warning.message, /"auth": "none"/);
+    assert.deepEqual(warning.items, ["Add API Key…", "Open Settings"]);
+  });
+
   it("the input box's button opens a Markdown task document; Run Task Now runs it with its newlines, without the hint", async () => {
     ui.inputAnswers.push({ button: WRITE_IN_EDITOR_TOOLTIP });
     answerEditorNotice(`${MULTI}\n`);

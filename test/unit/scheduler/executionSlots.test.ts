@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ExecutionSlots, type SlotLease } from "../../../src/core/scheduler/executionSlots";
-import { providerCap } from "../../../src/core/scheduler/providerCaps";
+import { configuredProviderCap, providerCap } from "../../../src/core/scheduler/providerCaps";
 
 function slots(global: number, perProvider: Record<string, number>) {
   const caps = { global, perProvider };
@@ -118,5 +118,17 @@ describe("providerCap", () => {
     assert.equal(providerCap(8, 0), 2, "a provider without a pool still runs");
     assert.equal(providerCap(1, 10), 1, "the global cap wins");
     assert.equal(providerCap(16, 4, 3), 12);
+  });
+});
+
+describe("configuredProviderCap", () => {
+  it("takes a provider's maxConcurrent, the global cap for a keyless provider, and the key-based cap otherwise", () => {
+    assert.equal(configuredProviderCap(8, { maxConcurrent: 3 }, 10), 3, "maxConcurrent wins over the keys");
+    assert.equal(configuredProviderCap(2, { maxConcurrent: 5 }, 0), 2, "the global cap still wins");
+    assert.equal(configuredProviderCap(8, { auth: "none" }, 0), 8, "a keyless provider is not held to max(1, 0) × 2");
+    assert.equal(configuredProviderCap(8, { auth: "none", maxConcurrent: 1 }, 0), 1);
+    assert.equal(configuredProviderCap(8, { auth: "bearer" }, 0), 2);
+    assert.equal(configuredProviderCap(8, { auth: "bearer" }, 3), 6);
+    assert.equal(configuredProviderCap(8, undefined, 3), 6, "an unknown provider keeps the key-based cap");
   });
 });
