@@ -7,8 +7,8 @@ const REORDER_MS = 100;
  * not from when the provider counted the request: pad it so jitter of a few
  * milliseconds cannot turn into a refusal.
  */
-const WINDOW_MARGIN = 0.03;
-const WINDOW_MARGIN_MIN_MS = 15;
+const WINDOW_MARGIN = 0.005;
+const WINDOW_MARGIN_MIN_MS = 5;
 
 /** Window measurements that must agree before our log may overrule a statement. */
 const STEADY_SPANS = 3;
