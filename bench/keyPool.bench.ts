@@ -36,6 +36,8 @@ const WINDOW_MS = 1000;
 const WINDOWS = 8;
 
 const OVERHEAD_CALLS = 300;
+/** Start points of the measured span, spread over one window. */
+const PHASES = 20;
 
 type Unit = "requests" | "tokens" | "inputTokens";
 
@@ -113,7 +115,7 @@ async function throughput(shape: Shape, keyCount: number, makeCaller: Caller): P
       const ok = await caller.call(benchMessages(shape.filler), stop.signal);
       if (ok && firstSuccess === undefined) {
         firstSuccess = Date.now();
-        setTimeout(() => stop.abort(), (shape.windows + 2) * WINDOW_MS);
+        setTimeout(() => stop.abort(), (shape.windows + 2.5) * WINDOW_MS);
       }
     }
   });
@@ -129,24 +131,24 @@ async function throughput(shape: Shape, keyCount: number, makeCaller: Caller): P
 
 /**
  * Units of the binding limit the server accepted per window in the steady
- * state, from its own log. The free first window (a fresh key's full limit,
- * used at once) is left out: the span starts at the first acceptance half a
- * window or more after the first one, and ends at the first acceptance after
- * `windows` more windows, counting what was accepted from its start up to
- * (not including) its end. Both ends fall on the same phase of whatever
- * rhythm the caller has (waves at each window's reset, or an even stream),
- * so neither a burst at the end nor the ramp-down of callers running out
- * of work bends the rate; every caller has work past the end.
+ * state, from its own log. The free first window (each key's full limit,
+ * used at once) is left out: spans start half a window or more after the
+ * first acceptance. The count over `windows` whole windows is averaged over
+ * start points spread across one window: whatever rhythm the caller has
+ * (waves at each reset, or an even stream), a span's edges then cut its
+ * waves at every phase alike, so an edge that happens to catch one wave more
+ * or less does not bend the rate. Every caller has work until past the end.
  */
 function steadyUnits(requests: readonly RecordedRequest[], shape: Shape): { perWindow: number } {
-  const accepted = requests.filter((r) => r.status === 200).sort((a, b) => a.at - b.at);
-  const t0 = accepted[0]?.at ?? 0;
-  const start = accepted.find((r) => r.at >= t0 + WINDOW_MS / 2)?.at;
-  const end = accepted.find((r) => r.at >= t0 + WINDOW_MS / 2 + shape.windows * WINDOW_MS)?.at;
-  if (start === undefined || end === undefined || end <= start) return { perWindow: 0 };
-  let units = 0;
-  for (const r of accepted) if (r.at >= start && r.at < end) units += unitsOf(r, shape.binds);
-  return { perWindow: (units * WINDOW_MS) / (end - start) };
+  const accepted = requests.filter((r) => r.status === 200);
+  const t0 = Math.min(...accepted.map((r) => r.at));
+  const span = shape.windows * WINDOW_MS;
+  let total = 0;
+  for (let phase = 0; phase < PHASES; phase++) {
+    const from = t0 + WINDOW_MS / 2 + (phase * WINDOW_MS) / PHASES;
+    for (const r of accepted) if (r.at >= from && r.at < from + span) total += unitsOf(r, shape.binds);
+  }
+  return { perWindow: total / PHASES / shape.windows };
 }
 
 function unitsOf(request: RecordedRequest, unit: Unit): number {

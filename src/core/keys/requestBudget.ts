@@ -9,6 +9,8 @@ const REORDER_MS = 100;
  */
 const WINDOW_MARGIN = 0.005;
 const WINDOW_MARGIN_MIN_MS = 5;
+/** How far window measurements may differ (one-way delays vary) and still count as the same window. */
+const STEADY_TOLERANCE = 0.03;
 
 /** Window measurements that must agree before our log may overrule a statement. */
 const STEADY_SPANS = 3;
@@ -186,14 +188,16 @@ export class RequestBudget {
   }
 
   /**
-   * A spent limit tells how long the window is: the provider will be full
+   * A stated reset tells how long the window is: the provider will be full
    * again `resetMs` after it answered (about when the request was sent), a
    * window after the newest request it counted. The longest such span seen
-   * is kept (a fixed window can make one look shorter, never longer).
+   * is kept (a fixed window or a bucket can make one look shorter, never
+   * longer). Any answer that states how much remains counts, not only one
+   * that says nothing does: a token limit seldom ends at exactly zero.
    */
   private learnWindow(reading: LimitReading, sentAt: number): void {
     const resetAt = resetOf(reading, sentAt);
-    if (resetAt === undefined || reading.remaining === undefined || reading.remaining > 0) return;
+    if (resetAt === undefined || reading.remaining === undefined || reading.remaining >= (this.limit ?? Infinity)) return;
     let newest = -Infinity;
     for (const [seq, entry] of this.sent) if (!this.unobserved.has(seq) && entry.sentAt <= sentAt) newest = Math.max(newest, entry.sentAt);
     if (!Number.isFinite(newest)) return;
@@ -211,7 +215,7 @@ export class RequestBudget {
   private steadyWindow(): boolean {
     if (this.spans.length < STEADY_SPANS || this.limit === undefined) return false;
     const longest = Math.max(...this.spans);
-    return longest - Math.min(...this.spans) <= longest * WINDOW_MARGIN;
+    return longest - Math.min(...this.spans) <= longest * STEADY_TOLERANCE;
   }
 
   private logReadyAt(now: number, need: number): number {
