@@ -82,7 +82,9 @@ const SHAPES: Shape[] = [
 
 export async function runBench(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const shape of SHAPES) {
+  // BENCH_SHAPES=anthropic,noHeaders runs only those shapes (to iterate on one faster).
+  const only = process.env.BENCH_SHAPES?.split(",");
+  for (const shape of SHAPES.filter((s) => !only || only.includes(s.name))) {
     const pool = await throughput(shape, K, poolCaller);
     const naive = await throughput(shape, K, naiveCaller);
     out[`pool.${shape.name}.efficiency`] = pool.efficiency;

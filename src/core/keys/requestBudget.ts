@@ -14,6 +14,8 @@ const STEADY_TOLERANCE = 0.03;
 
 /** Window measurements that must agree before our log may overrule a statement. */
 const STEADY_SPANS = 3;
+/** Window measurements kept: enough that a few delayed answers cannot decide what the window is. */
+const SPAN_HISTORY = 16;
 /** How long a stated "remaining" holds when the answer gives no reset time. */
 const UNSTATED_RESET_MS = 1000;
 /** How long requests are remembered before a window is known, and at most how many. */
@@ -205,27 +207,45 @@ export class RequestBudget {
     const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
     this.windowMs = Math.max(this.windowMs, padded);
     this.spans.push(span);
-    if (this.spans.length > STEADY_SPANS) this.spans.shift();
+    if (this.spans.length > SPAN_HISTORY) this.spans.shift();
   }
 
   /**
-   * The window measured the same length several times: a sliding window
-   * (a fixed one's spans vary with where in it the newest request fell).
+   * The window measured the same length again and again: a sliding window
+   * (a fixed one's spans vary with where in it the newest request fell). The
+   * middle half of the recent measurements must agree; a few answers held up
+   * on a busy machine (which make a span look longer) do not count.
    */
   private steadyWindow(): boolean {
     if (this.spans.length < STEADY_SPANS || this.limit === undefined) return false;
-    const longest = Math.max(...this.spans);
-    return longest - Math.min(...this.spans) <= longest * STEADY_TOLERANCE;
+    const sorted = [...this.spans].sort((a, b) => a - b);
+    const low = quantile(sorted, 0.25);
+    const high = quantile(sorted, 0.75);
+    return high - low <= high * STEADY_TOLERANCE;
+  }
+
+  /**
+   * How long a request holds its share in our log. For a steady (sliding)
+   * window, the typical measurement: each one is the window plus the time
+   * its request took to reach the provider, so a typical one is long enough,
+   * while the longest would let one slow send slow the key down for good.
+   * Otherwise the longest ever measured, the safe choice for fixed windows.
+   */
+  private logWindowMs(): number {
+    if (!this.steadyWindow()) return this.windowMs;
+    const median = quantile([...this.spans].sort((a, b) => a - b), 0.5);
+    return Math.min(this.windowMs, median * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS);
   }
 
   private logReadyAt(now: number, need: number): number {
     const limit = this.limit ?? Infinity;
     const live: Array<{ expires: number; cost: number }> = [];
+    const windowMs = this.logWindowMs();
     let used = 0;
     for (const [seq, entry] of this.sent) {
       // Counted from its answer: when a request reached the provider is not
       // known, and a busy client may send well after it took its place here.
-      const expires = entry.answeredAt + this.windowMs;
+      const expires = entry.answeredAt + windowMs;
       if (expires <= now) {
         this.sent.delete(seq);
         continue;
@@ -268,4 +288,9 @@ export class RequestBudget {
 function resetOf(reading: LimitReading, answeredAt: number): number | undefined {
   if (reading.resetAt !== undefined) return reading.resetAt;
   return reading.resetMs !== undefined ? answeredAt + reading.resetMs : undefined;
+}
+
+/** The value a share `q` of the way through `sorted` (ascending, not empty). */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
