@@ -67,6 +67,8 @@ export class RequestBudget {
   private windowMs = 0;
   /** The last few window lengths measured (unpadded). */
   private readonly spans: number[] = [];
+  /** The spans came from reset times (not durations): each is the window plus a send's delay, never less. */
+  private spansFromTimes = false;
   private allowanceMs = SEND_JITTER_MS;
   private lastRemaining = Infinity;
   private lastRemainingAt = 0;
@@ -192,14 +194,21 @@ export class RequestBudget {
   /**
    * A stated reset tells how long the window is: the provider will be full
    * again `resetMs` after it answered (about when the request was sent), a
-   * window after the newest request it counted. The longest such span seen
-   * is kept (a fixed window or a bucket can make one look shorter, never
-   * longer). Any answer that states how much remains counts, not only one
-   * that says nothing does: a token limit seldom ends at exactly zero.
+   * window after the newest request it counted. A spent limit says so for
+   * any shape of limit. A reset stated as a time (not a duration) also says
+   * so when some room is left, which matters for tokens: a token limit seldom
+   * ends at exactly zero. Such a span is the window plus the delay of the
+   * newest request on its way, never less.
    */
   private learnWindow(reading: LimitReading, sentAt: number): void {
     const resetAt = resetOf(reading, sentAt);
-    if (resetAt === undefined || reading.remaining === undefined || reading.remaining >= (this.limit ?? Infinity)) return;
+    if (resetAt === undefined || reading.remaining === undefined) return;
+    const fromTime = reading.resetAt !== undefined;
+    if (reading.remaining > 0 && !(fromTime && reading.remaining < (this.limit ?? Infinity))) return;
+    if (fromTime !== this.spansFromTimes) {
+      this.spans.length = 0;
+      this.spansFromTimes = fromTime;
+    }
     let newest = -Infinity;
     for (const [seq, entry] of this.sent) if (!this.unobserved.has(seq) && entry.sentAt <= sentAt) newest = Math.max(newest, entry.sentAt);
     if (!Number.isFinite(newest)) return;
@@ -225,14 +234,15 @@ export class RequestBudget {
   }
 
   /**
-   * How long a request holds its share in our log. For a steady (sliding)
-   * window, the typical measurement: each one is the window plus the time
-   * its request took to reach the provider, so a typical one is long enough,
-   * while the longest would let one slow send slow the key down for good.
-   * Otherwise the longest ever measured, the safe choice for fixed windows.
+   * How long a request holds its share in our log: the longest window ever
+   * measured, the safe choice for any shape. But a steady window measured
+   * from reset times: the typical measurement, since each one is the window
+   * plus the time its request took to reach the provider, so a typical one
+   * is long enough, while the longest would let one slow send slow the key
+   * down for good.
    */
   private logWindowMs(): number {
-    if (!this.steadyWindow()) return this.windowMs;
+    if (!this.spansFromTimes || !this.steadyWindow()) return this.windowMs;
     const median = quantile([...this.spans].sort((a, b) => a - b), 0.5);
     return Math.min(this.windowMs, median * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS);
   }
