@@ -83,9 +83,12 @@ export class AdaptiveRate {
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, this.ratePerMs * DECREASE);
       this.lastCutAt = now;
     }
-    // The provider said how long; else refusals in a row mean the window is
-    // still full: wait longer each time.
-    const pause = retryAfterMs ?? (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
+    // The provider said how long. Else: until the oldest success of the last
+    // moment leaves the window (a burst fills it, and refusals come until its
+    // first request expires), and longer with each refusal in a row.
+    const oldest = this.successes.find((t) => t > now - MEASURE_MS);
+    const backoff = (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
+    const pause = retryAfterMs ?? Math.max(backoff, oldest === undefined ? 0 : oldest + MEASURE_MS - now);
     this.pauseUntil = Math.max(this.pauseUntil, now + pause);
     this.nextAt = Math.max(this.nextAt, this.pauseUntil);
   }

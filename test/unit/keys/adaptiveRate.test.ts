@@ -24,6 +24,13 @@ describe("AdaptiveRate", () => {
     assert.ok(perSecond >= 9 && perSecond < 10, `first rate ${perSecond}/s, just under the 10 accepted`);
   });
 
+  it("after a burst is refused, waits until the burst's first request leaves the window, not a 429 per interval", () => {
+    const rate = new AdaptiveRate();
+    for (let i = 0; i < 10; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    assert.ok(rate.readyAt(100) >= 1000, `next try at ${rate.readyAt(100)}, when the oldest of the burst has left a one-second window`);
+  });
+
   it("climbs back quickly toward the rate last refused, then creeps past it slowly", () => {
     const rate = new AdaptiveRate();
     for (let i = 0; i < 10; i++) rate.success(i * 10);
