@@ -7,8 +7,8 @@ const REORDER_MS = 100;
  * not from when the provider counted the request: pad it so jitter of a few
  * milliseconds cannot turn into a refusal.
  */
-const WINDOW_MARGIN = 0.005;
-const WINDOW_MARGIN_MIN_MS = 5;
+const WINDOW_MARGIN = 0.01;
+const WINDOW_MARGIN_MIN_MS = 10;
 /** How far window measurements may differ (one-way delays vary) and still count as the same window. */
 const STEADY_TOLERANCE = 0.03;
 
@@ -221,13 +221,16 @@ export class RequestBudget {
 
   /**
    * The window measured the same length again and again: a sliding window
-   * (a fixed one's spans vary with where in it the newest request fell). The
-   * middle half of the recent measurements must agree; a few answers held up
-   * on a busy machine (which make a span look longer) do not count.
+   * (a fixed one's spans vary with where in it the newest request fell). For
+   * reset times, the middle half of the recent measurements must agree: a
+   * few answers held up on a busy machine (which make a span look longer)
+   * do not count.
    */
   private steadyWindow(): boolean {
     if (this.spans.length < STEADY_SPANS || this.limit === undefined) return false;
-    const sorted = [...this.spans].sort((a, b) => a - b);
+    // Durations are measured from our own clock at both ends: the last few must all agree.
+    const sorted = (this.spansFromTimes ? [...this.spans] : this.spans.slice(-STEADY_SPANS)).sort((a, b) => a - b);
+    if (!this.spansFromTimes) return (sorted[sorted.length - 1] ?? 0) - (sorted[0] ?? 0) <= (sorted[sorted.length - 1] ?? 0) * STEADY_TOLERANCE;
     const low = quantile(sorted, 0.25);
     const high = quantile(sorted, 0.75);
     return high - low <= high * STEADY_TOLERANCE;
