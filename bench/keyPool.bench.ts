@@ -7,7 +7,7 @@ import type { KeyStore } from "../src/core/keys/keyStore";
 import { ChatClient } from "../src/core/llm/chatClient";
 import type { ChatMessage, CompletionRequest } from "../src/core/llm/modelClient";
 import type { RateLimitOptions } from "../test/fixtures/fakeOpenAiRateLimit";
-import { startFakeOpenAiServer } from "../test/fixtures/fakeOpenAiServer";
+import { startFakeOpenAiServer, type RecordedRequest } from "../test/fixtures/fakeOpenAiServer";
 import { startRemoteFakeServer } from "./fakeServerProcess";
 
 /**
@@ -23,18 +23,21 @@ import { startRemoteFakeServer } from "./fakeServerProcess";
  * a 429 and retries at once; for slidingRequests also `baseline.singleKey`
  * (our client with one key; efficiency still against K keys).
  *
- * Efficiency = units of the binding limit accepted per second ÷ its ceiling
- * (K × limit ÷ window). A fresh key's full first window is free, so the
- * units accepted in the first half window are left out and the rate is
- * taken from the first success to the last.
+ * Efficiency = units of the binding limit the server accepted per second in
+ * the steady state ÷ its ceiling (K × limit ÷ window), measured alike for
+ * every caller from the server's own log (see steadyUnits): the free first
+ * window is left out, and every caller has work until past the end of the
+ * measured span. 429 rate: refusals among all requests of the run.
  */
 const K = 4;
 const M = 24;
 const WINDOW_MS = 1000;
 /** Windows of work per scenario, after the free first one. */
-const WINDOWS = 6;
+const WINDOWS = 8;
 
 const OVERHEAD_CALLS = 300;
+/** Start points of the measured span, spread over one window. */
+const PHASES = 20;
 
 type Unit = "requests" | "tokens" | "inputTokens";
 
@@ -79,7 +82,9 @@ const SHAPES: Shape[] = [
 
 export async function runBench(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const shape of SHAPES) {
+  // BENCH_SHAPES=anthropic,noHeaders runs only those shapes (to iterate on one faster).
+  const only = process.env.BENCH_SHAPES?.split(",");
+  for (const shape of SHAPES.filter((s) => !only || only.includes(s.name))) {
     const pool = await throughput(shape, K, poolCaller);
     const naive = await throughput(shape, K, naiveCaller);
     out[`pool.${shape.name}.efficiency`] = pool.efficiency;
@@ -96,40 +101,62 @@ export async function runBench(): Promise<Record<string, number>> {
   return out;
 }
 
-/** What one accepted request counted, in each unit. */
-type Counted = Record<Unit, number>;
-
-/** One caller strategy: makes one request, resolves with its counts on success, undefined on failure. */
-type Caller = (baseUrl: string, keys: string[]) => { call(messages: ChatMessage[]): Promise<boolean>; dispose(): void };
+/** One caller strategy: makes one request, resolves true on success, false on failure or abort. */
+type Caller = (baseUrl: string, keys: string[]) => { call(messages: ChatMessage[], signal: AbortSignal): Promise<boolean>; dispose(): void };
 
 async function throughput(shape: Shape, keyCount: number, makeCaller: Caller): Promise<{ efficiency: number; rate429: number }> {
   const server = await startRemoteFakeServer({ rateLimit: shape.limits });
   const caller = makeCaller(server.baseUrl, benchKeys(keyCount));
   // Fixed windows are aligned to the clock: start at a boundary, so the first window is whole.
   if (shape.limits.window === "fixed") await new Promise((resolve) => setTimeout(resolve, WINDOW_MS - (Date.now() % WINDOW_MS) + 2));
-  const target = keyCount * shape.perWindow * (shape.windows + 1);
-  let claimed = 0;
-  const accepted: Array<{ at: number; units: number }> = [];
+  // Every caller always has work until well after the measured span ends.
+  const stop = new AbortController();
+  let firstSuccess: number | undefined;
   const loops = Array.from({ length: M }, async () => {
-    while (claimed < target) {
-      const messages = benchMessages(shape.filler);
-      const units = countedBy(messages)[shape.binds];
-      claimed += units;
-      if (await caller.call(messages)) accepted.push({ at: performance.now(), units });
-      else claimed -= units;
+    while (!stop.signal.aborted) {
+      const ok = await caller.call(benchMessages(shape.filler), stop.signal);
+      if (ok && firstSuccess === undefined) {
+        firstSuccess = Date.now();
+        setTimeout(() => stop.abort(), (shape.windows + 2.5) * WINDOW_MS);
+      }
     }
   });
   await Promise.all(loops);
   caller.dispose();
   const requests = await server.requests();
-  const total = requests.length;
-  const limited = requests.filter((r) => r.status === 429).length;
   await server.close();
-  const first = Math.min(...accepted.map((a) => a.at));
-  const last = Math.max(...accepted.map((a) => a.at));
-  const afterFirstBurst = accepted.filter((a) => a.at >= first + WINDOW_MS / 2).reduce((n, a) => n + a.units, 0);
-  const rate = (afterFirstBurst * WINDOW_MS) / Math.max(last - first, 1);
-  return { efficiency: rate / (K * shape.perWindow), rate429: total > 0 ? limited / total : 0 };
+  const total = requests.filter((r) => r.status !== 499).length;
+  const limited = requests.filter((r) => r.status === 429).length;
+  const units = steadyUnits(requests, shape);
+  return { efficiency: units.perWindow / (K * shape.perWindow), rate429: total > 0 ? limited / total : 0 };
+}
+
+/**
+ * Units of the binding limit the server accepted per window in the steady
+ * state, from its own log. The free first window (each key's full limit,
+ * used at once) is left out: spans start half a window or more after the
+ * first acceptance. The count over `windows` whole windows is averaged over
+ * start points spread across one window: whatever rhythm the caller has
+ * (waves at each reset, or an even stream), a span's edges then cut its
+ * waves at every phase alike, so an edge that happens to catch one wave more
+ * or less does not bend the rate. Every caller has work until past the end.
+ */
+function steadyUnits(requests: readonly RecordedRequest[], shape: Shape): { perWindow: number } {
+  const accepted = requests.filter((r) => r.status === 200);
+  const t0 = Math.min(...accepted.map((r) => r.at));
+  const span = shape.windows * WINDOW_MS;
+  let total = 0;
+  for (let phase = 0; phase < PHASES; phase++) {
+    const from = t0 + WINDOW_MS / 2 + (phase * WINDOW_MS) / PHASES;
+    for (const r of accepted) if (r.at >= from && r.at < from + span) total += unitsOf(r, shape.binds);
+  }
+  return { perWindow: total / PHASES / shape.windows };
+}
+
+function unitsOf(request: RecordedRequest, unit: Unit): number {
+  const counted = request.counted ?? { inputTokens: 0, outputTokens: 0 };
+  if (unit === "requests") return 1;
+  return unit === "inputTokens" ? counted.inputTokens : counted.inputTokens + counted.outputTokens;
 }
 
 /** A short instruction plus a random amount of filler, so requests differ in size as real ones do. */
@@ -138,20 +165,14 @@ function benchMessages(filler: number): ChatMessage[] {
   return [{ role: "user", content: `Say ok.${extra}` }];
 }
 
-/** As the test server counts: a request, its prompt tokens (length / 4), plus one output token ("ok"). */
-function countedBy(messages: ChatMessage[]): Counted {
-  const input = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
-  return { requests: 1, inputTokens: input, tokens: input + 1 };
-}
-
 const poolCaller: Caller = (baseUrl, keys) => {
   const pools = new KeyPools({ store: staticStore(keys, baseUrl), originOf: () => endpointOrigin(baseUrl) });
   const client = new ChatClient({ pools, providers: () => [{ id: "bench", baseUrl, models: ["m"] }], retry: { maxAttempts: 8 } });
   let n = 0;
   return {
-    async call(messages) {
+    async call(messages, signal) {
       try {
-        await client.complete({ providerId: "bench", model: "m", messages, signal: new AbortController().signal, agent: { id: `a${n++ % M}`, role: "subagent" } });
+        await client.complete({ providerId: "bench", model: "m", messages, signal, agent: { id: `a${n++ % M}`, role: "subagent" } });
         return true;
       } catch {
         return false;
@@ -168,11 +189,11 @@ const naiveCaller: Caller = (baseUrl, keys) => {
   const clients = keys.map((apiKey) => new OpenAI({ baseURL: baseUrl, apiKey, maxRetries: 0, logLevel: "off" }));
   let index = 0;
   return {
-    async call(messages) {
-      for (let tries = 0; tries < 20; tries++) {
+    async call(messages, signal) {
+      for (let tries = 0; tries < 20 && !signal.aborted; tries++) {
         const current = index;
         try {
-          await drain(clients[current] ?? clients[0]!, messages);
+          await drain(clients[current] ?? clients[0]!, messages, signal);
           return true;
         } catch (error) {
           if ((error as { status?: number }).status !== 429) return false;
@@ -185,8 +206,8 @@ const naiveCaller: Caller = (baseUrl, keys) => {
   };
 };
 
-async function drain(client: OpenAI, messages: ChatMessage[]): Promise<string> {
-  const stream = await client.chat.completions.create({ model: "m", messages, stream: true, stream_options: { include_usage: true } });
+async function drain(client: OpenAI, messages: ChatMessage[], signal?: AbortSignal): Promise<string> {
+  const stream = await client.chat.completions.create({ model: "m", messages, stream: true, stream_options: { include_usage: true } }, signal ? { signal } : {});
   let text = "";
   for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
   return text;

@@ -9,6 +9,10 @@ import { join } from "node:path";
  * benchmark is one line below. A module that is missing or throws is
  * reported (a throw also sets a failing exit code), and the metrics of the
  * others are still written.
+ *
+ * `npm run bench -- keyPool scheduler` runs only the modules whose names
+ * contain one of the words (to iterate on one area faster); results.json is
+ * then left alone, so that it always holds one whole run.
  */
 const BENCH_MODULES = ["./keyPool.bench", "./scheduler.bench", "./tree.bench", "./redact.bench", "./longTask.bench", "./providers.bench"];
 
@@ -20,7 +24,9 @@ async function main(): Promise<number> {
   const results: Record<string, number> = {};
   const problems: string[] = [];
   const started = performance.now();
-  for (const spec of BENCH_MODULES) {
+  const only = process.argv.slice(2);
+  const chosen = only.length === 0 ? BENCH_MODULES : BENCH_MODULES.filter((spec) => only.some((word) => spec.includes(word)));
+  for (const spec of chosen) {
     const name = spec.replace(/^\.\//, "bench/") + ".ts";
     if (!existsSync(join(__dirname, `${spec}.ts`))) {
       // Listed before it is written: say so, but it is not a failure.
@@ -51,8 +57,13 @@ async function main(): Promise<number> {
     }
   }
   printTable(results);
-  writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwrote bench/results.json in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const took = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  if (only.length === 0) {
+    writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nwrote bench/results.json in ${took}`);
+  } else {
+    console.log(`\npartial run (${only.join(", ")}) in ${took}; bench/results.json not written`);
+  }
   for (const problem of problems) console.error(`bench: ${problem}`);
   return problems.length > 0 ? 1 : 0;
 }

@@ -15,7 +15,8 @@ import { ScriptedModelClient } from "../test/fakes/scriptedModelClient";
  * - spawn.registerP99Ms: from the start of a spawn_agent call to the child
  *   being in the registry, while every child's startup takes 2 s;
  * - scheduler.fanout.speedup: 16 children × 4 model calls of 100 ms on the
- *   test server (4 keys): wall time with cap 1 (one child at a time) ÷ with cap 8;
+ *   test server (4 keys): wall time with cap 1 (one child at a time) ÷ with
+ *   cap 8, the best of two runs of each;
  * - memory.perFinishedAgentKB: heap growth per finished agent kept in the
  *   tree, 1,000 agents, transcripts handed to a store outside the heap;
  * - interrupt.toFinalP95Ms / interrupt.streamClosedP95Ms: from interrupting
@@ -118,8 +119,15 @@ async function fanoutSpeedup(): Promise<{ speedup: number; sequentialMs: number;
       await kit.close();
     }
   };
-  const sequentialMs = await wall(1);
-  const parallelMs = await wall(8);
+  // Best of two runs each, interleaved: on a shared machine a burst of
+  // someone else's load during one run says nothing about the scheduler, and
+  // it hits the short parallel run hardest. Both sides are treated alike.
+  let sequentialMs = Infinity;
+  let parallelMs = Infinity;
+  for (let round = 0; round < 2; round++) {
+    sequentialMs = Math.min(sequentialMs, await wall(1));
+    parallelMs = Math.min(parallelMs, await wall(8));
+  }
   return { speedup: sequentialMs / parallelMs, sequentialMs, parallelMs };
 }
 

@@ -1,7 +1,11 @@
-/** Each success raises the rate by this fraction (additive in effect: a few percent per window). */
-const INCREASE_PER_SUCCESS = 0.003;
-/** A refusal cuts the rate to this fraction. */
-const DECREASE = 0.85;
+/** Below the rate last refused, each success raises the rate by this fraction: back near the edge in a few windows. */
+const CLIMB_PER_SUCCESS = 0.01;
+/** Near the rate last refused, each success raises it by this much less: the edge is probed slowly. */
+const PROBE_PER_SUCCESS = 0.001;
+/** Where "near the rate last refused" begins. */
+const NEAR_EDGE = 0.97;
+/** A refusal cuts the rate to this fraction of what was refused. */
+const DECREASE = 0.92;
 /** Refusals within this long of a cut belong to the same overshoot and cut no further. */
 const CUT_GUARD_MS = 1000;
 /** The first refusal measures the rate that was just too fast over this span. */
@@ -10,13 +14,17 @@ const MIN_RATE_PER_MS = 0.1 / 1000;
 
 /**
  * Pacing for a key whose provider states no limits (AIMD): unpaced until the
- * first 429, then a rate just under what was refused, raised a little by
- * every success and cut multiplicatively by every new refusal. Requests are
- * spaced evenly at the rate, which keeps a sliding or fixed window from
- * filling in bursts.
+ * first 429, then a rate just under what was accepted in the second before
+ * it. Successes raise the rate, quickly while it is well below the rate last
+ * refused and slowly near it; a new refusal cuts it multiplicatively and
+ * marks the new edge. So the key spends most of its time just under the
+ * hidden limit, probing it rarely. Requests are spaced evenly at the rate,
+ * which keeps a sliding or fixed window from filling in bursts.
  */
 export class AdaptiveRate {
   private ratePerMs: number | undefined;
+  /** The rate the provider last refused (or the first refusal measured). */
+  private edgePerMs = Infinity;
   private nextAt = 0;
   private pauseUntil = 0;
   private lastCutAt = -Infinity;
@@ -34,16 +42,26 @@ export class AdaptiveRate {
     return Math.max(now, this.nextAt, this.pauseUntil);
   }
 
+  /**
+   * A request went at `now`. The next slot is one interval after this one's
+   * slot, not after `now`: a timer that fires a little late on a busy event
+   * loop must not lower the rate by its lateness every time. Only a gap of
+   * more than an interval (nobody was waiting) restarts the grid.
+   */
   sent(now: number): void {
     if (this.ratePerMs === undefined) return;
-    this.nextAt = Math.max(now, this.nextAt) + 1 / this.ratePerMs;
+    const interval = 1 / this.ratePerMs;
+    const slot = now - this.nextAt < interval ? this.nextAt : now;
+    this.nextAt = Math.max(slot, this.pauseUntil) + interval;
   }
 
   success(now: number): void {
     this.streak = 0;
     this.successes.push(now);
     while ((this.successes[0] ?? now) <= now - MEASURE_MS) this.successes.shift();
-    if (this.ratePerMs !== undefined) this.ratePerMs *= 1 + INCREASE_PER_SUCCESS;
+    if (this.ratePerMs === undefined) return;
+    const step = this.ratePerMs < NEAR_EDGE * this.edgePerMs ? CLIMB_PER_SUCCESS : PROBE_PER_SUCCESS;
+    this.ratePerMs = Math.min(this.ratePerMs * (1 + step), Math.max(this.ratePerMs, this.edgePerMs));
   }
 
   /**
@@ -55,22 +73,30 @@ export class AdaptiveRate {
     this.lastThrottleAt = now;
     this.streak++;
     if (this.ratePerMs === undefined) {
+      // What the provider accepted in the last moment is about its limit.
       const recent = this.successes.filter((t) => t > now - MEASURE_MS).length;
-      this.ratePerMs = Math.max(MIN_RATE_PER_MS, (DECREASE * Math.max(1, recent)) / MEASURE_MS);
+      this.edgePerMs = Math.max(MIN_RATE_PER_MS, Math.max(1, recent) / MEASURE_MS);
+      this.ratePerMs = Math.max(MIN_RATE_PER_MS, DECREASE * this.edgePerMs);
       this.lastCutAt = now;
     } else if (now - this.lastCutAt >= CUT_GUARD_MS) {
+      this.edgePerMs = this.ratePerMs;
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, this.ratePerMs * DECREASE);
       this.lastCutAt = now;
     }
-    // The provider said how long; else refusals in a row mean the window is
-    // still full: wait longer each time.
-    const pause = retryAfterMs ?? (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
+    // The provider said how long. Else: until the oldest success of the last
+    // moment leaves the window (a burst fills it, and refusals come until its
+    // first request expires), and longer with each refusal in a row.
+    const oldest = this.successes.find((t) => t > now - MEASURE_MS);
+    const backoff = (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
+    const pause = retryAfterMs ?? Math.max(backoff, oldest === undefined ? 0 : oldest + MEASURE_MS - now);
     this.pauseUntil = Math.max(this.pauseUntil, now + pause);
     this.nextAt = Math.max(this.nextAt, this.pauseUntil);
   }
 
   /** Another key of the provider learned a rate: start from it rather than from a burst. */
   adopt(perSecond: number): void {
-    if (this.ratePerMs === undefined) this.ratePerMs = perSecond / 1000;
+    if (this.ratePerMs !== undefined) return;
+    this.ratePerMs = perSecond / 1000;
+    this.edgePerMs = this.ratePerMs / DECREASE;
   }
 }

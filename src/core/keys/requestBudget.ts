@@ -7,11 +7,15 @@ const REORDER_MS = 100;
  * not from when the provider counted the request: pad it so jitter of a few
  * milliseconds cannot turn into a refusal.
  */
-const WINDOW_MARGIN = 0.03;
-const WINDOW_MARGIN_MIN_MS = 15;
+const WINDOW_MARGIN = 0.01;
+const WINDOW_MARGIN_MIN_MS = 10;
+/** How far window measurements may differ (one-way delays vary) and still count as the same window. */
+const STEADY_TOLERANCE = 0.03;
 
 /** Window measurements that must agree before our log may overrule a statement. */
 const STEADY_SPANS = 3;
+/** Window measurements kept: enough that a few delayed answers cannot decide what the window is. */
+const SPAN_HISTORY = 16;
 /** How long a stated "remaining" holds when the answer gives no reset time. */
 const UNSTATED_RESET_MS = 1000;
 /** How long requests are remembered before a window is known, and at most how many. */
@@ -63,6 +67,8 @@ export class RequestBudget {
   private windowMs = 0;
   /** The last few window lengths measured (unpadded). */
   private readonly spans: number[] = [];
+  /** The spans came from reset times (not durations): each is the window plus a send's delay, never less. */
+  private spansFromTimes = false;
   private allowanceMs = SEND_JITTER_MS;
   private lastRemaining = Infinity;
   private lastRemainingAt = 0;
@@ -186,14 +192,23 @@ export class RequestBudget {
   }
 
   /**
-   * A spent limit tells how long the window is: the provider will be full
+   * A stated reset tells how long the window is: the provider will be full
    * again `resetMs` after it answered (about when the request was sent), a
-   * window after the newest request it counted. The longest such span seen
-   * is kept (a fixed window can make one look shorter, never longer).
+   * window after the newest request it counted. A spent limit says so for
+   * any shape of limit. A reset stated as a time (not a duration) also says
+   * so when some room is left, which matters for tokens: a token limit seldom
+   * ends at exactly zero. Such a span is the window plus the delay of the
+   * newest request on its way, never less.
    */
   private learnWindow(reading: LimitReading, sentAt: number): void {
     const resetAt = resetOf(reading, sentAt);
-    if (resetAt === undefined || reading.remaining === undefined || reading.remaining > 0) return;
+    if (resetAt === undefined || reading.remaining === undefined) return;
+    const fromTime = reading.resetAt !== undefined;
+    if (reading.remaining > 0 && !(fromTime && reading.remaining < (this.limit ?? Infinity))) return;
+    if (fromTime !== this.spansFromTimes) {
+      this.spans.length = 0;
+      this.spansFromTimes = fromTime;
+    }
     let newest = -Infinity;
     for (const [seq, entry] of this.sent) if (!this.unobserved.has(seq) && entry.sentAt <= sentAt) newest = Math.max(newest, entry.sentAt);
     if (!Number.isFinite(newest)) return;
@@ -201,27 +216,49 @@ export class RequestBudget {
     const padded = span * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS;
     this.windowMs = Math.max(this.windowMs, padded);
     this.spans.push(span);
-    if (this.spans.length > STEADY_SPANS) this.spans.shift();
+    if (this.spans.length > SPAN_HISTORY) this.spans.shift();
   }
 
   /**
-   * The window measured the same length several times: a sliding window
-   * (a fixed one's spans vary with where in it the newest request fell).
+   * The window measured the same length again and again: a sliding window
+   * (a fixed one's spans vary with where in it the newest request fell). For
+   * reset times, the middle half of the recent measurements must agree: a
+   * few answers held up on a busy machine (which make a span look longer)
+   * do not count.
    */
   private steadyWindow(): boolean {
     if (this.spans.length < STEADY_SPANS || this.limit === undefined) return false;
-    const longest = Math.max(...this.spans);
-    return longest - Math.min(...this.spans) <= longest * WINDOW_MARGIN;
+    // Durations are measured from our own clock at both ends: the last few must all agree.
+    const sorted = (this.spansFromTimes ? [...this.spans] : this.spans.slice(-STEADY_SPANS)).sort((a, b) => a - b);
+    if (!this.spansFromTimes) return (sorted[sorted.length - 1] ?? 0) - (sorted[0] ?? 0) <= (sorted[sorted.length - 1] ?? 0) * STEADY_TOLERANCE;
+    const low = quantile(sorted, 0.25);
+    const high = quantile(sorted, 0.75);
+    return high - low <= high * STEADY_TOLERANCE;
+  }
+
+  /**
+   * How long a request holds its share in our log: the longest window ever
+   * measured, the safe choice for any shape. But a steady window measured
+   * from reset times: the typical measurement, since each one is the window
+   * plus the time its request took to reach the provider, so a typical one
+   * is long enough, while the longest would let one slow send slow the key
+   * down for good.
+   */
+  private logWindowMs(): number {
+    if (!this.spansFromTimes || !this.steadyWindow()) return this.windowMs;
+    const median = quantile([...this.spans].sort((a, b) => a - b), 0.5);
+    return Math.min(this.windowMs, median * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS);
   }
 
   private logReadyAt(now: number, need: number): number {
     const limit = this.limit ?? Infinity;
     const live: Array<{ expires: number; cost: number }> = [];
+    const windowMs = this.logWindowMs();
     let used = 0;
     for (const [seq, entry] of this.sent) {
       // Counted from its answer: when a request reached the provider is not
       // known, and a busy client may send well after it took its place here.
-      const expires = entry.answeredAt + this.windowMs;
+      const expires = entry.answeredAt + windowMs;
       if (expires <= now) {
         this.sent.delete(seq);
         continue;
@@ -264,4 +301,9 @@ export class RequestBudget {
 function resetOf(reading: LimitReading, answeredAt: number): number | undefined {
   if (reading.resetAt !== undefined) return reading.resetAt;
   return reading.resetMs !== undefined ? answeredAt + reading.resetMs : undefined;
+}
+
+/** The value a share `q` of the way through `sorted` (ascending, not empty). */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }

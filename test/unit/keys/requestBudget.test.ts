@@ -80,6 +80,32 @@ describe("RequestBudget", () => {
     b.adopt(50, 10);
     assert.equal(b.learnedLimit, 3);
   });
+
+  it("learns a token window from reset times of answers that leave some room, not only from a spent limit", () => {
+    const b = new RequestBudget();
+    // A sliding window of 1000 tokens per second (Anthropic style): each answer says the limit is full again a window after it.
+    for (let seq = 1; seq <= 4; seq++) {
+      const at = seq * 200;
+      b.spend(seq, 230, at);
+      b.settle(seq, { limit: 1000, remaining: 1000 - 230 * seq, resetAt: at + 1000 }, at);
+    }
+    const window = b.learnedWindowMs;
+    assert.ok(window >= 1000 && window <= 1025, `window ${window} learned though 80 tokens remain`);
+    // Spent for a request of 230: the oldest slot frees a window after its answer, long before the stated reset.
+    assert.equal(b.readyAt(900, 230), 200 + window, "paced by its own log once the window measured the same several times");
+  });
+
+  it("does not take a fixed window's reset durations with room left for a sliding window", () => {
+    const b = new RequestBudget();
+    // A fixed window from 0 to 1000, requests early in it: every answer says "full again in about a second".
+    for (let seq = 1; seq <= 4; seq++) {
+      const at = seq * 3;
+      b.spend(seq, 230, at);
+      b.settle(seq, { limit: 1000, remaining: 1000 - 230 * seq, resetMs: 1000 - at }, at);
+    }
+    assert.equal(b.learnedWindowMs, 0, "nothing learned from durations with room left");
+    assert.ok(b.readyAt(100, 230) >= 1000, "spent until the stated reset, not earlier");
+  });
 });
 
 function countRoom(b: RequestBudget, firstSeq: number, now: number): number {

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AdaptiveRate } from "../../../src/core/keys/adaptiveRate";
+
+/** Sends at every moment the rate allows, from `from` for `ms`; each send succeeds. */
+function run(rate: AdaptiveRate, from: number, ms: number): { sends: number[]; end: number } {
+  const sends: number[] = [];
+  let now = from;
+  while (now < from + ms) {
+    now = rate.readyAt(now);
+    rate.sent(now);
+    rate.success(now);
+    sends.push(now);
+  }
+  return { sends, end: now };
+}
+
+describe("AdaptiveRate", () => {
+  it("after the first refusal paces just under what was accepted in the second before it", () => {
+    const rate = new AdaptiveRate();
+    for (let i = 0; i < 10; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    const perSecond = rate.perSecond ?? 0;
+    assert.ok(perSecond >= 9 && perSecond < 10, `first rate ${perSecond}/s, just under the 10 accepted`);
+  });
+
+  it("after a burst is refused, waits until the burst's first request leaves the window, not a 429 per interval", () => {
+    const rate = new AdaptiveRate();
+    for (let i = 0; i < 10; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    assert.ok(rate.readyAt(100) >= 1000, `next try at ${rate.readyAt(100)}, when the oldest of the burst has left a one-second window`);
+  });
+
+  it("climbs back quickly toward the rate last refused, then creeps past it slowly", () => {
+    const rate = new AdaptiveRate();
+    for (let i = 0; i < 10; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    const first = rate.perSecond ?? 0;
+    const { end } = run(rate, 2000, 1000);
+    const afterOneSecond = rate.perSecond ?? 0;
+    assert.ok(afterOneSecond > first, "successes raise the rate");
+    assert.ok(afterOneSecond <= 10, `no faster than the refused rate after a second: ${afterOneSecond}`);
+    run(rate, end, 1000);
+    const afterTwo = rate.perSecond ?? 0;
+    // Near the edge each success adds a tenth of a percent: at most a few percent a second.
+    assert.ok(afterTwo - afterOneSecond < 0.05 * afterOneSecond, `slow near the edge: ${afterOneSecond} → ${afterTwo}`);
+  });
+
+  it("a new refusal cuts the rate below the one just refused", () => {
+    const rate = new AdaptiveRate();
+    for (let i = 0; i < 10; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    const { end } = run(rate, 2000, 3000);
+    const refused = rate.perSecond ?? 0;
+    rate.throttled(end, end);
+    const cut = rate.perSecond ?? 0;
+    assert.ok(cut < refused && cut >= 0.9 * refused, `cut from ${refused} to ${cut}`);
+  });
+
+  it("keeps its grid when sends come a little late: lateness does not lower the rate", () => {
+    const rate = new AdaptiveRate();
+    rate.adopt(10);
+    const sends: number[] = [];
+    let now = 0;
+    for (let i = 0; i < 50; i++) {
+      // Every send 7 ms after the moment it was allowed, as on a busy event loop.
+      now = rate.readyAt(now) + 7;
+      rate.sent(now);
+      sends.push(now);
+    }
+    const span = (sends[sends.length - 1] ?? 0) - (sends[0] ?? 0);
+    const perSecond = ((sends.length - 1) * 1000) / span;
+    assert.ok(perSecond > 9.9 && perSecond <= 10.01, `paced at ${perSecond}/s despite late sends`);
+  });
+
+  it("never sends two requests closer than one interval apart after an idle gap", () => {
+    const rate = new AdaptiveRate();
+    rate.adopt(10);
+    rate.sent(0);
+    // Idle for a while, then two callers at once.
+    const first = rate.readyAt(5000);
+    rate.sent(first);
+    const second = rate.readyAt(first);
+    assert.ok(second - first >= 100 - 1e-9, `spacing after idle ${second - first} ms`);
+  });
+});
