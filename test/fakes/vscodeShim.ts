@@ -47,6 +47,8 @@ export const shimState = {
   fileEvents: new ShimEventEmitter<{ kind: "create" | "change" | "delete"; uri: vscode.Uri }>(),
   openDocumentEvents: new ShimEventEmitter<vscode.TextDocument>(),
   folderEvents: new ShimEventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
+  /** Tools registered with `vscode.lm.registerTool`, by name. */
+  lmTools: new Map<string, vscode.LanguageModelTool<unknown>>(),
   ui: shimUi as ShimUi,
 };
 
@@ -63,6 +65,7 @@ export function resetShim(options: { root?: string; appRoot?: string } = {}): vo
   shimState.contentProviders.clear();
   shimState.diagnostics.clear();
   shimState.commands.clear();
+  shimState.lmTools.clear();
   shimUi.reset();
 }
 
@@ -262,6 +265,22 @@ export const env = {
 } satisfies Partial<Api["env"]>;
 
 export const window = shimUi.window;
+
+export const lm = {
+  registerTool<T>(name: string, tool: vscode.LanguageModelTool<T>) {
+    if (shimState.lmTools.has(name)) throw new Error(`tool '${name}' already registered`);
+    shimState.lmTools.set(name, tool as vscode.LanguageModelTool<unknown>);
+    return new ShimDisposable(() => shimState.lmTools.delete(name));
+  },
+} satisfies Partial<Api["lm"]>;
+
+export class LanguageModelTextPart {
+  constructor(public value: string) {}
+}
+
+export class LanguageModelToolResult {
+  constructor(public content: unknown[]) {}
+}
 
 export const Uri = ShimUri;
 export const Position = ShimPosition;
