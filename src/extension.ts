@@ -14,6 +14,7 @@ import { actionCommandId, AGENT_ACTION_IDS } from "./core/protocol/agentActions"
 import { agentCommandHandlers } from "./host/agents/agentCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
+import { registerChatParticipant } from "./host/lm/chatParticipant";
 import { registerLanguageModelTools } from "./host/lm/languageModelTools";
 import { TreeIndicators } from "./host/agents/treeIndicators";
 import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatcher";
@@ -210,9 +211,9 @@ class SubagentsExtension extends Disposable {
     }
     this.register(registerNewAgentDefinitionCommand());
     // Copilot agent mode (and other extensions) may hand tasks to our scheduler; each run asks the user first.
-    for (const tool of registerLanguageModelTools({ supervisor, settings: () => settings.current, redact: (text) => redactor.redact(text), logger })) {
-      this.register(tool);
-    }
+    const delegation = { supervisor, settings: () => settings.current, redact: (text: string) => redactor.redact(text), logger };
+    for (const tool of registerLanguageModelTools(delegation)) this.register(tool);
+    this.register(registerChatParticipant(delegation, context.extensionUri));
   }
 }
 

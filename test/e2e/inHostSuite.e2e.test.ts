@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { HOST_TEST_EXTENSION_ID } from "../electron/hostTestConstants";
-import { LM_HANG_MARKER, LM_RUN_MARKER } from "../electron/languageModelCases";
+import { LM_HANG_MARKER, LM_RUN_MARKER } from "../electron/languageModelMarkers";
 import { hostTestExtensionVsix, waitForHostTestReport } from "./harness/hostTests";
 import { taskOf } from "./harness/model";
 import { log } from "./harness/provision";

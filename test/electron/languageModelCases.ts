@@ -10,11 +10,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { waitUntil } from "../fakes/polling";
+import { LM_HANG_MARKER, LM_RUN_MARKER } from "./languageModelMarkers";
 
-/** The e2e fake model answers a task starting with this with `done: <task>`. */
-export const LM_RUN_MARKER = "lm-tool-run";
-/** The e2e fake model never answers a task starting with this (until the request is dropped). */
-export const LM_HANG_MARKER = "lm-tool-hang";
 
 type LmCase = [name: string, body: () => Promise<void>];
 

@@ -49,6 +49,8 @@ export const shimState = {
   folderEvents: new ShimEventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
   /** Tools registered with `vscode.lm.registerTool`, by name. */
   lmTools: new Map<string, vscode.LanguageModelTool<unknown>>(),
+  /** Handlers of `vscode.chat.createChatParticipant`, by participant id. */
+  chatParticipants: new Map<string, vscode.ChatRequestHandler>(),
   ui: shimUi as ShimUi,
 };
 
@@ -66,6 +68,7 @@ export function resetShim(options: { root?: string; appRoot?: string } = {}): vo
   shimState.diagnostics.clear();
   shimState.commands.clear();
   shimState.lmTools.clear();
+  shimState.chatParticipants.clear();
   shimUi.reset();
 }
 
@@ -273,6 +276,32 @@ export const lm = {
     return new ShimDisposable(() => shimState.lmTools.delete(name));
   },
 } satisfies Partial<Api["lm"]>;
+
+export const chat = {
+  createChatParticipant(id: string, handler: vscode.ChatRequestHandler) {
+    if (shimState.chatParticipants.has(id)) throw new Error(`chat participant '${id}' already exists`);
+    shimState.chatParticipants.set(id, handler);
+    const disposable = new ShimDisposable(() => shimState.chatParticipants.delete(id));
+    return Object.assign(disposable, { id, requestHandler: handler, iconPath: undefined as unknown }) as unknown as vscode.ChatParticipant;
+  },
+} satisfies Partial<Api["chat"]>;
+
+/** Enough of MarkdownString for chat output: appendText escapes markdown like VS Code's does. */
+export class MarkdownString {
+  isTrusted: boolean | { readonly enabledCommands: readonly string[] } | undefined;
+  constructor(
+    public value = "",
+    public supportThemeIcons = false,
+  ) {}
+  appendText(text: string): this {
+    this.value += text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, "\\$&");
+    return this;
+  }
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
 
 export class LanguageModelTextPart {
   constructor(public value: string) {}
