@@ -16,6 +16,7 @@ import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
 import { registerChatParticipant } from "./host/lm/chatParticipant";
 import { registerLanguageModelTools } from "./host/lm/languageModelTools";
+import { VscodeExtensionTools } from "./host/lm/vscodeExtensionTools";
 import { TreeIndicators } from "./host/agents/treeIndicators";
 import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatcher";
 import { AgentDefinitionLanguageClient } from "./host/definitions/definitionLanguageClient";
@@ -121,6 +122,7 @@ class SubagentsExtension extends Disposable {
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
         toolOutputs,
+        extensionTools: new VscodeExtensionTools((text) => redactor.redact(text)),
         treeStore,
         // Beside the transcripts; every text is redacted again on its way to disk.
         changeStore: new FileChangeStore(nodePath.join(storage, "changes"), logger, (text) => redactor.redact(text)),

@@ -2,13 +2,21 @@ import type { SettingKey } from "../../core/settings/schema";
 
 /**
  * Settings that decide where API keys are sent (providers, models) or what
- * runs without asking (approval policy, command environment). A repository
+ * runs without asking (approval policy, command environment, which extension
+ * tools agents may call). A repository
  * must not be able to set them, so they are read from the user's own settings
  * only; package.json declares them `"scope": "application"` to match.
  * By prefix, so a later `approval.*` or `commands.*` key is covered at once.
  */
 export function isUserOnlySetting(key: string): boolean {
-  return key === "providers" || key === "model" || key === "subagentModel" || key.startsWith("approval.") || key.startsWith("commands.");
+  return (
+    key === "providers" ||
+    key === "model" ||
+    key === "subagentModel" ||
+    key === "extensionTools" ||
+    key.startsWith("approval.") ||
+    key.startsWith("commands.")
+  );
 }
 
 /** The layers of `WorkspaceConfiguration.inspect()` a user-only setting may come from. */
