@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { HOST_TEST_EXTENSION_ID } from "../electron/hostTestConstants";
-import { LM_HANG_MARKER, LM_RUN_MARKER } from "../electron/languageModelMarkers";
+import { LM_EXT_MARKER, LM_HANG_MARKER, LM_RUN_MARKER } from "../electron/languageModelMarkers";
 import { hostTestExtensionVsix, waitForHostTestReport } from "./harness/hostTests";
-import { taskOf } from "./harness/model";
+import { taskOf, toolResults } from "./harness/model";
 import { log } from "./harness/provision";
 import { E2ESession, makeTestKeys } from "./harness/session";
 import type { Workbench } from "./harness/workbench";
@@ -64,6 +64,12 @@ describe("host modules against the real VS Code API (code-server)", { timeout: 1
     session.server.setScript((request) => {
       const task = taskOf(request);
       if (task.includes(LM_HANG_MARKER)) return { text: "never sent", delayMs: 10 * 60_000 };
+      const ext = new RegExp(`${LM_EXT_MARKER} ([0-9a-f]+)`).exec(task);
+      if (ext) {
+        const results = toolResults(request);
+        if (results.length === 0) return { toolCalls: [{ name: "subagents_host_test_echo", arguments: { text: ext[1] } }] };
+        return { text: `got: ${results.at(-1) ?? ""}` };
+      }
       const run = new RegExp(`${LM_RUN_MARKER} [0-9a-f]+`).exec(task);
       return { text: run ? `done: ${run[0]}` : "ok" };
     });
@@ -81,8 +87,8 @@ describe("host modules against the real VS Code API (code-server)", { timeout: 1
       await session.installExtension(await vsix, HOST_TEST_EXTENSION_ID);
       const report = await waitForHostTestReport(session.workspace, 180_000).finally(() => confirmations.stop());
       // Each subagents_run asked first, naming the model and the task.
-      assert.equal(confirmations.texts.length, 2, `confirmations seen: ${JSON.stringify(confirmations.texts)}`);
-      for (const text of confirmations.texts) assert.match(text, /test:scripted[\s\S]*lm-tool-(run|hang) [0-9a-f]{6}/);
+      assert.equal(confirmations.texts.length, 3, `confirmations seen: ${JSON.stringify(confirmations.texts)}`);
+      for (const text of confirmations.texts) assert.match(text, /test:scripted[\s\S]*lm-tool-(run|hang|ext) [0-9a-f]{6}/);
       log(`in-host suite: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s (VS Code ${report.vscodeVersion}, ${report.appHost}); ${((Date.now() - started) / 1000).toFixed(1)} s from install`);
       for (const line of report.lines) t.diagnostic(line);
       // The bad-setting case's user-visible half: the warning toast names the setting and its fallback.

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { waitUntil } from "../fakes/polling";
-import { LM_HANG_MARKER, LM_RUN_MARKER } from "./languageModelMarkers";
+import { echoCalls, ECHO_TOOL_NAME } from "./hostTestTool";
+import { LM_EXT_MARKER, LM_HANG_MARKER, LM_RUN_MARKER } from "./languageModelMarkers";
 
 
 type LmCase = [name: string, body: () => Promise<void>];
@@ -78,6 +79,39 @@ export function languageModelCases(skip: (reason: string) => never): LmCase[] {
         // The extension host may settle the cancelled call itself; when our result arrives it says interrupted.
         if (!outcome.startsWith("rejected:")) assert.match(outcome, /"status": "interrupted"[\s\S]*cancelled in chat/);
         source.dispose();
+      },
+    ],
+    [
+      "an agent calls another extension's tool matched by subagents.extensionTools, after approval in the tree",
+      async () => {
+        needModel();
+        const config = () => vscode.workspace.getConfiguration("subagents");
+        const previous = config().inspect("extensionTools")?.globalValue;
+        await config().update("extensionTools", ["subagents_host_test_*"], vscode.ConfigurationTarget.Global);
+        try {
+          await waitUntil("the setting to read back", () => JSON.stringify(config().get("extensionTools")) === JSON.stringify(["subagents_host_test_*"]), 10_000);
+          // The tree's actions (approve) go through its view.
+          await vscode.commands.executeCommand("subagents.agentTree.focus");
+          const hex = randomBytes(3).toString("hex");
+          const task = `${LM_EXT_MARKER} ${hex}`;
+          const before = echoCalls.length;
+          const pending = vscode.lm.invokeTool("subagents_run", { input: { task }, toolInvocationToken: undefined });
+          const line = await waitUntil("the agent to ask for approval of the tool call", async () => {
+            const found = lineOf(await status(), task);
+            return found && /waiting for approval/.test(found) ? found : undefined;
+          }, 30_000);
+          assert.equal(echoCalls.length, before, "the tool does not run before it is approved");
+          const agentId = /\[([^\]]+)\]/.exec(line)?.[1];
+          assert.ok(agentId);
+          await vscode.commands.executeCommand("subagents.agent.approve", { agentId });
+          const report = JSON.parse(resultText(await pending)) as { status: string; result?: string };
+          assert.equal(report.status, "completed", JSON.stringify(report));
+          assert.equal(report.result, `got: echo: ${hex}`);
+          assert.deepEqual(echoCalls.slice(before), [{ text: hex }]);
+          assert.ok(vscode.lm.tools.some((tool) => tool.name === ECHO_TOOL_NAME));
+        } finally {
+          await config().update("extensionTools", previous, vscode.ConfigurationTarget.Global);
+        }
       },
     ],
   ];
