@@ -49,6 +49,8 @@ export const shimState = {
   folderEvents: new ShimEventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
   /** Tools registered with `vscode.lm.registerTool`, by name. */
   lmTools: new Map<string, vscode.LanguageModelTool<unknown>>(),
+  /** What `vscode.lm.tools` says about a registered tool (its package.json declaration in VS Code). */
+  lmToolInfo: new Map<string, { description: string; inputSchema?: object }>(),
   /** Handlers of `vscode.chat.createChatParticipant`, by participant id. */
   chatParticipants: new Map<string, vscode.ChatRequestHandler>(),
   ui: shimUi as ShimUi,
@@ -68,6 +70,7 @@ export function resetShim(options: { root?: string; appRoot?: string } = {}): vo
   shimState.diagnostics.clear();
   shimState.commands.clear();
   shimState.lmTools.clear();
+  shimState.lmToolInfo.clear();
   shimState.chatParticipants.clear();
   shimUi.reset();
 }
@@ -275,6 +278,17 @@ export const lm = {
     shimState.lmTools.set(name, tool as vscode.LanguageModelTool<unknown>);
     return new ShimDisposable(() => shimState.lmTools.delete(name));
   },
+  /** Every registered tool, described like VS Code does (description and schema from `toolInfo`, when a test set it). */
+  get tools(): readonly vscode.LanguageModelToolInformation[] {
+    return [...shimState.lmTools.keys()].map((name) => ({ name, description: shimState.lmToolInfo.get(name)?.description ?? "", inputSchema: shimState.lmToolInfo.get(name)?.inputSchema, tags: [] }));
+  },
+  async invokeTool(name: string, options: vscode.LanguageModelToolInvocationOptions<object>, token?: vscode.CancellationToken) {
+    const tool = shimState.lmTools.get(name);
+    if (!tool) throw new Error(`Tool ${name} was not contributed`);
+    const result = await tool.invoke(options, token ?? new ShimCancellationTokenSource().token);
+    if (!result) throw new Error(`Tool ${name} returned nothing`);
+    return result;
+  },
 } satisfies Partial<Api["lm"]>;
 
 export const chat = {
@@ -305,6 +319,10 @@ export class MarkdownString {
 
 export class LanguageModelTextPart {
   constructor(public value: string) {}
+}
+
+export class LanguageModelPromptTsxPart {
+  constructor(public value: unknown) {}
 }
 
 export class LanguageModelToolResult {
