@@ -32,6 +32,7 @@ import { findRipgrep } from "../../src/host/tools/ripgrep";
 import { VscodeWorkspaceTools } from "../../src/host/tools/vscodeWorkspaceTools";
 import { HOST_TEST_EXTENSION_ID, LOGS_ENV } from "./hostTestConstants";
 import { waitUntil } from "../fakes/polling";
+import { chatParticipantCases } from "./chatParticipantCases";
 import { languageModelCases } from "./languageModelCases";
 
 const EXTENSION_ID = "subagents-dev.subagents";
@@ -631,7 +632,7 @@ const lmCases: Case[] = languageModelCases((reason) => {
   throw new SkipCase(reason);
 }).map(([name, body]) => [name, () => body()]);
 
-const cases: Case[] = [...contractCases, ...secretCases, ...toolCases, ...lmCases];
+const cases: Case[] = [...contractCases, ...secretCases, ...toolCases, ...lmCases, ...chatParticipantCases.map(([name, body]): Case => [name, () => body()])];
 
 // ---------------------------------------------------------------- runner
 
