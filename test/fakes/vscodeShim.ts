@@ -321,6 +321,46 @@ export class LanguageModelTextPart {
   constructor(public value: string) {}
 }
 
+export class LanguageModelToolCallPart {
+  constructor(
+    public callId: string,
+    public name: string,
+    public input: object,
+  ) {}
+}
+
+export class LanguageModelToolResultPart {
+  constructor(
+    public callId: string,
+    public content: unknown[],
+  ) {}
+}
+
+export const LanguageModelChatMessageRole = { User: 1, Assistant: 2 } as const;
+
+export class LanguageModelChatMessage {
+  constructor(
+    public role: number,
+    public content: unknown[],
+  ) {}
+  static User(content: string | unknown[]): LanguageModelChatMessage {
+    return new LanguageModelChatMessage(1, typeof content === "string" ? [new LanguageModelTextPart(content)] : content);
+  }
+  static Assistant(content: string | unknown[]): LanguageModelChatMessage {
+    return new LanguageModelChatMessage(2, typeof content === "string" ? [new LanguageModelTextPart(content)] : content);
+  }
+}
+
+/** VS Code's error of a model request; `code` is e.g. "NoPermissions", "Blocked", "NotFound". */
+export class LanguageModelError extends Error {
+  constructor(
+    message: string,
+    public readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
 export class LanguageModelPromptTsxPart {
   constructor(public value: unknown) {}
 }
