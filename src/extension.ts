@@ -14,6 +14,9 @@ import { actionCommandId, AGENT_ACTION_IDS } from "./core/protocol/agentActions"
 import { agentCommandHandlers } from "./host/agents/agentCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
+import { registerChatParticipant } from "./host/lm/chatParticipant";
+import { registerLanguageModelTools } from "./host/lm/languageModelTools";
+import { VscodeExtensionTools } from "./host/lm/vscodeExtensionTools";
 import { TreeIndicators } from "./host/agents/treeIndicators";
 import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatcher";
 import { AgentDefinitionLanguageClient } from "./host/definitions/definitionLanguageClient";
@@ -119,6 +122,7 @@ class SubagentsExtension extends Disposable {
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
         toolOutputs,
+        extensionTools: new VscodeExtensionTools((text) => redactor.redact(text)),
         treeStore,
         // Beside the transcripts; every text is redacted again on its way to disk.
         changeStore: new FileChangeStore(nodePath.join(storage, "changes"), logger, (text) => redactor.redact(text)),
@@ -208,6 +212,10 @@ class SubagentsExtension extends Disposable {
       this.register(registration);
     }
     this.register(registerNewAgentDefinitionCommand());
+    // Copilot agent mode (and other extensions) may hand tasks to our scheduler; each run asks the user first.
+    const delegation = { supervisor, settings: () => settings.current, redact: (text: string) => redactor.redact(text), logger };
+    for (const tool of registerLanguageModelTools(delegation)) this.register(tool);
+    this.register(registerChatParticipant(delegation, context.extensionUri));
   }
 }
 

@@ -32,6 +32,8 @@ import { findRipgrep } from "../../src/host/tools/ripgrep";
 import { VscodeWorkspaceTools } from "../../src/host/tools/vscodeWorkspaceTools";
 import { HOST_TEST_EXTENSION_ID, LOGS_ENV } from "./hostTestConstants";
 import { waitUntil } from "../fakes/polling";
+import { chatParticipantCases } from "./chatParticipantCases";
+import { languageModelCases } from "./languageModelCases";
 
 const EXTENSION_ID = "subagents-dev.subagents";
 /** One case may not take longer than this (a hang is reported, not waited out). */
@@ -626,7 +628,11 @@ const toolCases: Case[] = [
   ],
 ];
 
-const cases: Case[] = [...contractCases, ...secretCases, ...toolCases];
+const lmCases: Case[] = languageModelCases((reason) => {
+  throw new SkipCase(reason);
+}).map(([name, body]) => [name, () => body()]);
+
+const cases: Case[] = [...contractCases, ...secretCases, ...toolCases, ...lmCases, ...chatParticipantCases.map(([name, body]): Case => [name, () => body()])];
 
 // ---------------------------------------------------------------- runner
 

@@ -47,6 +47,12 @@ export const shimState = {
   fileEvents: new ShimEventEmitter<{ kind: "create" | "change" | "delete"; uri: vscode.Uri }>(),
   openDocumentEvents: new ShimEventEmitter<vscode.TextDocument>(),
   folderEvents: new ShimEventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
+  /** Tools registered with `vscode.lm.registerTool`, by name. */
+  lmTools: new Map<string, vscode.LanguageModelTool<unknown>>(),
+  /** What `vscode.lm.tools` says about a registered tool (its package.json declaration in VS Code). */
+  lmToolInfo: new Map<string, { description: string; inputSchema?: object }>(),
+  /** Handlers of `vscode.chat.createChatParticipant`, by participant id. */
+  chatParticipants: new Map<string, vscode.ChatRequestHandler>(),
   ui: shimUi as ShimUi,
 };
 
@@ -63,6 +69,9 @@ export function resetShim(options: { root?: string; appRoot?: string } = {}): vo
   shimState.contentProviders.clear();
   shimState.diagnostics.clear();
   shimState.commands.clear();
+  shimState.lmTools.clear();
+  shimState.lmToolInfo.clear();
+  shimState.chatParticipants.clear();
   shimUi.reset();
 }
 
@@ -262,6 +271,103 @@ export const env = {
 } satisfies Partial<Api["env"]>;
 
 export const window = shimUi.window;
+
+export const lm = {
+  registerTool<T>(name: string, tool: vscode.LanguageModelTool<T>) {
+    if (shimState.lmTools.has(name)) throw new Error(`tool '${name}' already registered`);
+    shimState.lmTools.set(name, tool as vscode.LanguageModelTool<unknown>);
+    return new ShimDisposable(() => shimState.lmTools.delete(name));
+  },
+  /** Every registered tool, described like VS Code does (description and schema from `toolInfo`, when a test set it). */
+  get tools(): readonly vscode.LanguageModelToolInformation[] {
+    return [...shimState.lmTools.keys()].map((name) => ({ name, description: shimState.lmToolInfo.get(name)?.description ?? "", inputSchema: shimState.lmToolInfo.get(name)?.inputSchema, tags: [] }));
+  },
+  async invokeTool(name: string, options: vscode.LanguageModelToolInvocationOptions<object>, token?: vscode.CancellationToken) {
+    const tool = shimState.lmTools.get(name);
+    if (!tool) throw new Error(`Tool ${name} was not contributed`);
+    const result = await tool.invoke(options, token ?? new ShimCancellationTokenSource().token);
+    if (!result) throw new Error(`Tool ${name} returned nothing`);
+    return result;
+  },
+} satisfies Partial<Api["lm"]>;
+
+export const chat = {
+  createChatParticipant(id: string, handler: vscode.ChatRequestHandler) {
+    if (shimState.chatParticipants.has(id)) throw new Error(`chat participant '${id}' already exists`);
+    shimState.chatParticipants.set(id, handler);
+    const disposable = new ShimDisposable(() => shimState.chatParticipants.delete(id));
+    return Object.assign(disposable, { id, requestHandler: handler, iconPath: undefined as unknown }) as unknown as vscode.ChatParticipant;
+  },
+} satisfies Partial<Api["chat"]>;
+
+/** Enough of MarkdownString for chat output: appendText escapes markdown like VS Code's does. */
+export class MarkdownString {
+  isTrusted: boolean | { readonly enabledCommands: readonly string[] } | undefined;
+  constructor(
+    public value = "",
+    public supportThemeIcons = false,
+  ) {}
+  appendText(text: string): this {
+    this.value += text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, "\\$&");
+    return this;
+  }
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
+
+export class LanguageModelTextPart {
+  constructor(public value: string) {}
+}
+
+export class LanguageModelToolCallPart {
+  constructor(
+    public callId: string,
+    public name: string,
+    public input: object,
+  ) {}
+}
+
+export class LanguageModelToolResultPart {
+  constructor(
+    public callId: string,
+    public content: unknown[],
+  ) {}
+}
+
+export const LanguageModelChatMessageRole = { User: 1, Assistant: 2 } as const;
+
+export class LanguageModelChatMessage {
+  constructor(
+    public role: number,
+    public content: unknown[],
+  ) {}
+  static User(content: string | unknown[]): LanguageModelChatMessage {
+    return new LanguageModelChatMessage(1, typeof content === "string" ? [new LanguageModelTextPart(content)] : content);
+  }
+  static Assistant(content: string | unknown[]): LanguageModelChatMessage {
+    return new LanguageModelChatMessage(2, typeof content === "string" ? [new LanguageModelTextPart(content)] : content);
+  }
+}
+
+/** VS Code's error of a model request; `code` is e.g. "NoPermissions", "Blocked", "NotFound". */
+export class LanguageModelError extends Error {
+  constructor(
+    message: string,
+    public readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export class LanguageModelPromptTsxPart {
+  constructor(public value: unknown) {}
+}
+
+export class LanguageModelToolResult {
+  constructor(public content: unknown[]) {}
+}
 
 export const Uri = ShimUri;
 export const Position = ShimPosition;

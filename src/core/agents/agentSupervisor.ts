@@ -70,6 +70,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
       workspace: deps.workspace,
       transcripts: deps.transcripts,
       toolOutputs: deps.toolOutputs,
+      extensionTools: deps.extensionTools,
       clock: deps.clock ?? systemClock,
       logger: deps.logger ?? silentLogger,
       agentTypes: deps.agentTypes,

@@ -29,12 +29,12 @@ export function createCommandGate(ctx: SupervisorContext, registry: AgentRegistr
     if (decision.kind === "allow" && request.kind === "command" && realPath) {
       decision = (await followLinks(request.command, rules, request.cwd ?? ".", realPath)) ?? decision;
     }
-    const what = request.kind === "command" ? "command" : "change";
+    const what = request.kind === "command" ? "command" : request.kind === "tool" ? "tool call" : "change";
     if (decision.kind === "allow") return { run: true };
     if (decision.kind === "deny") {
       return {
         run: false,
-        message: `${what === "command" ? "Command" : "Change"} refused by policy: ${decision.reason}. Do not retry it; find another way or report that it is needed.`,
+        message: `${what === "command" ? "Command" : what === "tool call" ? "Tool call" : "Change"} refused by policy: ${decision.reason}. Do not retry it; find another way or report that it is needed.`,
       };
     }
     const subject = await approvalSubject(request);
@@ -49,7 +49,8 @@ export function createCommandGate(ctx: SupervisorContext, registry: AgentRegistr
         };
         r.lastEvent = `waiting for ${what} approval`;
       });
-      ctx.logger.info(`agent ${agent.id} asks to ${request.kind === "command" ? "run a command" : "change a protected file"} (request ${pending.requestId})`);
+      const asks = request.kind === "command" ? "run a command" : request.kind === "tool" ? `call the tool ${request.tool}` : "change a protected file";
+      ctx.logger.info(`agent ${agent.id} asks to ${asks} (request ${pending.requestId})`);
       try {
         return await answered;
       } finally {
@@ -68,6 +69,10 @@ export function createCommandGate(ctx: SupervisorContext, registry: AgentRegistr
 
 function decide(request: ApprovalRequest, rules: ApprovalRules): CommandDecision {
   if (request.kind === "command") return decideCommand(request.command, rules, request.cwd);
+  // The allow-list names command prefixes; another extension's tool is never on it, so it is asked.
+  if (request.kind === "tool") {
+    return rules.policy === "deny" ? { kind: "deny", reason: 'the approval policy for this agent is "deny"' } : { kind: "ask", reason: "extension tools are always asked" };
+  }
   const direct = decideWrite(request.path, rules);
   // A link to a protected file is as protected as the file.
   const linked = request.realPath !== undefined ? decideWrite(request.realPath, rules) : direct;
@@ -77,6 +82,8 @@ function decide(request: ApprovalRequest, rules: ApprovalRules): CommandDecision
 
 async function approvalSubject(request: ApprovalRequest): Promise<ApprovalSubject> {
   if (request.kind === "command") return { command: request.command, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) };
+  // Shown where a command would be: which tool, and exactly the input it will get.
+  if (request.kind === "tool") return { command: `extension tool ${request.tool} ${request.input}` };
   const diff = await request.diff().catch((error: unknown) => `(the current content could not be read for a diff: ${(error as Error).message})`);
   const through = request.realPath !== undefined ? ` (through a link to ${request.realPath})` : "";
   return { command: `${request.tool} ${request.path}${through}`, diff };

@@ -1,5 +1,6 @@
 import { canSpawn } from "../scheduler/spawnRules";
 import { createAgentTools, type AgentToolHost } from "../tools/agentTools";
+import { createExtensionTools } from "../tools/extensionTools";
 import { FileLedger } from "../tools/fileLedger";
 import { withStoredOutputs } from "../tools/storedOutputTools";
 import type { AgentTool } from "../tools/toolDefinition";
@@ -37,6 +38,10 @@ export class RunBuilder {
     let tools = createWorkspaceTools(workspace, new FileLedger(), this.gate, record.isolation === undefined ? this.ctx.changes : undefined);
     if (this.ctx.toolOutputs) tools = withStoredOutputs(tools, this.ctx.toolOutputs);
     if (canSpawn(record, this.ctx.settings().maxSpawnDepth)) tools.push(...createAgentTools(this.toolHost, record.id));
+    if (this.ctx.extensionTools) {
+      const taken = new Set(tools.map((t) => t.name));
+      tools.push(...createExtensionTools(this.ctx.extensionTools, this.ctx.settings().extensionTools, this.gate, taken));
+    }
     for (const list of [record.allowedTools, allowed]) {
       if (list === undefined) continue;
       const names = new Set(list);

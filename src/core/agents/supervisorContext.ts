@@ -4,6 +4,7 @@ import type { ModelClient } from "../llm/modelClient";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { Settings } from "../settings/schema";
 import type { WorkspaceTools } from "../tools/workspaceTools";
+import type { ExtensionToolHost } from "../tools/extensionTools";
 import type { ChangeRecorder } from "../changes/agentChanges";
 import type { ChangeStore } from "../changes/fileChange";
 import type { AgentWorkspaces, WorktreeProvider } from "../isolation/agentWorkspaces";
@@ -76,6 +77,8 @@ export interface SupervisorDeps {
   transcripts: TranscriptStore;
   /** Where tool results over `results.maxToolChars` are kept whole; without it the model gets head and tail only. */
   toolOutputs?: ToolOutputStore;
+  /** VS Code's tools of other extensions and MCP servers; agents get those `subagents.extensionTools` matches. */
+  extensionTools?: ExtensionToolHost;
   /** When given, the tree is restored from it at start and saved as it changes. */
   treeStore?: TreeStore;
   /** When given, the agents' change sets are restored from it at start and saved on every change. */
@@ -104,6 +107,7 @@ export interface SupervisorContext {
   readonly workspace: WorkspaceTools;
   readonly transcripts: TranscriptStore;
   readonly toolOutputs: ToolOutputStore | undefined;
+  readonly extensionTools?: ExtensionToolHost | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly agentTypes: AgentTypeResolver | undefined;

@@ -211,6 +211,8 @@ export const settingSchemas = {
   "approval.deniedCommands": z.array(z.string().min(1)),
   "approval.protectedPaths": z.array(z.string().min(1)),
   "commands.hiddenEnv": z.array(z.string().min(1)),
+  /** Name patterns of VS Code language model tools (other extensions', MCP servers') offered to agents. */
+  extensionTools: z.array(z.string().min(1)),
   "staleSeconds.idle": positiveInt.max(86_400),
   "staleSeconds.inTool": positiveInt.max(86_400),
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
@@ -245,6 +247,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "approval.deniedCommands": [],
   "approval.protectedPaths": DEFAULT_PROTECTED_PATHS,
   "commands.hiddenEnv": DEFAULT_HIDDEN_ENV,
+  extensionTools: [],
   "staleSeconds.idle": 450,
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,

@@ -24,6 +24,11 @@ export interface AgentTool<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly description: string;
   readonly parameters: S;
+  /**
+   * The JSON schema the model sees, when it is not generated from
+   * `parameters`: a tool from another extension brings its own.
+   */
+  readonly inputJsonSchema?: Readonly<Record<string, unknown>>;
   execute(args: z.output<S>, context: ToolContext): Promise<string>;
 }
 
@@ -41,7 +46,7 @@ const specCache = new WeakMap<AgentTool, ToolSpec>();
 export function toToolSpec(tool: AgentTool): ToolSpec {
   const cached = specCache.get(tool);
   if (cached) return cached;
-  const schema = z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>;
+  const schema = tool.inputJsonSchema ? { ...tool.inputJsonSchema } : (z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>);
   // Some OpenAI-compatible servers reject the `$schema` keyword in tool parameters.
   delete schema.$schema;
   const spec: ToolSpec = {

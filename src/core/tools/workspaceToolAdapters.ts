@@ -12,6 +12,8 @@ export type CommandVerdict = { run: true } | { run: false; message: string };
 /** What the approval step is asked about. */
 export type ApprovalRequest =
   | { kind: "command"; command: string; cwd?: string }
+  /** A call of another extension's (or an MCP server's) tool; `input` is its JSON. */
+  | { kind: "tool"; tool: string; input: string }
   /** `diff` is built only when the user has to see it. */
   | {
       kind: "write";

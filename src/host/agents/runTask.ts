@@ -62,12 +62,16 @@ export function outcomeMessage(agent: AgentSnapshot): string {
   }
 }
 
+/** Why a task cannot run in Restricted Mode; Run Task, the language model tools and the chat participant all say this. */
+export const RESTRICTED_MODE_MESSAGE =
+  "Subagents: running a task needs a trusted workspace, because agents read, edit and run commands in it. " +
+  "The agent tree, API keys and transcripts work in Restricted Mode.";
+
+/** Why a task cannot run without a folder. */
+export const NO_FOLDER_MESSAGE = "Subagents: open a folder first; agents work inside a workspace folder.";
+
 async function explainRestrictedMode(): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(
-    "Subagents: running a task needs a trusted workspace, because agents read, edit and run commands in it. " +
-      "The agent tree, API keys and transcripts work in Restricted Mode.",
-    "Manage Workspace Trust",
-  );
+  const choice = await vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, "Manage Workspace Trust");
   if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
 }
 
@@ -132,7 +136,7 @@ async function confirmKeys(deps: RunTaskDeps, modelRef: string): Promise<boolean
 export async function runTask(deps: RunTaskDeps, arg?: unknown): Promise<void> {
   if (!vscode.workspace.isTrusted) return explainRestrictedMode();
   if (!vscode.workspace.workspaceFolders?.length) {
-    void vscode.window.showWarningMessage("Subagents: open a folder first; agents work inside a workspace folder.");
+    void vscode.window.showWarningMessage(NO_FOLDER_MESSAGE);
     return;
   }
   const input = await collectInput(deps, arg);

@@ -2,7 +2,8 @@ import type { SettingKey } from "../../core/settings/schema";
 
 /**
  * Settings that decide where API keys are sent (providers, models) or what
- * runs without asking (approval policy, command environment). A repository
+ * runs without asking (approval policy, command environment, which extension
+ * tools agents may call). A repository
  * must not be able to set them, so they are read from the user's own settings
  * only; package.json declares them `"scope": "application"` to match.
  * By prefix, so a later `approval.*` or `commands.*` key is covered at once.
@@ -12,6 +13,7 @@ export function isUserOnlySetting(key: string): boolean {
     key === "providers" ||
     key === "model" ||
     key === "subagentModel" ||
+    key === "extensionTools" ||
     key.startsWith("approval.") ||
     key.startsWith("commands.") ||
     // What a task may spend is the payer's decision, not a repository's.

@@ -15,6 +15,7 @@ import * as nodePath from "node:path";
 import * as vscode from "vscode";
 import { AUTORUN_ENV, RESULT_ENV, RESULT_FILE_NAME } from "../hostTestConstants";
 import { runSuite, type HostSuiteResult } from "../suite";
+import { registerEchoTool } from "../hostTestTool";
 
 export interface HostTestReport extends HostSuiteResult {
   startedAt: string;
@@ -58,6 +59,7 @@ async function runAndReport(context: vscode.ExtensionContext): Promise<void> {
 
 /** The exports hand this extension's context (a real SecretStorage) to a suite run by @vscode/test-electron. */
 export function activate(context: vscode.ExtensionContext): { context: vscode.ExtensionContext } {
+  context.subscriptions.push(registerEchoTool());
   // Not awaited: activation finishes at once, the suite runs after it.
   if (process.env[AUTORUN_ENV] !== "0") void runAndReport(context);
   return { context };

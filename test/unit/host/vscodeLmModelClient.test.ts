@@ -1,0 +1,90 @@
+import "../../fakes/vscodeModule";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type * as vscode from "vscode";
+import type { CompletionRequest, CompletionResult, ModelClient } from "../../../src/core/llm/modelClient";
+import { chatSelector, VscodeLmModelClient } from "../../../src/host/lm/vscodeLmModelClient";
+import { LanguageModelChatMessage, LanguageModelError, LanguageModelTextPart, LanguageModelToolCallPart, LanguageModelToolResultPart } from "../../fakes/vscodeShim";
+
+/** A LanguageModelChat that answers with fixed parts and records what it was sent. */
+function fakeModel(parts: unknown[] | Error) {
+  const sent: Array<{ messages: LanguageModelChatMessage[]; options: vscode.LanguageModelChatRequestOptions }> = [];
+  const model = {
+    sendRequest(messages: LanguageModelChatMessage[], options: vscode.LanguageModelChatRequestOptions) {
+      sent.push({ messages, options });
+      if (parts instanceof Error) return Promise.reject(parts);
+      return Promise.resolve({
+        stream: (async function* () {
+          yield* parts;
+        })(),
+      });
+    },
+    countTokens: (input: string | LanguageModelChatMessage) => Promise.resolve(typeof input === "string" ? input.length : 10),
+  } as unknown as vscode.LanguageModelChat;
+  return { model, sent };
+}
+
+const fallback: ModelClient & { seen: string[] } = {
+  seen: [],
+  complete(request: CompletionRequest): Promise<CompletionResult> {
+    this.seen.push(request.providerId);
+    return Promise.resolve({ content: "from the key pool", toolCalls: [], finishReason: "stop", usage: { promptTokens: 0, completionTokens: 0 }, keyFingerprint: "abcd" });
+  },
+};
+
+const request = (overrides: Partial<CompletionRequest> = {}): CompletionRequest => ({
+  providerId: "vscode-lm",
+  model: "copilot/gpt-5-mini",
+  messages: [
+    { role: "system", content: "You are a root agent." },
+    { role: "user", content: "do it" },
+    { role: "assistant", content: "", tool_calls: [{ id: "c1", type: "function", function: { name: "read_file", arguments: '{"path":"a.ts"}' } }] },
+    { role: "tool", tool_call_id: "c1", content: "file text" },
+  ],
+  tools: [{ type: "function", function: { name: "read_file", description: "Read", parameters: { type: "object" } } }],
+  signal: new AbortController().signal,
+  agent: { id: "a1", role: "root" },
+  ...overrides,
+});
+
+describe("vscode-lm models as a ModelClient (not yet offered in settings)", () => {
+  it("selects by vendor/family, maps the conversation and tools, and streams text and tool calls back", async () => {
+    const { model, sent } = fakeModel([new LanguageModelTextPart("let me "), new LanguageModelTextPart("look"), new LanguageModelToolCallPart("c2", "list_files", { path: "." })]);
+    const selectors: vscode.LanguageModelChatSelector[] = [];
+    const client = new VscodeLmModelClient(fallback, (selector) => (selectors.push(selector), Promise.resolve([model])));
+    const deltas: string[] = [];
+    const result = await client.complete(request({ onProgress: (p) => p.textDelta && deltas.push(p.textDelta) }));
+    assert.deepEqual(selectors, [{ vendor: "copilot", family: "gpt-5-mini" }]);
+    assert.deepEqual(chatSelector("gpt-4o"), { family: "gpt-4o" });
+    const [first, second, third, fourth] = sent[0]?.messages ?? [];
+    assert.deepEqual(first, LanguageModelChatMessage.User("You are a root agent."), "the system prompt goes in as a user message");
+    assert.deepEqual(second, LanguageModelChatMessage.User("do it"));
+    assert.deepEqual(third?.content, [new LanguageModelToolCallPart("c1", "read_file", { path: "a.ts" })]);
+    assert.deepEqual(fourth?.content, [new LanguageModelToolResultPart("c1", [new LanguageModelTextPart("file text")])]);
+    assert.deepEqual(sent[0]?.options.tools, [{ name: "read_file", description: "Read", inputSchema: { type: "object" } }]);
+    assert.equal(result.content, "let me look");
+    assert.deepEqual(deltas, ["let me ", "look"]);
+    assert.deepEqual(result.toolCalls, [{ id: "c2", name: "list_files", arguments: '{"path":"."}' }]);
+    assert.equal(result.finishReason, "tool_calls");
+    assert.deepEqual(result.usage, { promptTokens: 40, completionTokens: "let me looklist_files".length + '{"path":"."}'.length });
+    assert.equal(result.keyFingerprint, "vscode-lm");
+  });
+
+  it("turns VS Code's refusals into clear final errors", async () => {
+    for (const [code, pattern] of [
+      ["NoPermissions", /did not allow Subagents to use "copilot\/gpt-5-mini"/],
+      ["Blocked", /blocked the request.*quota/],
+      ["NotFound", /has no model/],
+    ] as const) {
+      const { model } = fakeModel(new LanguageModelError("nope", code));
+      await assert.rejects(new VscodeLmModelClient(fallback, () => Promise.resolve([model])).complete(request()), pattern);
+    }
+    await assert.rejects(new VscodeLmModelClient(fallback, () => Promise.resolve([])).complete(request()), /offers no model "copilot\/gpt-5-mini"/);
+  });
+
+  it("leaves every other provider to the key-pool client", async () => {
+    const client = new VscodeLmModelClient(fallback, () => Promise.reject(new Error("not asked")));
+    assert.equal((await client.complete(request({ providerId: "openai" }))).content, "from the key pool");
+    assert.deepEqual(fallback.seen, ["openai"]);
+  });
+});
