@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { AgentSupervisor } from "../src/core/agents/agentSupervisor";
 import { silentLogger } from "../src/core/common/logger";
 import { applyCompaction, SUMMARY_INSTRUCTION } from "../src/core/context/compaction";
@@ -13,6 +11,7 @@ import type { ChatMessage, CompletionRequest, CompletionResult, ModelClient } fr
 import { JsonlTranscriptStore } from "../src/host/persistence/jsonlTranscriptStore";
 import { TEST_PROVIDERS, testSettings } from "../test/fakes/agentTestKit";
 import { FakeWorkspaceTools } from "../test/fakes/fakeWorkspaceTools";
+import { exposeGc, heapAfterGc } from "./heap";
 
 /**
  * Long-task benchmarks:
@@ -132,12 +131,3 @@ function conversationPast(meter: ContextMeter, run: number): ChatMessage[] {
   return messages;
 }
 
-function exposeGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
-
-function heapAfterGc(gc: () => void): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { AgentSupervisor } from "../src/core/agents/agentSupervisor";
 import type { TranscriptEvent, TranscriptStore } from "../src/core/agents/transcript";
 import { isFinal } from "../src/core/agents/status";
@@ -9,6 +7,7 @@ import { testSettings } from "../test/fakes/agentTestKit";
 import { FakeWorkspaceTools } from "../test/fakes/fakeWorkspaceTools";
 import { spawnCall, startLiveKit } from "../test/fakes/liveModelKit";
 import { ScriptedModelClient } from "../test/fakes/scriptedModelClient";
+import { exposeGc, heapAfterGc } from "./heap";
 
 /**
  * Scheduler benchmarks:
@@ -207,15 +206,6 @@ function spawnedIdsOf(messages: readonly ChatMessage[]): string[] {
   });
 }
 
-function exposeGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
-
-function heapAfterGc(gc: () => void): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

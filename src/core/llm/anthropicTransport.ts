@@ -11,7 +11,7 @@ import type { ClientOptions } from "openai";
 import type { ProviderConfig } from "../settings/schema";
 import { IncompleteStreamError } from "./failure";
 import type { ChatMessage, ToolCall, ToolSpec, Usage } from "./modelClient";
-import { argumentsObject, SdkClientCache, textOf, withoutAuthHeaders, type ModelTransport, type OpenedStream, type TransportCall, type TransportReply } from "./transport";
+import { argumentsObject, openedStream, SdkClientCache, textOf, withoutAuthHeaders, type ModelTransport, type OpenedStream, type TransportCall, type TransportReply } from "./transport";
 
 /** Output tokens asked for per reply; the Messages API requires a limit. */
 export const ANTHROPIC_MAX_TOKENS = 8192;
@@ -46,14 +46,7 @@ export class AnthropicTransport implements ModelTransport {
     if (call.tools.length > 0) params.tools = toAnthropicTools(call.tools);
     const sdk = this.client(call.provider, call.key);
     const { data: stream, response } = await sdk.messages.create(params, { signal: call.signal, headers: call.headers }).withResponse();
-    const assembler = new AnthropicAssembler();
-    return {
-      headers: response.headers,
-      deltas: (async function* () {
-        for await (const event of stream) yield assembler.add(event);
-      })(),
-      reply: () => assembler.result(),
-    };
+    return openedStream(response.headers, stream, new AnthropicAssembler());
   }
 
   clear(): void {

@@ -11,7 +11,7 @@ import type { ReasoningEffort } from "openai/resources/shared";
 import { IncompleteStreamError } from "./failure";
 import type { ChatMessage, ToolCall, ToolSpec, Usage } from "./modelClient";
 import { openAiClient } from "./chatTransport";
-import { SdkClientCache, textOf, type ModelTransport, type OpenedStream, type TransportCall, type TransportReply } from "./transport";
+import { openedStream, SdkClientCache, textOf, type ModelTransport, type OpenedStream, type TransportCall, type TransportReply } from "./transport";
 
 /**
  * OpenAI's Responses API (`/responses`), statelessly: nothing is stored at
@@ -40,14 +40,7 @@ export class ResponsesTransport implements ModelTransport {
     if (call.cacheKey !== undefined) params.prompt_cache_key = call.cacheKey;
     const sdk = openAiClient(this.clients, call.provider, call.key, this.fetchImpl);
     const { data: stream, response } = await sdk.responses.create(params, { signal: call.signal, headers: call.headers }).withResponse();
-    const assembler = new ResponsesAssembler();
-    return {
-      headers: response.headers,
-      deltas: (async function* () {
-        for await (const event of stream) yield assembler.add(event);
-      })(),
-      reply: () => assembler.result(),
-    };
+    return openedStream(response.headers, stream, new ResponsesAssembler());
   }
 
   clear(): void {

@@ -49,6 +49,17 @@ export interface OpenedStream {
   reply(): TransportReply;
 }
 
+/** Turns an SDK's event stream into deltas, every event going through the transport's assembler. */
+export function openedStream<E>(headers: Headers, stream: AsyncIterable<E>, assembler: { add(event: E): string; result(): TransportReply }): OpenedStream {
+  return {
+    headers,
+    deltas: (async function* () {
+      for await (const event of stream) yield assembler.add(event);
+    })(),
+    reply: () => assembler.result(),
+  };
+}
+
 /** Names of the APIs for messages users read. */
 export const API_NAMES: Record<ProviderApi, string> = {
   chat: "Chat Completions API",

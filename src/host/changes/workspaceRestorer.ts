@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { uriExists } from "../uriExists";
 import type { RevertStep } from "../../core/changes/changeReview";
 import { assertRealPathInside, resolveWorkspacePath, type WorkspaceRoot } from "../tools/pathContainment";
 
@@ -15,14 +16,6 @@ export async function workspaceUri(path: string): Promise<vscode.Uri> {
   return vscode.Uri.file(target.absolute);
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Puts one file back as a revert step says, through WorkspaceEdit so it is
@@ -39,7 +32,7 @@ export async function restoreFile(step: RevertStep): Promise<void> {
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not delete ${step.path}; check that it is not locked, then try again.`);
     return;
   }
-  if (!(await exists(uri))) {
+  if (!(await uriExists(uri))) {
     edit.createFile(uri, { overwrite: false, contents: new TextEncoder().encode(step.restore) });
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not re-create ${step.path}; check its folder, then try again.`);
     return;

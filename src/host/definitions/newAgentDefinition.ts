@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { uriExists } from "../uriExists";
 import { AGENT_NAME_PATTERN } from "../../core/definitions/definitionSchema";
 import { TEMPLATE_DESCRIPTION, agentDefinitionTemplate } from "../../core/definitions/definitionFiles";
 import { NEW_AGENT_DEFINITION_COMMAND } from "./definitionCommandIds";
@@ -27,7 +28,7 @@ export async function newAgentDefinition(): Promise<vscode.Uri | undefined> {
       if (!AGENT_NAME_PATTERN.test(trimmed)) {
         return "Use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit.";
       }
-      return (await exists(fileFor(trimmed))) ? `.subagents/agents/${trimmed}.md already exists.` : undefined;
+      return (await uriExists(fileFor(trimmed))) ? `.subagents/agents/${trimmed}.md already exists.` : undefined;
     },
   });
   if (name === undefined) return undefined;
@@ -62,11 +63,3 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   return vscode.window.showWorkspaceFolderPick({ placeHolder: "Workspace folder for the new agent definition" });
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
