@@ -241,15 +241,24 @@ export class Workbench {
 
   /** The frame that holds the agent tree's toolbar (webviews are nested iframes). */
   async findTreeFrame(): Promise<Frame | undefined> {
-    for (const frame of this.page.frames()) {
-      if (frame.isDetached()) continue;
+    // Frames are asked together, each for at most 2 s: a frame still being
+    // created may not answer, and must not keep the others from being seen.
+    const probes = this.page.frames().map(async (frame) => {
+      if (frame.isDetached()) return undefined;
+      const found = frame
+        .locator('[role="group"][aria-label="Agent tree actions"]')
+        .count()
+        .then((n) => (n > 0 ? frame : undefined))
+        .catch(() => undefined); // frame navigated away meanwhile
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const giveUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 2_000)));
       try {
-        if (await frame.$('[role="group"][aria-label="Agent tree actions"]')) return frame;
-      } catch {
-        /* frame navigated away meanwhile */
+        return await Promise.race([found, giveUp]);
+      } finally {
+        clearTimeout(timer);
       }
-    }
-    return undefined;
+    });
+    return (await Promise.all(probes)).find((frame) => frame !== undefined);
   }
 
   /** Opens the Output panel on `channel` and returns the text it shows (all of it, via select-all in its editor). */
