@@ -19,6 +19,7 @@ import { testSettings } from "./agentTestKit";
 import { FakeWorkspaceTools } from "./fakeWorkspaceTools";
 import { MemoryTranscriptStore, MemoryTreeStore } from "./memoryStores";
 import { TrackingClock } from "./trackingClock";
+import { waitUntil } from "./polling";
 
 /** Keys in memory, for the real KeyPools, bound to one origin. */
 export class StaticKeyStore implements KeyStore {
@@ -195,4 +196,14 @@ export function spawnedIds(view: AgentView): string[] {
       return [];
     }
   });
+}
+
+/** Waits until the kit's supervisor holds nothing: no slot, run, deadline, stale timer, lease or pending timer. */
+export async function assertDrained(k: LiveKit): Promise<void> {
+  await waitUntil(`a drained service: ${JSON.stringify(k.service.stats())}, leases ${k.leasesOut()}`, () => {
+    const s = k.service.stats();
+    return s.slots.held === 0 && s.slots.queued === 0 && s.activeRuns === 0 && s.deadlineTimers === 0 && !s.staleTimerPending && k.leasesOut() === 0;
+  });
+  // Key cooldowns (1 s in these tests) may still be ticking; everything else is already gone.
+  await waitUntil(`no pending timers (${k.clock.pendingTimers})`, () => k.clock.pendingTimers === 0, 5000);
 }

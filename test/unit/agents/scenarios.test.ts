@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { isFinal } from "../../../src/core/agents/status";
-import { spawnCall, spawnedIds, startLiveKit, type LiveKit } from "../../fakes/liveModelKit";
+import { spawnCall, spawnedIds, startLiveKit, type LiveKit, assertDrained } from "../../fakes/liveModelKit";
 import { waitUntil } from "../../fakes/polling";
 
 /**
@@ -14,14 +14,6 @@ afterEach(async () => {
   kit = undefined;
 });
 
-async function assertDrained(k: LiveKit): Promise<void> {
-  await waitUntil(`a drained service: ${JSON.stringify(k.service.stats())}, leases ${k.leasesOut()}`, () => {
-    const s = k.service.stats();
-    return s.slots.held === 0 && s.slots.queued === 0 && s.activeRuns === 0 && s.deadlineTimers === 0 && !s.staleTimerPending && k.leasesOut() === 0;
-  });
-  // Key cooldowns (1 s in these tests) may still be ticking; everything else is already gone.
-  await waitUntil(`no pending timers (${k.clock.pendingTimers})`, () => k.clock.pendingTimers === 0, 5000);
-}
 
 const byName = (k: LiveKit, name: string) => k.service.snapshot().find((a) => a.name === name);
 

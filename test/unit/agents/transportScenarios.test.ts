@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { ProviderApi } from "../../../src/core/settings/schema";
-import { spawnCall, startLiveKit, type LiveKit } from "../../fakes/liveModelKit";
-import { waitUntil } from "../../fakes/polling";
+import { spawnCall, startLiveKit, type LiveKit, assertDrained } from "../../fakes/liveModelKit";
 
 /**
  * The same agent scenarios on each wire format: the agent loop, the
@@ -14,12 +13,6 @@ afterEach(async () => {
   kit = undefined;
 });
 
-async function assertDrained(k: LiveKit): Promise<void> {
-  await waitUntil(`a drained service: ${JSON.stringify(k.service.stats())}, leases ${k.leasesOut()}`, () => {
-    const s = k.service.stats();
-    return s.slots.held === 0 && s.slots.queued === 0 && s.activeRuns === 0 && s.deadlineTimers === 0 && k.leasesOut() === 0;
-  });
-}
 
 const APIS: ProviderApi[] = ["chat", "responses", "anthropic"];
 

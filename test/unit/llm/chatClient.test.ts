@@ -4,21 +4,11 @@ import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { endpointOrigin, providerOrigins } from "../../../src/core/keys/keyOrigin";
 import { KeyPools } from "../../../src/core/keys/keyPools";
 import { AGENT_ID_HEADER, AGENT_ROLE_HEADER, ChatClient } from "../../../src/core/llm/chatClient";
-import { ModelCallError } from "../../../src/core/llm/modelCallError";
 import { startFakeOpenAiServer, type Fault } from "../../fixtures/fakeOpenAiServer";
 import { MemoryKeyStore, testKeys } from "../keys/testDoubles";
-import { harness, request } from "./harness";
+import { harness, request, rejection } from "./harness";
 import { waitUntil } from "../../fakes/polling";
 
-async function rejection(promise: Promise<unknown>): Promise<ModelCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelCallError, `expected a ModelCallError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 describe("ChatClient", { timeout: 30_000 }, () => {
   it("streams a reply with usage, sends agent headers and reports the key fingerprint", async () => {

@@ -1,3 +1,5 @@
+import assert from "node:assert/strict";
+import { ModelCallError } from "../../../src/core/llm/modelCallError";
 import type { Logger } from "../../../src/core/common/logger";
 import { endpointOrigin, providerOrigins } from "../../../src/core/keys/keyOrigin";
 import { KeyPools } from "../../../src/core/keys/keyPools";
@@ -69,3 +71,13 @@ export function request(overrides: Partial<CompletionRequest> = {}): CompletionR
   };
 }
 
+/** The ModelCallError a call failed with; fails the test when it did not fail. */
+export async function rejection(promise: Promise<unknown>): Promise<ModelCallError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ModelCallError, `expected a ModelCallError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected the call to fail");
+}

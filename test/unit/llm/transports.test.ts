@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { KEYLESS_FINGERPRINT } from "../../../src/core/llm/chatClient";
-import { ModelCallError } from "../../../src/core/llm/modelCallError";
 import type { ChatMessage, ToolSpec } from "../../../src/core/llm/modelClient";
 import type { ProviderApi } from "../../../src/core/settings/schema";
 import type { Fault, ScriptedRequest } from "../../fixtures/fakeOpenAiServer";
-import { harness, request, type Harness } from "./harness";
+import { harness, request, type Harness, rejection } from "./harness";
 
 /**
  * The one ChatClient over each wire format, with the real SDKs talking HTTP
@@ -25,15 +24,6 @@ const READ_FILE: ToolSpec = {
   },
 };
 
-async function rejection(promise: Promise<unknown>): Promise<ModelCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelCallError, `expected a ModelCallError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 async function on(api: ProviderApi, options: Parameters<typeof harness>[0], body: (h: Harness) => Promise<void>): Promise<void> {
   const h = await harness(options);
