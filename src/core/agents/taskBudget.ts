@@ -1,28 +1,128 @@
 import type { Settings } from "../settings/schema";
+import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { AgentRegistry } from "./agentRegistry";
 
+/** The limits of one task (a root and its subtree); 0 = no limit of that kind. */
+export interface TaskLimits {
+  maxTokens: number;
+  maxCostUsd: number;
+}
+
+/** Limits the user raised for one task from the tree; kept on its root and saved with the tree. */
+export interface BudgetRaise {
+  maxTokens?: number;
+  maxCostUsd?: number;
+}
+
+export type BudgetKind = keyof TaskLimits;
+
+export const NO_LIMITS: TaskLimits = { maxTokens: 0, maxCostUsd: 0 };
+
+/** Largest raise accepted; the same bounds as the settings, so a raise cannot go where a setting could not. */
+export const MAX_RAISED_TOKENS = 1_000_000_000_000;
+export const MAX_RAISED_COST_USD = 1_000_000;
+
+export function settingsLimits(settings: Settings): TaskLimits {
+  return { maxTokens: settings["budget.maxTokensPerTask"], maxCostUsd: settings["budget.maxCostPerTask"] };
+}
+
 /**
- * The budget of one task (a root and its subtree): tokens and, with prices,
- * USD. Off when both limits are 0. Once spent, no new subagent starts and
- * running agents are told to wrap up; nothing is cut off mid-answer.
+ * The limits one task runs under. A raise counts only while the setting of
+ * its kind is on (setting it to 0 turns that budget off for every task), and
+ * a setting raised above an earlier per-task raise wins: the larger applies.
  */
-export function budgetSpent(settings: Settings, registry: AgentRegistry, agentId: string): string | undefined {
-  const maxTokens = settings["budget.maxTokensPerTask"];
-  const maxCost = settings["budget.maxCostPerTask"];
-  if (maxTokens === 0 && maxCost === 0) return undefined;
-  const rootId = registry.get(agentId)?.rootId;
-  const root = rootId === undefined ? undefined : registry.snapshot(rootId);
-  if (!root) return undefined;
-  const tokens = root.subtreeTokensIn + root.subtreeTokensOut;
-  if (maxTokens > 0 && tokens >= maxTokens) {
-    return `this task has used ${tokens} of its ${maxTokens} tokens (subagents.budget.maxTokensPerTask)`;
+export function effectiveLimits(base: TaskLimits, raise: BudgetRaise | undefined): TaskLimits {
+  return {
+    maxTokens: base.maxTokens > 0 ? Math.max(base.maxTokens, raise?.maxTokens ?? 0) : 0,
+    maxCostUsd: base.maxCostUsd > 0 ? Math.max(base.maxCostUsd, raise?.maxCostUsd ?? 0) : 0,
+  };
+}
+
+export function hasLimits(limits: TaskLimits): boolean {
+  return limits.maxTokens > 0 || limits.maxCostUsd > 0;
+}
+
+/** What a task has spent: its root's subtree totals. */
+export interface TaskSpend {
+  tokens: number;
+  /** Undefined when no agent of the task has a price. */
+  costUsd: number | undefined;
+}
+
+export function spendOf(root: Pick<AgentSnapshot, "subtreeTokensIn" | "subtreeTokensOut" | "subtreeCostUsd">): TaskSpend {
+  return { tokens: root.subtreeTokensIn + root.subtreeTokensOut, costUsd: root.subtreeCostUsd };
+}
+
+/** Why the task is over its budget, in words for the model and the user; undefined while within it. */
+export function overBudget(limits: TaskLimits, spend: TaskSpend, raise: BudgetRaise | undefined): string | undefined {
+  if (limits.maxTokens > 0 && spend.tokens >= limits.maxTokens) {
+    const source = raise?.maxTokens === limits.maxTokens ? "raised from the agent tree" : "subagents.budget.maxTokensPerTask";
+    return `this task has used ${spend.tokens} of its ${limits.maxTokens} tokens (${source})`;
   }
-  if (maxCost > 0 && root.subtreeCostUsd !== undefined && root.subtreeCostUsd >= maxCost) {
-    return `this task has spent $${root.subtreeCostUsd.toFixed(4)} of its $${maxCost} budget (subagents.budget.maxCostPerTask)`;
+  if (limits.maxCostUsd > 0 && spend.costUsd !== undefined && spend.costUsd >= limits.maxCostUsd) {
+    const source = raise?.maxCostUsd === limits.maxCostUsd ? "raised from the agent tree" : "subagents.budget.maxCostPerTask";
+    return `this task has spent $${spend.costUsd.toFixed(4)} of its $${limits.maxCostUsd} budget (${source})`;
   }
   return undefined;
 }
 
+/**
+ * The budget of one task: tokens and, with prices, USD. Off when both limits
+ * are 0. Once spent, no new subagent starts and running agents are told to
+ * wrap up; nothing is cut off mid-answer.
+ */
+export function budgetSpent(settings: Settings, registry: AgentRegistry, agentId: string): string | undefined {
+  const base = settingsLimits(settings);
+  if (!hasLimits(base)) return undefined;
+  const rootId = registry.get(agentId)?.rootId;
+  const rootRecord = rootId === undefined ? undefined : registry.get(rootId);
+  const root = rootId === undefined ? undefined : registry.snapshot(rootId);
+  if (!root || !rootRecord) return undefined;
+  return overBudget(effectiveLimits(base, rootRecord.budgetRaise), spendOf(root), rootRecord.budgetRaise);
+}
+
 export function wrapUpNote(reason: string): string {
   return `The budget is spent: ${reason}. Do not start new work or subagents; reply now with your result so far.`;
+}
+
+/** What an agent that was told to wrap up hears when the user raises the budget and the task is within it again. */
+export function budgetRaisedNote(limits: TaskLimits): string {
+  return `[system] The user raised this task's budget (now ${describeLimits(limits)}). You may continue the work, and start subagents again if the task needs them.`;
+}
+
+export function describeLimits(limits: TaskLimits): string {
+  const parts: string[] = [];
+  if (limits.maxTokens > 0) parts.push(`${limits.maxTokens} tokens`);
+  if (limits.maxCostUsd > 0) parts.push(`$${limits.maxCostUsd}`);
+  return parts.join(" and ");
+}
+
+/**
+ * Checks a new limit of `kind` for a task: the setting of that kind must be
+ * on, and the value a finite number above both the current limit and what is
+ * spent (a raise that left the task over budget would change nothing). The
+ * Error's message is fit for the user.
+ */
+export function checkRaise(kind: BudgetKind, value: number, limits: TaskLimits, spend: TaskSpend): void {
+  const tokens = kind === "maxTokens";
+  const current = limits[kind];
+  if (current === 0) {
+    throw new Error(
+      tokens
+        ? "This task has no token budget (subagents.budget.maxTokensPerTask is 0), so there is nothing to raise."
+        : "This task has no cost budget (subagents.budget.maxCostPerTask is 0), so there is nothing to raise.",
+    );
+  }
+  if (!Number.isFinite(value) || (tokens && !Number.isInteger(value))) {
+    throw new Error(tokens ? `A token budget is a whole number; got ${value}.` : `A cost budget is a number of US dollars; got ${value}.`);
+  }
+  const max = tokens ? MAX_RAISED_TOKENS : MAX_RAISED_COST_USD;
+  if (value > max) throw new Error(`A ${tokens ? "token" : "cost"} budget is at most ${tokens ? max : `$${max}`}; got ${value}.`);
+  const spent = tokens ? spend.tokens : (spend.costUsd ?? 0);
+  const floor = Math.max(current, spent);
+  if (value <= floor) {
+    const what = tokens ? `${floor} tokens` : `$${Number(floor.toFixed(4))}`;
+    const why = spent >= current ? "what the task has already spent" : "the current limit";
+    throw new Error(`The new budget must be more than ${what} (${why}); got ${tokens ? value : `$${value}`}.`);
+  }
 }
