@@ -80,7 +80,7 @@ describe("task budget in the tree", () => {
     const page = await openTree();
     await page.locator('[data-id="spent"] .name').click();
     assert.equal(await page.locator(".detail-budget").textContent(), "10k of 10k tokens · $0.50 of $2.00 · reached: no new subagents, agents told to wrap up");
-    const raise = page.locator(".detail").getByRole("button", { name: "Raise the budget of Spent task's task" });
+    const raise = page.locator(".detail").getByRole("button", { name: "Raise the task budget of Spent task" });
     assert.equal(await raise.textContent(), "Raise Budget…");
     await raise.focus();
     await page.keyboard.press("Enter");
@@ -89,10 +89,10 @@ describe("task budget in the tree", () => {
 
     await page.locator('[data-id="within"] .name').click();
     assert.equal(await page.locator(".detail-budget").textContent(), "7.5k of 10k tokens");
-    assert.equal(await page.locator(".detail").getByRole("button", { name: /Raise the budget/ }).count(), 1);
+    assert.equal(await page.locator(".detail").getByRole("button", { name: /Raise the task budget/ }).count(), 1);
     for (const id of ["child", "open"]) {
       await page.locator(`[data-id="${id}"] .name`).click();
-      assert.equal(await page.locator(".detail").getByRole("button", { name: /Raise the budget/ }).count(), 0, id);
+      assert.equal(await page.locator(".detail").getByRole("button", { name: /Raise the task budget/ }).count(), 0, id);
     }
     assert.deepEqual(pageErrors(page), []);
     await page.close();
