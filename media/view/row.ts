@@ -97,11 +97,13 @@ export class RowView {
   private frameKey = "";
 
   constructor(readonly id: string) {
-    this.line1 = el("div", { className: "line line1" }, this.twisty, this.icon, this.name, this.stale, this.changes, this.budget, this.elapsed, this.controls);
+    this.line1 = el("div", { className: "line line1" }, this.twisty, this.icon, this.name, this.stale, this.changes, this.elapsed, this.controls);
     this.line2 = el(
       "div",
       { className: "line line2" },
       this.statusText,
+      // Next to the status, where the hover controls of line 1 never cover it.
+      this.budget,
       this.agentType,
       this.compacted,
       this.model,
@@ -166,7 +168,7 @@ export class RowView {
     setText(this.changes, `±${changed} ${changed === 1 ? "file" : "files"}`);
     setAttr(this.changes, "title", changed === 0 ? null : `${showSubtree ? "This agent and its subagents" : "This agent"} changed ${changed} ${changed === 1 ? "file" : "files"}; select it to review`);
     const budget = budgetBadge(agent);
-    this.budget.hidden = budget === undefined;
+    this.budget.hidden = budget === undefined || approval !== undefined;
     this.budget.classList.toggle("reached", budget?.reached === true);
     setText(this.budget, budget?.text ?? "");
     setAttr(this.budget, "title", budget === undefined ? null : `Task budget: ${budget.spoken}${budget.reached ? ". Select the task to raise it." : ""}`);

@@ -72,6 +72,13 @@ describe("task budget in the tree", () => {
     await postAndPaint(page, patchOf(1, [{ ...spent, budget: { maxTokens: 40_000, maxCostUsd: 2 }, budgetRaise: { maxTokens: 40_000 } }]));
     assert.equal(await badge("spent").textContent(), "25% budget");
     assert.equal(await badge("spent").evaluate((n) => n.classList.contains("reached")), false);
+    // The badge sits next to the status, outside line 1 where the hover controls would cover it.
+    assert.equal(await page.locator('[data-id="spent"] .line2 .badge.budget').count(), 1);
+
+    // A command waiting for approval takes line 2; the budget is still read out, and shown in the details.
+    await postAndPaint(page, patchOf(2, [{ ...within, pendingApproval: { requestId: "q1", command: "npm test" } }]));
+    assert.equal(await badge("within").isVisible(), false);
+    assert.match((await page.locator('[data-id="within"]').getAttribute("aria-description")) ?? "", /75% of budget used/);
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
