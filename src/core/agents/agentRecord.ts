@@ -1,7 +1,7 @@
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { WorktreeInfo } from "../isolation/agentWorkspaces";
 import type { AgentRole, AgentStatus } from "./status";
-import type { BudgetRaise } from "./taskBudget";
+import type { BudgetRaise } from "./taskLimits";
 
 export interface RecentTool {
   name: string;

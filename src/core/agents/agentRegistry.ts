@@ -5,7 +5,7 @@ import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import { toSnapshot, type AgentRecord, type SubtreeTotals } from "./agentRecord";
 import { NO_PRICES, addCosts, agentCostUsd, type PriceLookup } from "./pricing";
 import { isFinal } from "./status";
-import { effectiveLimits, hasLimits, NO_LIMITS, overBudget, spendOf, type TaskLimits } from "./taskBudget";
+import { effectiveLimits, hasLimits, NO_LIMITS, overBudget, spendOf, type TaskLimits } from "./taskLimits";
 
 /**
  * The agent tree: every agent of this window, parents before children. It

@@ -24,7 +24,7 @@ import { priceLookup } from "./pricing";
 import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
 import { SubagentControl } from "./subagentControl";
 import { TREE_SAVE_DELAY_MS, TreePersistence } from "./treePersistence";
-import { budgetRaisedNote, checkRaise, effectiveLimits, overBudget, settingsLimits, spendOf, type BudgetKind } from "./taskBudget";
+import { budgetRaisedNote, checkRaise, effectiveLimits, overBudget, settingsLimits, spendOf, type BudgetKind } from "./taskLimits";
 
 /** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
 export interface SupervisorStats {

@@ -1,6 +1,6 @@
 import type { Event } from "../common/emitter";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
-import type { BudgetKind } from "./taskBudget";
+import type { BudgetKind } from "./taskLimits";
 
 /**
  * What a user may see and do with agents, through the host's commands and the

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type { UserControls } from "../../core/agents/userControls";
-import { checkRaise, spendOf, type BudgetKind, type TaskLimits } from "../../core/agents/taskBudget";
+import { checkRaise, spendOf, type BudgetKind, type TaskLimits } from "../../core/agents/taskLimits";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
 import { agentIdArgument } from "./agentCommands";
 import { STATUS_ICONS } from "./agentPicks";

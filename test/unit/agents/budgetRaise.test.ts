@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { checkRaise, effectiveLimits } from "../../../src/core/agents/taskBudget";
+import { checkRaise, effectiveLimits } from "../../../src/core/agents/taskLimits";
 import type { ChatMessage } from "../../../src/core/llm/modelClient";
 import { assertQuiet, byName, createKit, type AgentTestKit } from "../../fakes/agentTestKit";
 import { MemoryTranscriptStore, MemoryTreeStore } from "../../fakes/memoryStores";
