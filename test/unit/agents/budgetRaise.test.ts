@@ -73,6 +73,28 @@ describe("raising a task's budget", () => {
     await assertQuiet(kit);
   });
 
+  it("says nothing to the agents while the other kind of limit is still spent", async () => {
+    let rootId = "";
+    const seen: number[] = [];
+    const client = new ScriptedModelClient((call) => {
+      seen.push(call.messages.filter((m) => m.role === "user" && typeof m.content === "string" && /raised this task's budget/.test(m.content)).length);
+      if (call.turn === 1) kit.service.raiseBudget(rootId, "maxTokens", 5000);
+      if (call.turn === 2) kit.service.raiseBudget(rootId, "maxCostUsd", 1);
+      if (call.turn < 3) return { toolCalls: [{ name: "list_files", arguments: {} }], usage: { promptTokens: call.turn === 0 ? 1000 : 1, completionTokens: 0 } };
+      return { text: "done" };
+    });
+    const providers = [{ id: "alpha", baseUrl: "http://127.0.0.1:9/v1", models: ["m-alpha"], prices: { "m-alpha": { inputPerMillion: 1, outputPerMillion: 1 } } }];
+    const kit = createKit(client, { settings: { providers, "budget.maxTokensPerTask": 1000, "budget.maxCostPerTask": 0.0005 } });
+    kits.push(kit);
+    const run = kit.service.runRoot({ task: "spend both" });
+    rootId = run.agentId;
+    const final = await run.done;
+    assert.equal(final.status, "completed", final.statusReason);
+    assert.deepEqual(seen, [0, 0, 0, 1], "told once both limits were raised, not after the first");
+    assert.deepEqual(final.budget, { maxTokens: 5000, maxCostUsd: 1 });
+    await assertQuiet(kit);
+  });
+
   it("refuses a subagent, an unknown id, a limit that is off, and a value not above the limit or the spend", async () => {
     const client = new ScriptedModelClient((call) =>
       call.role === "root" && call.turn === 0
