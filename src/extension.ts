@@ -12,6 +12,7 @@ import { redactingWorkspaceTools } from "./core/tools/redactingWorkspaceTools";
 import { ChatClient } from "./core/llm/chatClient";
 import { actionCommandId, AGENT_ACTION_IDS } from "./core/protocol/agentActions";
 import { agentCommandHandlers } from "./host/agents/agentCommands";
+import { raiseBudget } from "./host/agents/budgetCommands";
 import { ApprovalNotifications } from "./host/agents/approvalNotifications";
 import { runTask } from "./host/agents/runTask";
 import { registerChatParticipant } from "./host/lm/chatParticipant";
@@ -206,6 +207,7 @@ class SubagentsExtension extends Disposable {
         [COMMAND_IDS.togglePauseSpawning]: agents.togglePauseSpawning,
         [COMMAND_IDS.openTranscript]: agents.openTranscript,
         [COMMAND_IDS.clearFinished]: agents.clearFinished,
+        [COMMAND_IDS.raiseBudget]: (arg) => raiseBudget(supervisor, arg),
       },
       logger,
     )) {

@@ -22,6 +22,7 @@ export const AGENT_ACTION_LOOK: Readonly<Record<AgentActionId, AgentActionLook>>
   },
   setTimeout: { label: "Set Timeout…", ariaLabel: (n) => `Set timeout of ${n}`, icon: "watch" },
   removeTimeout: { label: "Remove Time Limit", ariaLabel: (n) => `Remove timeout of ${n}`, icon: "circle-slash" },
+  raiseBudget: { label: "Raise Budget…", ariaLabel: (n) => `Raise the task budget of ${n}`, icon: "arrow-up" },
   sendMessage: { label: "Send Message…", ariaLabel: (n) => `Send message to ${n}`, icon: "comment-discussion" },
   openTranscript: { label: "Open Transcript", ariaLabel: (n) => `Open transcript of ${n}`, icon: "output" },
   copyResult: { label: "Copy Result", ariaLabel: (n) => `Copy result of ${n}`, icon: "copy" },

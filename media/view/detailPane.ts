@@ -4,6 +4,7 @@ import { AGENT_ACTION_LOOK } from "../model/agentActions";
 import type { AgentStore } from "../model/agentStore";
 import { STATUS_LOOK, formatCostLine, formatElapsed, formatRemaining, formatTokens } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
+import { formatBudgetLine } from "../model/budget";
 import { renderMarkdown } from "./markdown";
 import { changedFilesSection, fileActionMessage, worktreeSection } from "./changedFiles";
 import type { WebviewToHostMessage } from "../../src/core/protocol/messages";
@@ -149,7 +150,18 @@ export class DetailPane {
       ["Subtree", `${formatTokens(agent.subtreeTokensIn)} in · ${formatTokens(agent.subtreeTokensOut)} out`],
     );
     const budget = formatBudgetLine(agent);
-    if (budget !== undefined) rows.push(["Budget", el("span", { className: "detail-budget" }, budget)]);
+    if (budget !== undefined) {
+      const reached = agent.budget?.reached === true;
+      rows.push([
+        "Budget",
+        el(
+          "span",
+          { className: `detail-budget${reached ? " reached" : ""}` },
+          budget,
+          reached ? el("strong", { className: "detail-budget-reached" }, " · reached: no new subagents, agents told to wrap up") : null,
+        ),
+      ]);
+    }
     const cached = formatCachedLine(agent);
     if (cached !== undefined) rows.push(["Cached input", el("span", { className: "detail-cached" }, cached)]);
     const cost = formatCostLine(agent.costUsd, agent.subtreeCostUsd);
@@ -207,15 +219,4 @@ export function formatCachedLine(agent: Pick<AgentSnapshot, "tokensIn" | "cached
   const share = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
   const own = agent.cachedTokensIn ?? 0;
   return `${formatTokens(own)} (${share(own, agent.tokensIn)} of input) · subtree ${formatTokens(subtree)} (${share(subtree, agent.subtreeTokensIn)})`;
-}
-
-/** A root's spend against its task budget: tokens and, when priced, USD. */
-export function formatBudgetLine(agent: Pick<AgentSnapshot, "budget" | "subtreeTokensIn" | "subtreeTokensOut" | "subtreeCostUsd">): string | undefined {
-  if (!agent.budget) return undefined;
-  const parts: string[] = [];
-  if (agent.budget.maxTokens !== undefined) {
-    parts.push(`${formatTokens(agent.subtreeTokensIn + agent.subtreeTokensOut)} of ${formatTokens(agent.budget.maxTokens)} tokens`);
-  }
-  if (agent.budget.maxCostUsd !== undefined) parts.push(`$${(agent.subtreeCostUsd ?? 0).toFixed(2)} of $${agent.budget.maxCostUsd.toFixed(2)}`);
-  return parts.length > 0 ? parts.join(" · ") : undefined;
 }

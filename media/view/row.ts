@@ -4,6 +4,7 @@ import { AGENT_ACTION_LOOK, rowActions } from "../model/agentActions";
 import type { AgentStore, FlatRow } from "../model/agentStore";
 import { STATUS_LOOK, formatElapsed, formatRemaining, formatTokenPair } from "../model/format";
 import { codicon, el, iconButton } from "./dom";
+import { budgetBadge } from "../model/budget";
 import { showInvisibles } from "../../src/core/protocol/visibleText";
 
 /** Fixed row height: virtualisation places rows by index × height. TreeView hands it to the CSS as `--row-height`. */
@@ -33,6 +34,8 @@ export function rowDescription(agent: AgentSnapshot, elapsedMs: number, subtreeT
   const parts = [`elapsed ${formatElapsed(elapsedMs)}`, tokens];
   const changed = changedFiles(agent, subtreeTotal);
   if (changed > 0) parts.push(`${subtreeTotal ? "subtree " : ""}changed ${changed} ${changed === 1 ? "file" : "files"}, under review`);
+  const budget = budgetBadge(agent);
+  if (budget) parts.push(budget.spoken);
   if (agent.pendingApproval) parts.push(`command waiting for approval: ${agent.pendingApproval.command}`);
   return parts.join("; ");
 }
@@ -69,6 +72,7 @@ export class RowView {
   private readonly name = el("span", { className: "name" });
   private readonly stale = el("span", { className: "badge stale", attrs: { title: "No progress for a while" } }, codicon("warning"), "stale");
   private readonly changes = el("span", { className: "badge changes" });
+  private readonly budget = el("span", { className: "badge budget" });
   private readonly elapsed = el("span", { className: "elapsed", attrs: { title: "Elapsed time" } });
   private readonly controls = el("span", { className: "controls" });
   private readonly statusText = el("span", { className: "status-text" });
@@ -98,6 +102,8 @@ export class RowView {
       "div",
       { className: "line line2" },
       this.statusText,
+      // Next to the status, where the hover controls of line 1 never cover it.
+      this.budget,
       this.agentType,
       this.compacted,
       this.model,
@@ -161,6 +167,11 @@ export class RowView {
     this.changes.hidden = changed === 0;
     setText(this.changes, `±${changed} ${changed === 1 ? "file" : "files"}`);
     setAttr(this.changes, "title", changed === 0 ? null : `${showSubtree ? "This agent and its subagents" : "This agent"} changed ${changed} ${changed === 1 ? "file" : "files"}; select it to review`);
+    const budget = budgetBadge(agent);
+    this.budget.hidden = budget === undefined || approval !== undefined;
+    this.budget.classList.toggle("reached", budget?.reached === true);
+    setText(this.budget, budget?.text ?? "");
+    setAttr(this.budget, "title", budget === undefined ? null : `Task budget: ${budget.spoken}${budget.reached ? ". Select the task to raise it." : ""}`);
     this.key.hidden = agent.keyFingerprint === undefined;
     setText(this.keyText, agent.keyFingerprint ?? "");
     this.updateControls(agent);

@@ -107,6 +107,18 @@ export const agentTreeHandlers: AgentTreeHandlers = {
     attempt(ctx, "setTimeout", () => ctx.deps.supervisor.setTimeout(agent.id, seconds));
   },
 
+  // The page is not trusted to say which agent is a root with a budget: the host's own copy decides.
+  raiseBudget: ({ agentId }, ctx) => {
+    const agent = liveAgent(ctx, agentId, "raiseBudget", true);
+    if (!agent) return;
+    if (agent.parentId !== null || agent.budget === undefined) {
+      ctx.deps.logger.warn(`agent tree: raiseBudget ignored, ${agent.id} is ${agent.parentId !== null ? "not a root" : "a task without a budget"}`);
+      ctx.notify("info", agent.parentId !== null ? `${agent.name} is a subagent; raise the budget on its task's root.` : `The task of ${agent.name} has no budget to raise.`);
+      return;
+    }
+    settle(ctx, "raiseBudget", ctx.deps.runCommand(COMMAND_IDS.raiseBudget, agent.id));
+  },
+
   sendMessage: ({ agentId, message }, ctx) => {
     const agent = liveAgent(ctx, agentId, "sendMessage", true);
     if (agent) attempt(ctx, "sendMessage", () => ctx.deps.supervisor.sendMessage(agent.id, message));

@@ -11,6 +11,7 @@ export const COMMAND_IDS = {
   togglePauseSpawning: "subagents.togglePauseSpawning",
   openTranscript: "subagents.openTranscript",
   clearFinished: "subagents.clearFinished",
+  raiseBudget: "subagents.raiseBudget",
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { ScriptedReply, ScriptedRequest } from "../fixtures/fakeOpenAiServer";
-import { spawnCall, StatusRecorder, taskOf, toolResults } from "./harness/model";
+import { followUps, spawnCall, StatusRecorder, taskOf, toolResults } from "./harness/model";
 import { log } from "./harness/provision";
 import { E2ESession, escapeRegExp, findKeyLeak, makeTestKeys, type TestKey } from "./harness/session";
 import { type AgentTreeView } from "./harness/workbench";
@@ -456,6 +456,54 @@ describe("Subagents in real VS Code (code-server)", { timeout: 30 * 60_000 }, ()
         assert.deepEqual(results, calls, `${path.basename(file)}: one result per tool call`);
       }
     });
+  });
+
+  it("7: a task that spent its token budget starts no child; Raise Budget… in its detail pane lets the next child start", { timeout: SCENARIO_TIMEOUT }, async () => {
+    await session.scenario("7-budget", async () => {
+      await addKeysOnce();
+      await applySettings({ "subagents.budget.maxTokensPerTask": 1000 });
+      const tree = await freshTree();
+      const ROOT = "S7 spends its budget";
+      const RAISED = /raised this task's budget/;
+      session.server.setScript((request) => {
+        const task = taskOf(request);
+        const results = toolResults(request);
+        if (task.startsWith(ROOT)) {
+          const usage = { prompt_tokens: 600, completion_tokens: 10 };
+          if (results.length === 0) return { toolCalls: [spawnCall({ name: "s7-first", task: "First part [s7-first]" })], usage };
+          if (results.length === 1) return { toolCalls: [spawnCall({ name: "s7-second", task: "Second part [s7-second]" })], usage };
+          if (results.some((r) => r.includes("s7-third done"))) return { text: "S7 root answer" };
+          // Over budget: it keeps looking around until the user raises the budget, then tries again.
+          if (followUps(request).some((m) => RAISED.test(m))) return { toolCalls: [spawnCall({ name: "s7-third", task: "Third part [s7-third]" })] };
+          return { toolCalls: [{ name: "list_files", arguments: {} }], delayMs: 1000 };
+        }
+        if (task.includes("[s7-first]")) return { text: "s7-first done", usage: { prompt_tokens: 600, completion_tokens: 10 } };
+        if (task.includes("[s7-third]")) return { text: "s7-third done" };
+        return unexpected(request);
+      });
+
+      await runTask(ROOT);
+      await tree.waitForRow("s7-first", "Completed", 60_000);
+      await waitUntil(
+        async () => `the root's row to say its budget is spent (row: "${await tree.rowText(ROOT)}")`,
+        async () => /budget spent/.test(await tree.rowText(ROOT)),
+        30_000,
+      );
+      await tree.select(ROOT);
+      assert.match(await tree.detailText(), /of 1k tokens · reached/);
+      assert.equal(await tree.row("s7-second"), undefined, "the spawn after the budget was spent was refused");
+      await session.workbench.screenshot("7-budget-spent");
+
+      await tree.clickButton(`Raise the task budget of ${ROOT}`);
+      await session.workbench.typeIntoInputBox("100k", { title: `Raise the budget of ${ROOT}` });
+      await tree.waitForRow("s7-third", "Completed", 60_000);
+      await tree.waitForRow(ROOT, "Completed", 60_000);
+      const row = await tree.rowText(ROOT);
+      assert.doesNotMatch(row, /budget spent/, `after the raise the root's row should no longer say spent: "${row}"`);
+      assert.match(row, /\d+% budget/);
+      assert.match(await tree.detailText(), /of 100k tokens/);
+    });
+    await applySettings({ "subagents.budget.maxTokensPerTask": 0 });
   });
 });
 

@@ -19,4 +19,6 @@ export interface ActiveRun {
   /** Work time the current deadline grants in all (for the timeout message); undefined = no limit. */
   workBudgetMs: number | undefined;
   ended: boolean;
+  /** The agent was told its task's budget is spent; cleared when the user raises it, so a second overrun tells it again. */
+  toldBudgetSpent: boolean;
 }

@@ -1,6 +1,7 @@
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { WorktreeInfo } from "../isolation/agentWorkspaces";
 import type { AgentRole, AgentStatus } from "./status";
+import type { BudgetRaise } from "./taskLimits";
 
 export interface RecentTool {
   name: string;
@@ -68,6 +69,8 @@ export interface AgentRecord {
   /** Runs in its own git worktree; `worktree` is set once it exists and cleared by Merge or Discard. */
   isolation?: "worktree";
   worktree?: WorktreeInfo;
+  /** On a root: limits the user raised for this task from the tree (on top of subagents.budget.*). */
+  budgetRaise?: BudgetRaise;
 }
 
 export const RECENT_TOOLS_KEPT = 5;
@@ -168,6 +171,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.recentTools.length > 0) snapshot.recentTools = record.recentTools.map((t) => ({ ...t }));
   if (record.isolation !== undefined) snapshot.isolation = record.isolation;
   if (record.worktree !== undefined) snapshot.worktree = { ...record.worktree };
+  if (record.budgetRaise !== undefined) snapshot.budgetRaise = { ...record.budgetRaise };
   return snapshot;
 }
 
@@ -218,5 +222,12 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   if (snapshot.error !== undefined) record.error = snapshot.error;
   if (snapshot.isolation !== undefined) record.isolation = snapshot.isolation;
   if (snapshot.worktree !== undefined) record.worktree = { ...snapshot.worktree };
+  const raise = snapshot.parentId === null ? snapshot.budgetRaise : undefined;
+  if (raise !== undefined) {
+    record.budgetRaise = {
+      ...(raise.maxTokens !== undefined ? { maxTokens: raise.maxTokens } : {}),
+      ...(raise.maxCostUsd !== undefined ? { maxCostUsd: raise.maxCostUsd } : {}),
+    };
+  }
   return record;
 }

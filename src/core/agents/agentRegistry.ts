@@ -5,6 +5,7 @@ import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import { toSnapshot, type AgentRecord, type SubtreeTotals } from "./agentRecord";
 import { NO_PRICES, addCosts, agentCostUsd, type PriceLookup } from "./pricing";
 import { isFinal } from "./status";
+import { effectiveLimits, hasLimits, NO_LIMITS, overBudget, spendOf, type TaskLimits } from "./taskLimits";
 
 /**
  * The agent tree: every agent of this window, parents before children. It
@@ -20,8 +21,8 @@ export class AgentRegistry implements IDisposable {
   constructor(
     private readonly clock: Clock,
     private readonly prices: () => PriceLookup = () => NO_PRICES,
-    /** The per-task limits now (0 = none), shown on each root. */
-    private readonly budget: () => TaskBudget = () => NO_BUDGET,
+    /** The per-task limits of the settings now (0 = none); a root's own raise is applied on top. */
+    private readonly budget: () => TaskLimits = () => NO_LIMITS,
   ) {}
 
   add(record: AgentRecord): void {
@@ -109,7 +110,7 @@ export class AgentRegistry implements IDisposable {
       subtree.out += d.tokensOut;
       subtree.costUsd = addCosts(subtree.costUsd, agentCostUsd(prices, d));
     }
-    return withBudget(toSnapshot(record, this.clock.now(), subtree, own), this.budget());
+    return withBudget(toSnapshot(record, this.clock.now(), subtree, own), record, this.budget());
   }
 
   snapshotAll(): AgentSnapshot[] {
@@ -138,7 +139,7 @@ export class AgentRegistry implements IDisposable {
       return sum;
     };
     const budget = this.budget();
-    return [...this.records.values()].map((record) => withBudget(toSnapshot(record, now, totalOf(record), ownCost(record)), budget));
+    return [...this.records.values()].map((record) => withBudget(toSnapshot(record, now, totalOf(record), ownCost(record)), record, budget));
   }
 
   /** Removes whole root trees in which every agent is final; returns how many agents went. */
@@ -167,19 +168,15 @@ export class AgentRegistry implements IDisposable {
   }
 }
 
-export interface TaskBudget {
-  maxTokens: number;
-  maxCostUsd: number;
-}
-
-const NO_BUDGET: TaskBudget = { maxTokens: 0, maxCostUsd: 0 };
-
-/** A root shows the task's limits, so the tree can show spend against them. */
-function withBudget(snapshot: AgentSnapshot, budget: TaskBudget): AgentSnapshot {
-  if (snapshot.parentId !== null || (budget.maxTokens === 0 && budget.maxCostUsd === 0)) return snapshot;
+/** A root shows its task's limits and whether they are reached, so the tree can show spend against them. */
+function withBudget(snapshot: AgentSnapshot, record: AgentRecord, base: TaskLimits): AgentSnapshot {
+  if (snapshot.parentId !== null) return snapshot;
+  const limits = effectiveLimits(base, record.budgetRaise);
+  if (!hasLimits(limits)) return snapshot;
   snapshot.budget = {
-    ...(budget.maxTokens > 0 ? { maxTokens: budget.maxTokens } : {}),
-    ...(budget.maxCostUsd > 0 ? { maxCostUsd: budget.maxCostUsd } : {}),
+    ...(limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : {}),
+    ...(limits.maxCostUsd > 0 ? { maxCostUsd: limits.maxCostUsd } : {}),
+    ...(overBudget(limits, spendOf(snapshot), record.budgetRaise) !== undefined ? { reached: true } : {}),
   };
   return snapshot;
 }

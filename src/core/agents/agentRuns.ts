@@ -86,6 +86,7 @@ export class AgentRuns implements IDisposable {
       waits: 0,
       workBudgetMs: undefined,
       ended: false,
+      toldBudgetSpent: false,
     };
     this.runs.set(agentId, run);
     const now = this.ctx.clock.now();
@@ -208,6 +209,23 @@ export class AgentRuns implements IDisposable {
       this.inboxes.set(agentId, inbox);
     }
     inbox.push(message);
+  }
+
+  /**
+   * The task's budget was raised and it is within it again: each live agent
+   * that was told to wrap up hears that it may go on (at its next turn), and
+   * will be told again if the new limit is reached too. Returns how many heard it.
+   */
+  budgetRaised(agentIds: readonly string[], note: string): number {
+    let told = 0;
+    for (const id of agentIds) {
+      const run = this.runs.get(id);
+      if (!run || run.ended || !run.toldBudgetSpent) continue;
+      run.toldBudgetSpent = false;
+      this.enqueueMessage(id, note);
+      told++;
+    }
+    return told;
   }
 
   drainInbox(agentId: string): string[] {

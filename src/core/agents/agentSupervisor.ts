@@ -24,6 +24,7 @@ import { priceLookup } from "./pricing";
 import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
 import { SubagentControl } from "./subagentControl";
 import { TREE_SAVE_DELAY_MS, TreePersistence } from "./treePersistence";
+import { budgetRaisedNote, checkRaise, effectiveLimits, overBudget, settingsLimits, spendOf, type BudgetKind } from "./taskLimits";
 
 /** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
 export interface SupervisorStats {
@@ -78,7 +79,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
     this.registry = new AgentRegistry(
       this.ctx.clock,
       () => priceLookup(this.ctx.settings().providers),
-      () => ({ maxTokens: this.ctx.settings()["budget.maxTokensPerTask"], maxCostUsd: this.ctx.settings()["budget.maxCostPerTask"] }),
+      () => settingsLimits(this.ctx.settings()),
     );
     this.onDidChange = this.registry.onDidChange;
     const slotsPerKey = deps.slotsPerKey ?? SLOTS_PER_KEY;
@@ -195,6 +196,26 @@ export class AgentSupervisor extends Disposable implements UserControls {
     if (!this.approvals.resolve(requestId, decision)) {
       throw new Error("That command approval is no longer pending (it was answered, or its agent stopped).");
     }
+  }
+
+  raiseBudget(agentId: string, kind: BudgetKind, value: number): void {
+    const record = this.registry.require(agentId);
+    if (record.parentId !== null) throw new Error(`${record.name} is a subagent; a budget belongs to a whole task, so raise it on the task's root agent.`);
+    const root = this.registry.snapshot(agentId);
+    if (!root) return;
+    const base = settingsLimits(this.ctx.settings());
+    checkRaise(kind, value, effectiveLimits(base, record.budgetRaise), spendOf(root));
+    this.registry.update(agentId, (r) => (r.budgetRaise = { ...r.budgetRaise, [kind]: value }));
+    const limits = effectiveLimits(base, record.budgetRaise);
+    this.ctx.logger.info(`budget of task ${agentId} (${record.name}) raised: ${kind} ${value}`);
+    // Still over by the other kind of limit: the agents' wrap-up stands, and telling them to go on would be wrong.
+    const raised = this.registry.snapshot(agentId);
+    if (raised && overBudget(limits, spendOf(raised), record.budgetRaise) === undefined) {
+      const subtree = [agentId, ...this.registry.descendants(agentId).map((d) => d.id)];
+      const told = this.runs.budgetRaised(subtree, budgetRaisedNote(limits));
+      if (told > 0) this.ctx.logger.info(`told ${told} agent(s) of task ${agentId} that they may go on`);
+    }
+    this.persistence.saveNow();
   }
 
   get spawningPaused(): boolean {

@@ -28,16 +28,15 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
   const { registry, ctx, stale } = deps;
   const id = run.agentId;
   const touch = () => stale.touch(id, run.runningTools.length > 0);
-  let toldBudgetSpent = false;
   return {
     ensureSlot: () => deps.ensureSlot(id),
     drainInbox: () => {
       const messages = deps.drainInbox(id);
-      if (toldBudgetSpent) return messages;
+      if (run.toldBudgetSpent) return messages;
       const spent = budgetSpent(ctx.settings(), registry, id);
       if (!spent) return messages;
-      // Once per agent: the next turn is its chance to answer.
-      toldBudgetSpent = true;
+      // Once per agent (until the budget is raised): the next turn is its chance to answer.
+      run.toldBudgetSpent = true;
       return [...messages, wrapUpNote(spent)];
     },
     onProgress: (keyFingerprint) => {

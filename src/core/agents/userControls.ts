@@ -1,5 +1,6 @@
 import type { Event } from "../common/emitter";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
+import type { BudgetKind } from "./taskLimits";
 
 /**
  * What a user may see and do with agents, through the host's commands and the
@@ -37,6 +38,16 @@ export interface UserControls {
   sendMessage(agentId: string, message: string, options?: { modelRef?: string }): void;
   /** Answers a pending `run_command` approval shown in the tree. */
   resolveApproval(requestId: string, decision: "approved" | "denied"): void;
+
+  /**
+   * Raises the budget of one task (a root and its subtree) to `value` tokens
+   * or USD; the setting is not changed. Refused unless `agentId` is a root
+   * whose task has a limit of that kind and `value` is above both that limit
+   * and what the task has spent. Once the task is within its budget again,
+   * subagents may start and every live agent that was told to wrap up hears
+   * that it may go on. The raise is saved with the tree.
+   */
+  raiseBudget(agentId: string, kind: BudgetKind, value: number): void;
 
   readonly spawningPaused: boolean;
   setSpawningPaused(paused: boolean): void;

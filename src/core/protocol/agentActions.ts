@@ -17,6 +17,7 @@ export const AGENT_ACTION_IDS = [
   "extendTimeout",
   "setTimeout",
   "removeTimeout",
+  "raiseBudget",
   "sendMessage",
   "openTranscript",
   "copyResult",
@@ -59,6 +60,8 @@ export function availableActions(agent: AgentSnapshot): AgentActionId[] {
     extendTimeout: live && hasLimit,
     setTimeout: live,
     removeTimeout: live && hasLimit && agent.timeoutRemovable,
+    // Finished roots too: after a raise, a message resumes a task that stopped at its budget.
+    raiseBudget: agent.parentId === null && agent.budget !== undefined,
     sendMessage: true,
     openTranscript: true,
     copyResult: agent.result !== undefined || agent.error !== undefined,
@@ -98,6 +101,8 @@ export function actionEffect(action: AgentActionId, agent: AgentSnapshot, reques
       return { kind: "prompt", prompt: "timeout" };
     case "removeTimeout":
       return { kind: "post", message: { type: "setTimeout", agentId, seconds: null } };
+    case "raiseBudget":
+      return { kind: "post", message: { type: "raiseBudget", agentId } };
     case "sendMessage":
       return { kind: "prompt", prompt: "message" };
     case "openTranscript":

@@ -42,8 +42,12 @@ export const agentSnapshotSchema = z.object({
   costUsd: z.number().min(0).optional(),
   /** USD of the subtree's priced agents (unpriced ones count as nothing); absent when none is priced. */
   subtreeCostUsd: z.number().min(0).optional(),
-  /** On a root: the task's limits (subagents.budget.*), to show spend against them. */
-  budget: z.object({ maxTokens: z.number().int().positive().optional(), maxCostUsd: z.number().positive().optional() }).optional(),
+  /** On a root: the task's limits (subagents.budget.*, or raised), to show spend against them; `reached` once spent. */
+  budget: z
+    .object({ maxTokens: z.number().int().positive().optional(), maxCostUsd: z.number().positive().optional(), reached: z.boolean().optional() })
+    .optional(),
+  /** On a root: the limits the user raised for this task (kept so a reload keeps them). */
+  budgetRaise: z.object({ maxTokens: z.number().int().positive().optional(), maxCostUsd: z.number().positive().optional() }).optional(),
   toolCount: z.number(),
   /** How often the agent's conversation was compacted to fit its model's context window; absent = never. */
   compactions: z.number().int().positive().optional(),

@@ -103,6 +103,9 @@ export const setTimeoutMessageSchema = z.strictObject({
   seconds: timeoutSeconds.nullable(),
 });
 
+/** Raise the budget of a root's task; the host asks for the new limit (VS Code input box) and checks it. */
+export const raiseBudgetMessageSchema = z.strictObject({ type: z.literal("raiseBudget"), agentId });
+
 /** Queue a follow-up; an idle or finished agent wakes and runs again. */
 export const sendMessageMessageSchema = z.strictObject({
   type: z.literal("sendMessage"),
@@ -174,6 +177,7 @@ export const webviewToHostMessageSchema = z.discriminatedUnion("type", [
   interruptMessageSchema,
   extendTimeoutMessageSchema,
   setTimeoutMessageSchema,
+  raiseBudgetMessageSchema,
   sendMessageMessageSchema,
   resolveApprovalMessageSchema,
   openTranscriptMessageSchema,

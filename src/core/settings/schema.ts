@@ -190,6 +190,10 @@ export const DEFAULT_HIDDEN_ENV = [
 
 const positiveInt = z.number().int().positive();
 
+/** Upper bounds of a task's budget, for the settings and for a raise from the tree alike. */
+export const MAX_TASK_TOKENS = 1_000_000_000_000;
+export const MAX_TASK_COST_USD = 1_000_000;
+
 export const settingSchemas = {
   providers: z.array(providerSchema).min(1).refine(
     (list) => new Set(list.map((p) => p.id)).size === list.length,
@@ -221,9 +225,9 @@ export const settingSchemas = {
   "results.maxToolChars": z.number().int().min(MIN_TOOL_RESULT_CHARS).max(MAX_TOOL_RESULT_CHARS),
   isolation: z.enum(ISOLATION_MODES),
   /** Input + output tokens of a root and its subtree; 0 = no limit. */
-  "budget.maxTokensPerTask": z.number().int().min(0).max(1_000_000_000_000),
+  "budget.maxTokensPerTask": z.number().int().min(0).max(MAX_TASK_TOKENS),
   /** USD of a root and its subtree (needs prices); 0 = no limit. */
-  "budget.maxCostPerTask": z.number().min(0).max(1_000_000),
+  "budget.maxCostPerTask": z.number().min(0).max(MAX_TASK_COST_USD),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;

@@ -40,7 +40,7 @@ describe("task budget", { timeout: 60_000 }, () => {
     assert.match(refusal?.type === "tool_result" ? refusal.content : "", /no new subagent: this task has used \d+ of its 1000 tokens/);
     assert.equal(final.result, "wrapped up");
     const root = kit.service.get(final.id);
-    assert.deepEqual(root?.budget, { maxTokens: 1000 }, "the root carries the budget, for the tree to show spend against it");
+    assert.deepEqual(root?.budget, { maxTokens: 1000, reached: true }, "the root carries the budget and that it is reached, for the tree to show spend against it");
     assert.equal(kit.service.snapshot().find((a) => a.name === "first")?.budget, undefined, "only roots carry it");
   });
 

@@ -45,6 +45,7 @@ const CONTRACT: Array<[string, string]> = [
   ["subagents.togglePauseSpawning", "Pause/Resume Spawning"],
   ["subagents.openTranscript", "Open Agent Transcript…"],
   ["subagents.clearFinished", "Clear Finished Agents"],
+  ["subagents.raiseBudget", "Raise Task Budget…"],
 ];
 
 /**

@@ -67,6 +67,10 @@ export class FakeUserControls implements UserControls {
     this.record(`resolveApproval ${requestId} ${decision}`);
   }
 
+  raiseBudget(agentId: string, kind: "maxTokens" | "maxCostUsd", value: number): void {
+    this.record(`raiseBudget ${agentId} ${kind} ${value}`);
+  }
+
   setSpawningPaused(paused: boolean): void {
     this.record(`setSpawningPaused ${paused}`);
     this.spawningPaused = paused;

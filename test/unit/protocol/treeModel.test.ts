@@ -247,6 +247,17 @@ describe("agent actions", () => {
     assert.deepEqual(actionEffect("mergeWorktree", agent("scan")), { kind: "post", message: { type: "mergeWorktree", agentId: "scan" } });
   });
 
+  it("offers Raise Budget… on a root whose task has a budget, finished or not, and never on a subagent", () => {
+    const budget = { maxTokens: 1000, reached: true };
+    const root = { ...agent("scan"), parentId: null, budget };
+    assert.equal(availableActions(root).includes("raiseBudget"), true);
+    assert.equal(availableActions({ ...agent("docs"), parentId: null, budget }).includes("raiseBudget"), true);
+    assert.equal(availableActions({ ...root, budget: undefined }).includes("raiseBudget"), false);
+    assert.equal(availableActions({ ...agent("scan"), parentId: "root-1", budget }).includes("raiseBudget"), false);
+    assert.equal(rowActions(root).includes("raiseBudget"), false, "in the menu and the pane, not on the narrow row");
+    assert.deepEqual(actionEffect("raiseBudget", root), { kind: "post", message: { type: "raiseBudget", agentId: "scan" } });
+  });
+
   it("puts the agent, its pending approval and one context key per action into the row's menu context", () => {
     assert.deepEqual(agentRowContext(agent("scan")), {
       webviewSection: "agentRow",
@@ -257,6 +268,7 @@ describe("agent actions", () => {
       "subagents.can.extendTimeout": false,
       "subagents.can.setTimeout": false,
       "subagents.can.removeTimeout": false,
+      "subagents.can.raiseBudget": false,
       "subagents.can.sendMessage": true,
       "subagents.can.openTranscript": true,
       "subagents.can.copyResult": true,
