@@ -25,9 +25,16 @@ const QUOTA_ANSWER = /\b(429|rate[ -]?limit(ed)?|quota|too many requests|throttl
 const FINAL_CODES = new Set(["NoPermissions", "Blocked", "NotFound"]);
 
 /** A quota or rate-limit answer worth waiting for, as opposed to a refusal that waiting will not change. */
+/** A refusal already turned into its final message: never retried, whatever words it contains. */
+export class LmRefusal extends Error {}
+
 export function isQuotaAnswer(error: unknown): boolean {
+  if (error instanceof LmRefusal) return false;
   if (error instanceof vscode.LanguageModelError && FINAL_CODES.has(error.code)) return false;
-  return error instanceof Error && QUOTA_ANSWER.test(`${error.message} ${"code" in error ? String((error as { code: unknown }).code) : ""}`);
+  if (!(error instanceof Error)) return false;
+  // An "Unknown" LanguageModelError carries the provider's own error as its cause.
+  const cause = error.cause instanceof Error ? error.cause.message : "";
+  return QUOTA_ANSWER.test(`${error.message} ${"code" in error ? String((error as { code: unknown }).code) : ""} ${cause}`);
 }
 
 function text(content: unknown): string {
@@ -80,13 +87,13 @@ export function describeLmError(error: unknown, model: string): Error {
   if (error instanceof vscode.LanguageModelError) {
     switch (error.code) {
       case "NoPermissions":
-        return new Error(`VS Code did not allow Subagents to use "${model}" (NoPermissions). Allow it when VS Code asks, or choose another model.`);
+        return new LmRefusal(`VS Code did not allow Subagents to use "${model}" (NoPermissions). Allow it when VS Code asks, or choose another model.`);
       case "Blocked":
-        return new Error(`VS Code blocked the request to "${model}" (Blocked): this extension may not use it now, e.g. its quota is spent. Check the model provider's account or choose another model.`);
+        return new LmRefusal(`VS Code blocked the request to "${model}" (Blocked): this extension may not use it now, e.g. its quota is spent. Check the model provider's account or choose another model.`);
       case "NotFound":
-        return new Error(`VS Code has no model "${model}" (NotFound). Check the extension that provides it, or choose another model.`);
+        return new LmRefusal(`VS Code has no model "${model}" (NotFound). Check the extension that provides it, or choose another model.`);
       default:
-        return new Error(`The request to "${model}" failed (${error.code || "unknown"}): ${error.message}`);
+        return new LmRefusal(`The request to "${model}" failed (${error.code || "unknown"}): ${error.message}`);
     }
   }
   return error instanceof Error ? error : new Error(String(error));
@@ -138,7 +145,7 @@ export class VscodeLmModelClient implements ModelClient {
 
   private async once(request: CompletionRequest): Promise<CompletionResult> {
     const [model] = await this.select(chatSelector(request.model));
-    if (!model) throw new Error(`VS Code offers no model "${VSCODE_LM_PROVIDER_ID}:${request.model}" now. Install or sign in to the extension that provides it, or choose another model.`);
+    if (!model) throw new LmRefusal(`VS Code offers no model "${VSCODE_LM_PROVIDER_ID}:${request.model}" now. Install or sign in to the extension that provides it, or choose another model.`);
     const source = new vscode.CancellationTokenSource();
     const cancel = () => source.cancel();
     request.signal.addEventListener("abort", cancel);

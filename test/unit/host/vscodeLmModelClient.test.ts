@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as vscode from "vscode";
 import type { CompletionRequest, CompletionResult, ModelClient } from "../../../src/core/llm/modelClient";
-import { chatSelector, VscodeLmModelClient } from "../../../src/host/lm/vscodeLmModelClient";
+import { chatSelector, isQuotaAnswer, VscodeLmModelClient } from "../../../src/host/lm/vscodeLmModelClient";
 import { ManualClock } from "../../fakes/manualClock";
 import { waitUntil } from "../../fakes/polling";
 import { LanguageModelChatMessage, LanguageModelError, LanguageModelTextPart, LanguageModelToolCallPart, LanguageModelToolResultPart } from "../../fakes/vscodeShim";
@@ -79,8 +79,10 @@ describe("vscode-lm models as a ModelClient", () => {
       ["Blocked", /blocked the request to "vscode-lm:copilot\/gpt-5-mini".*choose another model/],
       ["NotFound", /has no model/],
     ] as const) {
-      const { model } = fakeModel(new LanguageModelError("nope", code));
-      await assert.rejects(new VscodeLmModelClient(fallback, { select: () => Promise.resolve([model]) }).complete(request()), pattern);
+      const { model, sent } = fakeModel(new LanguageModelError("nope", code));
+      // A clock that never advances: a refusal must fail at once, never wait for a retry.
+      await assert.rejects(new VscodeLmModelClient(fallback, { select: () => Promise.resolve([model]), clock: new ManualClock() }).complete(request()), pattern);
+      assert.equal(sent.length, 1, `${code} is not retried`);
     }
     await assert.rejects(new VscodeLmModelClient(fallback, { select: () => Promise.resolve([]) }).complete(request()), /offers no model "vscode-lm:copilot\/gpt-5-mini"/);
   });
@@ -101,6 +103,14 @@ describe("vscode-lm models as a ModelClient", () => {
     assert.equal(result.content, "done");
     assert.equal(result.attempts, 2);
     assert.ok(progress.some((p) => p.restarted === true));
+  });
+
+  it("tells quota answers (also in an Unknown error's cause) from refusals that waiting will not change", () => {
+    assert.equal(isQuotaAnswer(new LanguageModelError("Rate limit exceeded", "Unknown")), true);
+    assert.equal(isQuotaAnswer(Object.assign(new LanguageModelError("request failed", "Unknown"), { cause: new Error("429 Too Many Requests") })), true);
+    assert.equal(isQuotaAnswer(new Error("You have exceeded your monthly quota")), true);
+    assert.equal(isQuotaAnswer(new LanguageModelError("quota exceeded", "Blocked")), false, "Blocked is final, whatever it says");
+    assert.equal(isQuotaAnswer(new Error("context length exceeded")), false);
   });
 
   it("leaves every other provider to the key-pool client", async () => {
