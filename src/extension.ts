@@ -18,6 +18,8 @@ import { runTask } from "./host/agents/runTask";
 import { registerChatParticipant } from "./host/lm/chatParticipant";
 import { registerLanguageModelTools } from "./host/lm/languageModelTools";
 import { VscodeExtensionTools } from "./host/lm/vscodeExtensionTools";
+import { VscodeLmModelClient } from "./host/lm/vscodeLmModelClient";
+import { vscodeLmRef } from "./core/llm/vscodeLmRef";
 import { TreeIndicators } from "./host/agents/treeIndicators";
 import { AgentDefinitionWatcher } from "./host/definitions/agentDefinitionWatcher";
 import { AgentDefinitionLanguageClient } from "./host/definitions/definitionLanguageClient";
@@ -90,7 +92,9 @@ class SubagentsExtension extends Disposable {
       beforeSave: (agents) => redactor.redactDeep(agents),
       warnUser: (message) => void vscode.window.showWarningMessage(message),
     });
-    const modelClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger, redactor }));
+    const keyPoolClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger, redactor }));
+    // `vscode-lm:` models go through VS Code's language model API (no keys of ours); the rest through the key pools.
+    const modelClient = new VscodeLmModelClient(keyPoolClient, { logger });
     const ripgrepPath = findRipgrep(vscode.env.appRoot);
     const providers = () => settings.current.providers;
     const definitions = this.register(
@@ -193,6 +197,7 @@ class SubagentsExtension extends Disposable {
       storedKeyCount: async (providerId: string) => (await keyStore.list(providerId)).length,
       openDocument: (id: string, view: "transcript" | "result") => documents.open(id, view),
       logger,
+      vscodeModels: async () => (await vscode.lm.selectChatModels()).map(vscodeLmRef),
     };
     for (const registration of registerCommands(
       {

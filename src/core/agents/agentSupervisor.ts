@@ -5,7 +5,8 @@ import { silentLogger } from "../common/logger";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import { isTimeoutSeconds, MAX_TIMEOUT_SECONDS, TIMEOUT_RANGE_TEXT } from "../common/timeLimits";
 import { ExecutionSlots, type SlotStats } from "../scheduler/executionSlots";
-import { configuredProviderCap, SLOTS_PER_KEY } from "../scheduler/providerCaps";
+import { isVscodeLmProvider } from "../llm/vscodeLmRef";
+import { configuredProviderCap, SLOTS_PER_KEY, vscodeLmCap } from "../scheduler/providerCaps";
 import { ApprovalBroker } from "../tools/approvalBroker";
 import { AgentChanges } from "../changes/agentChanges";
 import { ChangeReview } from "../changes/changeReview";
@@ -87,6 +88,7 @@ export class AgentSupervisor extends Disposable implements UserControls {
       global: () => this.ctx.settings().maxConcurrentAgents,
       provider: (providerId) => {
         const settings = this.ctx.settings();
+        if (isVscodeLmProvider(providerId)) return vscodeLmCap(settings.maxConcurrentAgents, settings["vscodeLm.maxConcurrent"]);
         const provider = settings.providers.find((p) => p.id === providerId);
         return configuredProviderCap(settings.maxConcurrentAgents, provider, deps.usableKeyCount(providerId), slotsPerKey);
       },

@@ -1,3 +1,4 @@
+import { isVscodeLmProvider, vscodeLmModelProblem } from "../llm/vscodeLmRef";
 import { rootModelRef, splitModelRef, type Settings } from "../settings/schema";
 
 export interface ModelChoice {
@@ -5,12 +6,22 @@ export interface ModelChoice {
   model: string;
 }
 
+/** A configured provider, or `vscode-lm` (models VS Code offers: no entry in subagents.providers). */
+function isKnownProvider(providerId: string, settings: Settings): boolean {
+  return isVscodeLmProvider(providerId) || settings.providers.some((p) => p.id === providerId);
+}
+
 function requireProvider(choice: ModelChoice, settings: Settings, source: string): ModelChoice {
+  if (isVscodeLmProvider(choice.providerId)) {
+    const problem = vscodeLmModelProblem(choice.model);
+    if (problem) throw new Error(`${source}: ${problem}`);
+    return choice;
+  }
   if (!settings.providers.some((p) => p.id === choice.providerId)) {
     const known = settings.providers.map((p) => p.id).join(", ");
     throw new Error(
       `${source} names provider "${choice.providerId}", which is not in subagents.providers (configured: ${known}). ` +
-        `Use "<provider>:<model>" with one of those ids.`,
+        `Use "<provider>:<model>" with one of those ids, or "vscode-lm:<vendor>/<family>" for a model VS Code offers.`,
     );
   }
   if (choice.model.trim() === "") throw new Error(`${source} names no model.`);
@@ -35,7 +46,7 @@ export function resolveChildModel(spec: string | undefined, parent: ModelChoice,
   const effective = spec ?? (settings.subagentModel !== "" ? settings.subagentModel : undefined);
   if (effective === undefined) return requireProvider(parent, settings, "The parent's model");
   const split = splitModelRef(effective);
-  if (split && settings.providers.some((p) => p.id === split.providerId)) {
+  if (split && isKnownProvider(split.providerId, settings)) {
     return requireProvider(split, settings, `The model "${effective}"`);
   }
   return requireProvider({ providerId: parent.providerId, model: effective }, settings, `The model "${effective}"`);

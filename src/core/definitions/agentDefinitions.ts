@@ -1,4 +1,6 @@
+import picomatch from "picomatch";
 import type { AgentDefinition, AgentRole } from "./definitionSchema";
+import { EXTENSION_TOOL_PREFIX, isToolName } from "./toolNames";
 import { parseDefinitionFile, type DefinitionContext, type DefinitionDiagnostic, type ParsedDefinitionFile } from "./parseDefinition";
 
 /**
@@ -112,14 +114,22 @@ function list(files: readonly ParsedDefinitionFile[]): string {
  * can only narrow; `notGranted` names what it asked for and did not get.
  */
 export function resolveAgentTools(
-  definition: Pick<AgentDefinition, "tools"> | undefined,
+  definition: Pick<AgentDefinition, "tools" | "extensionTools"> | undefined,
   parentTools: readonly string[],
 ): { tools: string[]; notGranted: string[] } {
   if (definition?.tools === undefined) return { tools: [...parentTools], notGranted: [] };
   const wanted = new Set<string>(definition.tools);
+  // The parent's tools that are not ours came from subagents.extensionTools; the type's patterns pick among them.
+  const patterns = definition.extensionTools ?? [];
+  const offered = parentTools.filter((t) => !isToolName(t));
+  const matchers = patterns.map((pattern) => ({ pattern, matches: picomatch(pattern, { nocase: true }) }));
+  const extension = new Set(offered.filter((t) => matchers.some((m) => m.matches(t))));
   return {
-    tools: parentTools.filter((t) => wanted.has(t)),
-    notGranted: definition.tools.filter((t) => !parentTools.includes(t)),
+    tools: parentTools.filter((t) => wanted.has(t) || extension.has(t)),
+    notGranted: [
+      ...definition.tools.filter((t) => !parentTools.includes(t)),
+      ...matchers.filter((m) => !offered.some((t) => m.matches(t))).map((m) => `${EXTENSION_TOOL_PREFIX}${m.pattern}`),
+    ],
   };
 }
 
@@ -184,7 +194,10 @@ export function describeAgentTypes(definitions: AgentDefinitions | readonly Agen
   if (list.length === 0) return "";
   const lines = list.map((d) => {
     const facts: string[] = [];
-    if (d.tools) facts.push(`tools: ${d.tools.length > 0 ? d.tools.join(", ") : "none"}`);
+    if (d.tools) {
+      const listed = [...d.tools, ...(d.extensionTools ?? []).map((p) => `${EXTENSION_TOOL_PREFIX}${p}`)];
+      facts.push(`tools: ${listed.length > 0 ? listed.join(", ") : "none"}`);
+    }
     if (d.role) facts.push(`role: ${d.role}`);
     if (d.background) facts.push("runs in the background");
     if (d.maxTurns !== undefined) facts.push(`at most ${d.maxTurns} turns`);

@@ -69,7 +69,8 @@ export const DEFINITION_KEY_DOCS: Readonly<Record<DefinitionKey, DefinitionKeyDo
     required: false,
     detail: '"<providerId>:<model>" or inherit',
     documentation:
-      "Model for this agent as `<providerId>:<model>` from `subagents.providers`, e.g. `openai:gpt-5-mini`. " +
+      "Model for this agent as `<providerId>:<model>` from `subagents.providers`, e.g. `openai:gpt-5-mini`, " +
+      "or a model VS Code offers as `vscode-lm:<vendor>/<family>`, e.g. `vscode-lm:copilot/gpt-5-mini`. " +
       "Omit it (or write `inherit`) to use the default subagent model.",
     valueSnippet: "${1:inherit}",
   },

@@ -68,6 +68,8 @@ export interface AgentDefinition {
   description: string;
   /** Allow-list of tools; undefined = the parent's tools. Can only narrow (see resolveAgentTools). */
   tools?: ToolName[];
+  /** Name patterns of VS Code tools (`vscode:<pattern>` entries of `tools`); only with `tools`. */
+  extensionTools?: string[];
   /** `"<providerId>:<model>"`; undefined = the default (parent's / subagentModel). */
   model?: string;
   role?: AgentRole;

@@ -10,7 +10,7 @@ import {
 } from "./definitionSchema";
 import { splitFrontMatter } from "./frontMatter";
 import { LineIndex, type TextRange } from "./textRange";
-import type { ToolName } from "./toolNames";
+import { EXTENSION_TOOL_PREFIX, type ToolName } from "./toolNames";
 import { checkModelRef, checkToolName, closest, type ValueFinding } from "./valueChecks";
 
 export type DefinitionSeverity = "error" | "warning" | "information" | "hint";
@@ -206,7 +206,12 @@ function reportFinding(report: Report, range: TextRange, code: DefinitionDiagnos
  * Tool names with the range of each: a YAML list, or Claude Code's
  * comma-separated string (ranges computed inside the scalar's source).
  */
-function checkTools(node: YamlNode | null, dialect: DefinitionDialect, rangeOf: RangeOf, report: Report): ToolName[] | undefined {
+function checkTools(
+  node: YamlNode | null,
+  dialect: DefinitionDialect,
+  rangeOf: RangeOf,
+  report: Report,
+): { tools: ToolName[]; extensionTools: string[] } | undefined {
   const items: Array<{ name: string; range: TextRange }> = [];
   if (isSeq(node)) {
     for (const item of node.items) {
@@ -234,19 +239,27 @@ function checkTools(node: YamlNode | null, dialect: DefinitionDialect, rangeOf: 
   }
 
   const tools: ToolName[] = [];
+  const extensionTools: string[] = [];
   for (const { name, range } of items) {
+    if (name.startsWith(EXTENSION_TOOL_PREFIX)) {
+      const pattern = name.slice(EXTENSION_TOOL_PREFIX.length).trim();
+      if (pattern === "") report(range, "error", "unknown-tool", `"${EXTENSION_TOOL_PREFIX}" needs a VS Code tool name or pattern after it, e.g. ${EXTENSION_TOOL_PREFIX}mcp_github_*.`);
+      else if (extensionTools.includes(pattern)) report(range, "warning", "duplicate-tool", `"${name}" is listed twice.`);
+      else extensionTools.push(pattern);
+      continue;
+    }
     const check = checkToolName(name, dialect);
     if (check.kind === "unknown") reportFinding(report, range, "unknown-tool", check.finding);
     else if (check.kind === "ignored") reportFinding(report, range, "ignored-tool", check.finding);
     else if (tools.includes(check.tool)) report(range, "warning", "duplicate-tool", `"${name}" is listed twice.`);
     else tools.push(check.tool);
   }
-  return tools;
+  return { tools, extensionTools };
 }
 
 function toDefinition(
   front: AgentFrontMatter,
-  extra: { tools: ToolName[] | undefined; model: string | undefined; systemPrompt: string; path: string; dialect: DefinitionDialect },
+  extra: { tools: { tools: ToolName[]; extensionTools: string[] } | undefined; model: string | undefined; systemPrompt: string; path: string; dialect: DefinitionDialect },
 ): AgentDefinition {
   const definition: AgentDefinition = {
     name: front.name,
@@ -255,7 +268,10 @@ function toDefinition(
     sourcePath: extra.path,
     dialect: extra.dialect,
   };
-  if (extra.tools !== undefined) definition.tools = extra.tools;
+  if (extra.tools !== undefined) {
+    definition.tools = extra.tools.tools;
+    if (extra.tools.extensionTools.length > 0) definition.extensionTools = extra.tools.extensionTools;
+  }
   if (extra.model !== undefined) definition.model = extra.model;
   if (front.role !== undefined) definition.role = front.role;
   if (front.timeout_seconds !== undefined) definition.timeoutSeconds = front.timeout_seconds;

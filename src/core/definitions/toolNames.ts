@@ -19,6 +19,13 @@ export const TOOL_NAMES = [
 
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/**
+ * In a definition's `tools:` list, `vscode:<name or glob>` names VS Code
+ * language model tools (other extensions', MCP servers'). An agent of that
+ * type gets them only if `subagents.extensionTools` offers them too.
+ */
+export const EXTENSION_TOOL_PREFIX = "vscode:";
+
 const TOOL_NAME_SET: ReadonlySet<string> = new Set(TOOL_NAMES);
 
 export function isToolName(name: string): name is ToolName {

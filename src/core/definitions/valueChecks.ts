@@ -1,3 +1,4 @@
+import { isVscodeLmProvider, vscodeLmModelProblem } from "../llm/vscodeLmRef";
 import { modelNames, splitModelRef, type ProviderConfig } from "../settings/schema";
 import { INHERIT_MODEL, type DefinitionDialect } from "./definitionSchema";
 import { TOOL_NAMES, CLAUDE_TOOL_ALIASES, isToolName, type ToolName } from "./toolNames";
@@ -70,6 +71,10 @@ export function checkModelRef(
         message: `Bad model reference "${trimmed}": expected "<providerId>:<model>" (for example ${exampleRef(providers)}) or "inherit".`,
       },
     };
+  }
+  if (isVscodeLmProvider(split.providerId)) {
+    const problem = vscodeLmModelProblem(split.model);
+    return problem ? { model: undefined, finding: { severity: "error", message: `Bad model reference: ${problem}` } } : { model: trimmed };
   }
   const provider = providers.find((p) => p.id === split.providerId);
   if (!provider) {

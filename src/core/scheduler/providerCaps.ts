@@ -40,3 +40,12 @@ export function providerCap(globalCap: number, usableKeys: number, slotsPerKey: 
   const keys = Math.max(1, Math.floor(usableKeys));
   return Math.min(global, Math.max(1, keys * Math.max(1, Math.floor(slotsPerKey))));
 }
+
+/**
+ * The cap of models VS Code offers (`vscode-lm:`): no keys of ours to count,
+ * and the user's quota with that provider is shared by all of them, so one
+ * setting caps them together. The global cap always wins.
+ */
+export function vscodeLmCap(globalCap: number, maxConcurrent: number): number {
+  return Math.min(Math.max(1, Math.floor(globalCap)), Math.max(1, Math.floor(maxConcurrent)));
+}

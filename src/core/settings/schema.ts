@@ -4,6 +4,7 @@ import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { DEFAULT_MAX_TURNS, MAX_TURNS_LIMIT } from "../common/turnLimits";
 import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
 import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
+import { DEFAULT_VSCODE_LM_MAX_CONCURRENT } from "../llm/vscodeLmRef";
 import { DEFAULT_MAX_TOOL_RESULT_CHARS, MAX_TOOL_RESULT_CHARS, MIN_TOOL_RESULT_CHARS } from "../tools/toolOutputLimits";
 
 /**
@@ -217,6 +218,8 @@ export const settingSchemas = {
   "commands.hiddenEnv": z.array(z.string().min(1)),
   /** Name patterns of VS Code language model tools (other extensions', MCP servers') offered to agents. */
   extensionTools: z.array(z.string().min(1)),
+  /** Agents on VS Code's models (`vscode-lm:` refs) holding an execution slot at once. */
+  "vscodeLm.maxConcurrent": positiveInt.max(256),
   "staleSeconds.idle": positiveInt.max(86_400),
   "staleSeconds.inTool": positiveInt.max(86_400),
   // No more than an agent keeps of its result: a larger limit would cut silently, without the truncation note.
@@ -252,6 +255,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "approval.protectedPaths": DEFAULT_PROTECTED_PATHS,
   "commands.hiddenEnv": DEFAULT_HIDDEN_ENV,
   extensionTools: [],
+  "vscodeLm.maxConcurrent": DEFAULT_VSCODE_LM_MAX_CONCURRENT,
   "staleSeconds.idle": 450,
   "staleSeconds.inTool": 1200,
   "results.maxChars": 12_000,

@@ -53,7 +53,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
         .enum(["leaf", "orchestrator"])
         .optional()
         .describe("leaf (default) cannot spawn; orchestrator may spawn its own subagents if depth allows"),
-      model: z.string().min(1).optional().describe('"<provider>:<model>" or a model of your provider'),
+      model: z.string().min(1).optional().describe('"<provider>:<model>", "vscode-lm:<vendor>/<family>", or a model of your provider'),
       timeout_seconds: z
         .number()
         .min(0)

@@ -3,6 +3,7 @@ import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
+import { isVscodeLmProvider } from "../../core/llm/vscodeLmRef";
 import { isKeyless, modelNames, rootModelRef, splitModelRef, type Settings } from "../../core/settings/schema";
 import { AGENT_TREE_VIEW_ID, COMMAND_IDS } from "../commandIds";
 import { formatElapsed } from "./agentPicks";
@@ -17,6 +18,8 @@ export interface RunTaskDeps {
   storedKeyCount: (providerId: string) => Promise<number>;
   openDocument: (agentId: string, view: "transcript" | "result") => Promise<void>;
   logger: Logger;
+  /** Models VS Code offers now (Copilot, other extensions' providers) as `vscode-lm:` refs; listing them asks for no consent. */
+  vscodeModels?: () => Promise<string[]>;
 }
 
 /** `runTask("text")` or `runTask({ task, model })` from another extension, a keybinding or a test. */
@@ -92,10 +95,18 @@ async function collectInput(
 
   let modelRef = given.modelRef;
   if (modelRef === undefined) {
-    const choices = modelChoices(deps.settings());
+    const configured = modelChoices(deps.settings());
+    const offered = await (deps.vscodeModels?.() ?? Promise.resolve([])).catch((error: unknown) => {
+      deps.logger.warn(`could not list VS Code's models: ${String(error)}`);
+      return [];
+    });
+    const choices = [...configured, ...offered.filter((ref) => !configured.includes(ref))];
     if (choices.length > 1) {
       const picked = await vscode.window.showQuickPick(
-        choices.map((ref, i) => ({ label: ref, ...(i === 0 ? { description: "default (subagents.model)" } : {}) })),
+        choices.map((ref, i) => ({
+          label: ref,
+          ...(i === 0 ? { description: "default (subagents.model)" } : isVscodeLmProvider(splitModelRef(ref)?.providerId ?? "") ? { description: "offered by VS Code, no key needed" } : {}),
+        })),
         { title: "Subagents: model for the root agent", placeHolder: "Enter keeps the default" },
       );
       if (!picked) return undefined;
@@ -114,7 +125,8 @@ async function collectInput(
  */
 async function confirmKeys(deps: RunTaskDeps, modelRef: string): Promise<boolean> {
   const providerId = splitModelRef(modelRef)?.providerId;
-  if (!providerId) return true;
+  // VS Code's own models need no key of ours (VS Code asks for consent itself).
+  if (!providerId || isVscodeLmProvider(providerId)) return true;
   const provider = deps.settings().providers.find((p) => p.id === providerId);
   if (provider && isKeyless(provider)) return true;
   if ((await deps.storedKeyCount(providerId)) > 0) return true;

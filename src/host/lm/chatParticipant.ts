@@ -3,6 +3,7 @@ import type { UserControls } from "../../core/agents/userControls";
 import { isFinal } from "../../core/agents/status";
 import type { Logger } from "../../core/common/logger";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
+import { vscodeLmRef } from "../../core/llm/vscodeLmRef";
 import type { Settings } from "../../core/settings/schema";
 import { COMMAND_IDS } from "../commandIds";
 import { outcomeMessage } from "../agents/runTask";
@@ -31,13 +32,17 @@ function agentLine(agent: AgentSnapshot, what: string, redact: (text: string) =>
   return line;
 }
 
+/** The request's part the handler reads; `model` is the one chosen in the Chat view, when VS Code says. */
+export type ChatRequestInput = Pick<vscode.ChatRequest, "prompt"> & { model?: Pick<vscode.LanguageModelChat, "vendor" | "family" | "id"> };
+
 /**
- * `@subagents <task>`: the task runs as a root agent on the configured model,
+ * `@subagents <task>`: the task runs as a root agent on the model chosen in
+ * the Chat view (as a `vscode-lm:` ref), else on the configured model;
  * the chat shows each subagent as it starts and ends, then the answer.
  * Cancelling the chat request interrupts the root and its subtree.
  */
 export function chatRequestHandler(deps: ChatParticipantDeps) {
-  return async (request: Pick<vscode.ChatRequest, "prompt">, _context: unknown, stream: ChatStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> => {
+  return async (request: ChatRequestInput, _context: unknown, stream: ChatStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> => {
     const refusal = cannotRunHere();
     if (refusal) {
       stream.markdown(refusal);
@@ -48,6 +53,8 @@ export function chatRequestHandler(deps: ChatParticipantDeps) {
       stream.markdown(`Subagents: ${parsed.problem}`);
       return { errorDetails: { message: parsed.problem } };
     }
+    // The user picked the chat's model themselves, so it needs no configured provider.
+    if (request.model) parsed.modelRef = vscodeLmRef(request.model);
     stream.progress(`Starting a root agent on ${parsed.modelRef}…`);
     let rootId: string | undefined;
     const announced = new Map<string, "started" | "finished">();

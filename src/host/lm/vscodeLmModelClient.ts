@@ -1,18 +1,40 @@
 import * as vscode from "vscode";
+import type { Clock } from "../../core/common/clock";
+import { systemClock } from "../../core/common/clock";
+import type { Logger } from "../../core/common/logger";
+import { ModelBackoff } from "../../core/llm/modelBackoff";
 import type { ChatMessage, CompletionRequest, CompletionResult, ModelClient, ToolCall, ToolSpec } from "../../core/llm/modelClient";
+import { parseVscodeLmModel, VSCODE_LM_PROVIDER_ID } from "../../core/llm/vscodeLmRef";
 
-/** The provider id of models VS Code offers (Copilot, BYOK providers of other extensions): `vscode-lm:<vendor>/<family>`. */
-export const VSCODE_LM_PROVIDER_ID = "vscode-lm";
+export { VSCODE_LM_PROVIDER_ID };
 
 /** What stands where a key fingerprint would: these requests use no key of ours. */
 const NO_KEY = "vscode-lm";
 
 type Select = (selector: vscode.LanguageModelChatSelector) => Thenable<vscode.LanguageModelChat[]>;
 
-/** `"copilot/gpt-5-mini"` → vendor and family; a bare name is a family of any vendor. */
+/** `"copilot/gpt-5-mini"` → vendor and family (and `/<id>` pins one model); a bare name is a family of any vendor. */
 export function chatSelector(model: string): vscode.LanguageModelChatSelector {
-  const slash = model.indexOf("/");
-  return slash > 0 ? { vendor: model.slice(0, slash), family: model.slice(slash + 1) } : { family: model };
+  const parsed = parseVscodeLmModel(model);
+  if (!parsed) return { family: model };
+  return { ...(parsed.vendor ? { vendor: parsed.vendor } : {}), family: parsed.family, ...(parsed.id ? { id: parsed.id } : {}) };
+}
+
+/** Words of quota and rate-limit answers; providers report them with no code of their own. */
+const QUOTA_ANSWER = /\b(429|rate[ -]?limit(ed)?|quota|too many requests|throttl\w*)\b/i;
+const FINAL_CODES = new Set(["NoPermissions", "Blocked", "NotFound"]);
+
+/** A quota or rate-limit answer worth waiting for, as opposed to a refusal that waiting will not change. */
+/** A refusal already turned into its final message: never retried, whatever words it contains. */
+export class LmRefusal extends Error {}
+
+export function isQuotaAnswer(error: unknown): boolean {
+  if (error instanceof LmRefusal) return false;
+  if (error instanceof vscode.LanguageModelError && FINAL_CODES.has(error.code)) return false;
+  if (!(error instanceof Error)) return false;
+  // An "Unknown" LanguageModelError carries the provider's own error as its cause.
+  const cause = error.cause instanceof Error ? error.cause.message : "";
+  return QUOTA_ANSWER.test(`${error.message} ${"code" in error ? String((error as { code: unknown }).code) : ""} ${cause}`);
 }
 
 function text(content: unknown): string {
@@ -65,32 +87,65 @@ export function describeLmError(error: unknown, model: string): Error {
   if (error instanceof vscode.LanguageModelError) {
     switch (error.code) {
       case "NoPermissions":
-        return new Error(`VS Code did not allow Subagents to use "${model}" (NoPermissions). Allow it when VS Code asks, or choose another model.`);
+        return new LmRefusal(`VS Code did not allow Subagents to use "${model}" (NoPermissions). Allow it when VS Code asks, or choose another model.`);
       case "Blocked":
-        return new Error(`VS Code blocked the request to "${model}" (Blocked), for example for quota or rate limits. Wait, or choose another model.`);
+        return new LmRefusal(`VS Code blocked the request to "${model}" (Blocked): this extension may not use it now, e.g. its quota is spent. Check the model provider's account or choose another model.`);
       case "NotFound":
-        return new Error(`VS Code has no model "${model}" (NotFound). Check the extension that provides it, or choose another model.`);
+        return new LmRefusal(`VS Code has no model "${model}" (NotFound). Check the extension that provides it, or choose another model.`);
       default:
-        return new Error(`The request to "${model}" failed (${error.code || "unknown"}): ${error.message}`);
+        return new LmRefusal(`The request to "${model}" failed (${error.code || "unknown"}): ${error.message}`);
     }
   }
   return error instanceof Error ? error : new Error(String(error));
 }
 
+export interface VscodeLmClientOptions {
+  select?: Select;
+  clock?: Clock;
+  /** Waits after consecutive quota answers; see ModelBackoff. */
+  backoffMs?: readonly number[];
+  logger?: Logger;
+}
+
 /**
  * Models that VS Code offers, as our ModelClient. Requests for any other
- * provider go to `fallback` (the key-pool client).
+ * provider go to `fallback` (the key-pool client). Quota answers make every
+ * request to that model wait (ModelBackoff); VS Code's refusals end the run
+ * with a message that says what to do.
  */
 export class VscodeLmModelClient implements ModelClient {
+  private readonly select: Select;
+  private readonly backoff: ModelBackoff;
+
   constructor(
     private readonly fallback: ModelClient,
-    private readonly select: Select = (selector) => vscode.lm.selectChatModels(selector),
-  ) {}
+    private readonly options: VscodeLmClientOptions = {},
+  ) {
+    this.select = options.select ?? ((selector) => vscode.lm.selectChatModels(selector));
+    this.backoff = new ModelBackoff(options.clock ?? systemClock, options.backoffMs);
+  }
 
-  async complete(request: CompletionRequest): Promise<CompletionResult> {
+  complete(request: CompletionRequest): Promise<CompletionResult> {
     if (request.providerId !== VSCODE_LM_PROVIDER_ID) return this.fallback.complete(request);
+    let attempts = 0;
+    const ref = `${VSCODE_LM_PROVIDER_ID}:${request.model}`;
+    return this.backoff
+      .run(
+        ref,
+        request.signal,
+        () => {
+          if (attempts++ > 0) request.onProgress?.({ keyFingerprint: NO_KEY, restarted: true });
+          return this.once(request);
+        },
+        isQuotaAnswer,
+        (ms) => this.options.logger?.warn(`${ref} answered with a quota limit; waiting ${Math.ceil(ms / 1000)} s`),
+      )
+      .then((result) => ({ ...result, attempts }));
+  }
+
+  private async once(request: CompletionRequest): Promise<CompletionResult> {
     const [model] = await this.select(chatSelector(request.model));
-    if (!model) throw new Error(`VS Code offers no model "${request.model}" now. Install or sign in to the extension that provides it, or choose another model.`);
+    if (!model) throw new LmRefusal(`VS Code offers no model "${VSCODE_LM_PROVIDER_ID}:${request.model}" now. Install or sign in to the extension that provides it, or choose another model.`);
     const source = new vscode.CancellationTokenSource();
     const cancel = () => source.cancel();
     request.signal.addEventListener("abort", cancel);
@@ -117,8 +172,8 @@ export class VscodeLmModelClient implements ModelClient {
       const completionTokens = await count(content + toolCalls.map((c) => c.name + c.arguments).join(""));
       return { content, toolCalls, finishReason: toolCalls.length > 0 ? "tool_calls" : "stop", usage: { promptTokens, completionTokens }, keyFingerprint: NO_KEY };
     } catch (error) {
-      if (request.signal.aborted) throw error;
-      throw describeLmError(error, request.model);
+      if (request.signal.aborted || isQuotaAnswer(error)) throw error;
+      throw describeLmError(error, `${VSCODE_LM_PROVIDER_ID}:${request.model}`);
     } finally {
       request.signal.removeEventListener("abort", cancel);
       source.dispose();

@@ -14,6 +14,8 @@ export function isUserOnlySetting(key: string): boolean {
     key === "model" ||
     key === "subagentModel" ||
     key === "extensionTools" ||
+    // Requests to VS Code's models count against the user's own quota.
+    key.startsWith("vscodeLm.") ||
     key.startsWith("approval.") ||
     key.startsWith("commands.") ||
     // What a task may spend is the payer's decision, not a repository's.

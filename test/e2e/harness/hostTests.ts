@@ -27,15 +27,20 @@ export function hostTestExtensionVsix(): Promise<string> {
   return cached;
 }
 
-async function packageHostTestExtension(): Promise<string> {
+function packageHostTestExtension(): Promise<string> {
+  return packageTestExtension("subagents-host-tests", buildHostTestExtension);
+}
+
+/** Builds a test-only extension with `build(folder)` into a temp folder and packages it with vsce; returns the VSIX path. */
+export async function packageTestExtension(name: string, build: (outDir: string) => Promise<string>): Promise<string> {
   const started = Date.now();
-  const outDir = mkdtempSync(path.join(os.tmpdir(), "subagents-host-tests-"));
+  const outDir = mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
-  const folder = await buildHostTestExtension(path.join(outDir, "extension"));
-  const vsix = path.join(outDir, "subagents-host-tests.vsix");
+  const folder = await build(path.join(outDir, "extension"));
+  const vsix = path.join(outDir, `${name}.vsix`);
   const vsce = path.join(REPO_ROOT, "node_modules", "@vscode", "vsce", "vsce");
-  await runQuiet(process.execPath, [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", vsix], folder, "vsce package (host tests)", 60_000);
-  log(`built the host-test extension in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await runQuiet(process.execPath, [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", vsix], folder, `vsce package (${name})`, 60_000);
+  log(`built the test-only extension ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return vsix;
 }
 

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ExtensionToolHost, ExtensionToolInfo } from "../../../src/core/tools/extensionTools";
 import { matchingExtensionTools } from "../../../src/core/tools/extensionTools";
-import { assertQuiet, scriptedKitPerTest } from "../../fakes/agentTestKit";
+import { AgentDefinitions } from "../../../src/core/definitions/agentDefinitions";
+import { createAgentTypeResolver } from "../../../src/core/definitions/agentTypeResolver";
+import { assertQuiet, scriptedKitPerTest, spawnCall, TEST_PROVIDERS } from "../../fakes/agentTestKit";
 import { lastToolResult } from "../../fakes/scriptedModelClient";
 import { waitUntil } from "../../fakes/polling";
 
@@ -83,5 +85,34 @@ describe("extension and MCP tools for agents", () => {
     kit.settings["approval.root"] = "deny";
     assert.match((await kit.service.runRoot({ task: "two" }).done).result ?? "", /Tool call refused by policy/);
     assert.equal(host.calls.length, 0);
+  });
+
+  it("an agent type with a tools list gets extension tools only when the list names them with vscode:<pattern>", async () => {
+    const definitions = AgentDefinitions.parse(
+      [
+        ["/ws/.subagents/agents/weather.md", "---\nname: weather\ndescription: Weather.\ntools: [read_file, \"vscode:mcp_weather_*\", \"vscode:nothing_*\"]\n---\nYou check the weather.\n"],
+        ["/ws/.subagents/agents/reader.md", "---\nname: reader\ndescription: Reader.\ntools: [read_file]\n---\nYou read.\n"],
+      ],
+      { providers: TEST_PROVIDERS },
+    );
+    assert.deepEqual(definitions.names(), ["reader", "weather"]);
+    const { client, kit } = start(
+      (call) =>
+        call.role === "root"
+          ? call.turn === 0
+            ? { toolCalls: [spawnCall("w", { agent_type: "weather" }), spawnCall("r", { agent_type: "reader" })] }
+            : { text: "root done" }
+          : { text: "child done" },
+      { settings: { extensionTools: ["mcp_*"] }, deps: { extensionTools: toolsFixture(), agentTypes: createAgentTypeResolver(() => definitions) } },
+    );
+    assert.equal((await kit.service.runRoot({ task: "t" }).done).status, "completed");
+    const toolsOf = (name: string) => {
+      const id = kit.service.snapshot().find((a) => a.name === name)?.id;
+      return (client.calls.find((c) => c.agentId === id)?.tools ?? []).map((t) => (t.type === "function" ? t.function.name : ""));
+    };
+    assert.deepEqual(toolsOf("w"), ["read_file", "mcp_weather_get", "mcp_weather_forecast_week"]);
+    assert.deepEqual(toolsOf("r"), ["read_file"], "a tools list that names no VS Code tool gets none");
+    const rootPrompt = String(client.calls[0]?.messages[0]?.content ?? "");
+    assert.match(rootPrompt, /tools: read_file, vscode:mcp_weather_\*, vscode:nothing_\*/);
   });
 });

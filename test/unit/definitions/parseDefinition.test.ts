@@ -18,6 +18,18 @@ function codes(file: ParsedDefinitionFile): string[] {
 }
 
 describe("agent definition files", () => {
+  it("accepts a vscode-lm model and vscode:<pattern> tools; a bad vscode-lm ref or an empty pattern is an error", () => {
+    const file = parse('---\nname: lm\ndescription: On Copilot.\ntools: [read_file, "vscode:mcp_github_*"]\nmodel: vscode-lm:copilot/gpt-5-mini\n---\nGo.\n');
+    assert.deepEqual(file.diagnostics, []);
+    assert.deepEqual(file.definition?.tools, ["read_file"]);
+    assert.deepEqual(file.definition?.extensionTools, ["mcp_github_*"]);
+    assert.equal(file.definition?.model, "vscode-lm:copilot/gpt-5-mini");
+    const bad = parse('---\nname: lm\ndescription: Bad.\ntools: [read_file, "vscode:"]\nmodel: "vscode-lm:copilot/"\n---\nGo.\n');
+    assert.deepEqual(bad.diagnostics.map((d) => d.code).sort(), ["bad-model", "unknown-tool"]);
+    assert.match(bad.diagnostics.find((d) => d.code === "bad-model")?.message ?? "", /expected "vscode-lm:<vendor>\/<family>"/);
+    assert.equal(bad.definition, undefined);
+  });
+
   it("parses a full definition into camelCase fields with the body as system prompt", () => {
     const file = parse(
       "---\nname: reviewer\ndescription: Reviews code.\ntools: [read_file, search_text]\nmodel: openai:gpt-5\n" +

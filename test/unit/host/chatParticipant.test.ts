@@ -66,6 +66,18 @@ describe("@subagents chat participant", () => {
     assert.equal(answer, "\n## Answer\nall good [redacted]");
   });
 
+  it("runs on the model chosen in the Chat view, as a vscode-lm model that needs no provider entry", async () => {
+    const { kit } = start(() => ({ text: "answered on the chat's model" }));
+    const stream = new RecordingStream();
+    const model = { vendor: "copilot", family: "gpt-5-mini", id: "gpt-5-mini" };
+    const result = await handlerFor(kit)({ prompt: "summarise", model }, {}, stream, new ShimCancellationTokenSource().token);
+    const root = kit.service.snapshot().find((a) => a.parentId === null);
+    assert.equal(root?.providerId, "vscode-lm");
+    assert.equal(root?.model, "copilot/gpt-5-mini");
+    assert.deepEqual(stream.progressLines, ["Starting a root agent on vscode-lm:copilot/gpt-5-mini…"]);
+    assert.equal((result.metadata as { status: string }).status, "completed");
+  });
+
   it("interrupts the root when the chat request is cancelled", async () => {
     const { kit } = start(() => ({ text: "slow", delayMs: 60_000, chunkMs: 20 }));
     const stream = new RecordingStream();

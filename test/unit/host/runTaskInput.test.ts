@@ -104,6 +104,20 @@ describe("Run Task: where the task comes from", () => {
     assert.deepEqual(warning.items, ["Add API Key…", "Open Settings"]);
   });
 
+  it("the model pick lists VS Code's models next to the configured ones; a vscode-lm model starts at once, asking for no key", async () => {
+    deps.storedKeyCount = async () => 0;
+    deps.vscodeModels = async () => ["vscode-lm:copilot/gpt-5-mini", "alpha:m-alpha"];
+    ui.inputAnswers.push("on Copilot");
+    ui.pickAnswers.push((items) => items.find((item) => item.label === "vscode-lm:copilot/gpt-5-mini"));
+    await runTask(deps);
+    const pick = ui.picks.at(-1);
+    assert.deepEqual(pick?.items.map((i) => i.label), ["alpha:m-alpha", "vscode-lm:copilot/gpt-5-mini"], "configured first, VS Code's models after, no duplicates");
+    assert.equal(pick?.items[1]?.description, "offered by VS Code, no key needed");
+    const root = kit.service.snapshot().find((a) => a.task === "on Copilot");
+    assert.deepEqual(root && [root.providerId, root.model], ["vscode-lm", "copilot/gpt-5-mini"]);
+    assert.equal(ui.messages.filter((m) => /no API key/.test(m.message)).length, 0);
+  });
+
   it("the input box's button opens a Markdown task document; Run Task Now runs it with its newlines, without the hint", async () => {
     ui.inputAnswers.push({ button: WRITE_IN_EDITOR_TOOLTIP });
     answerEditorNotice(`${MULTI}\n`);

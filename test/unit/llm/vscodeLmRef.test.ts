@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { resolveChildModel, resolveResumeModel, resolveRootModel } from "../../../src/core/agents/modelResolution";
+import { parseVscodeLmModel, vscodeLmRef } from "../../../src/core/llm/vscodeLmRef";
+import { vscodeLmCap } from "../../../src/core/scheduler/providerCaps";
+import { DEFAULT_SETTINGS, type Settings } from "../../../src/core/settings/schema";
+
+const settings: Settings = { ...DEFAULT_SETTINGS, providers: [{ id: "openai", baseUrl: "https://example.invalid/v1", models: ["gpt-5-mini"] }] };
+
+describe("vscode-lm model references", () => {
+  it("parse vendor/family, an optional id (which may contain '/'), or a bare family", () => {
+    assert.deepEqual(parseVscodeLmModel("copilot/gpt-5-mini"), { vendor: "copilot", family: "gpt-5-mini" });
+    assert.deepEqual(parseVscodeLmModel("byok/llama3:8b/models/llama3"), { vendor: "byok", family: "llama3:8b", id: "models/llama3" });
+    assert.deepEqual(parseVscodeLmModel("gpt-4o"), { family: "gpt-4o" });
+    for (const bad of ["", "/gpt", "copilot/", "copilot/gpt/", "copilot/gpt 5"]) assert.equal(parseVscodeLmModel(bad), undefined, bad);
+    assert.equal(vscodeLmRef({ vendor: "copilot", family: "gpt-5-mini", id: "gpt-5-mini" }), "vscode-lm:copilot/gpt-5-mini");
+    assert.equal(vscodeLmRef({ vendor: "test", family: "fake", id: "fake-1" }), "vscode-lm:test/fake/fake-1");
+  });
+
+  it("are accepted wherever a model is chosen, without an entry in subagents.providers", () => {
+    assert.deepEqual(resolveRootModel("vscode-lm:copilot/gpt-5-mini", settings), { providerId: "vscode-lm", model: "copilot/gpt-5-mini" });
+    assert.deepEqual(resolveRootModel(undefined, { ...settings, model: "vscode-lm:copilot/gpt-5-mini" }), { providerId: "vscode-lm", model: "copilot/gpt-5-mini" });
+    const parent = { providerId: "openai", model: "gpt-5-mini" };
+    // spawn_agent's model, a definition's model: and subagents.subagentModel all resolve through here.
+    assert.deepEqual(resolveChildModel("vscode-lm:copilot/gpt-5", parent, settings), { providerId: "vscode-lm", model: "copilot/gpt-5" });
+    assert.deepEqual(resolveChildModel(undefined, parent, { ...settings, subagentModel: "vscode-lm:copilot/gpt-5" }), { providerId: "vscode-lm", model: "copilot/gpt-5" });
+    // A bare model under a vscode-lm parent is a family of VS Code's models.
+    assert.deepEqual(resolveChildModel("gpt-4o", { providerId: "vscode-lm", model: "copilot/gpt-5" }, settings), { providerId: "vscode-lm", model: "gpt-4o" });
+    assert.deepEqual(resolveResumeModel(undefined, { providerId: "vscode-lm", model: "copilot/gpt-5" }, settings), { providerId: "vscode-lm", model: "copilot/gpt-5" });
+  });
+
+  it("name what is wrong with a malformed reference, and unknown providers point at vscode-lm", () => {
+    assert.throws(() => resolveRootModel("vscode-lm:copilot/", settings), /not a VS Code model reference; expected "vscode-lm:<vendor>\/<family>"/);
+    assert.throws(() => resolveRootModel("copilot:gpt-5", settings), /not in subagents.providers.*"vscode-lm:<vendor>\/<family>" for a model VS Code offers/);
+  });
+
+  it("have their own concurrency cap, under the global one", () => {
+    assert.equal(vscodeLmCap(8, DEFAULT_SETTINGS["vscodeLm.maxConcurrent"]), 4);
+    assert.equal(vscodeLmCap(2, 4), 2);
+    assert.equal(vscodeLmCap(8, 0), 1);
+  });
+});
