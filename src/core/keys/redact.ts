@@ -25,6 +25,20 @@ import { fingerprint } from "./fingerprint";
  */
 
 const REDACTED = "[redacted]";
+
+/**
+ * Provider-sealed blobs that a conversation hands back unchanged, by the
+ * `type` of the object holding them: the encrypted content of a Responses
+ * reasoning item, the signature of an Anthropic thinking block, the data of
+ * a redacted one. They are ciphertext or signatures the provider issued, not
+ * text anyone wrote, and one changed byte makes the provider refuse the
+ * request. Their readable parts (summaries, thinking text) are redacted as usual.
+ */
+const SEALED_FIELDS: ReadonlyMap<string, string> = new Map([
+  ["reasoning", "encrypted_content"],
+  ["thinking", "signature"],
+  ["redacted_thinking", "data"],
+]);
 const WINDOW = 8;
 const HEX_WINDOW = 16;
 
@@ -303,8 +317,12 @@ export class SecretRedactor {
     if (typeof value === "string") return this.redactWithMatcher(value, matcher);
     if (Array.isArray(value)) return value.map((v) => this.deep(v, matcher));
     if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+      const type = (value as { type?: unknown }).type;
+      const sealed = typeof type === "string" ? SEALED_FIELDS.get(type) : undefined;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.redactWithMatcher(k, matcher)] = this.deep(v, matcher);
+      for (const [k, v] of Object.entries(value)) {
+        out[this.redactWithMatcher(k, matcher)] = k === sealed && typeof v === "string" ? v : this.deep(v, matcher);
+      }
       return out;
     }
     return value;
