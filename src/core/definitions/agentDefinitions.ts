@@ -1,3 +1,4 @@
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type { AgentDefinition, AgentRole } from "./definitionSchema";
 import { parseDefinitionFile, type DefinitionContext, type DefinitionDiagnostic, type ParsedDefinitionFile } from "./parseDefinition";
 
@@ -136,6 +137,8 @@ export interface DefinedSpawnOptions extends SpawnRequestOptions {
   agentType: string;
   /** The type's turn budget; undefined = `subagents.maxTurns`. */
   maxTurns?: number;
+  /** The type's reasoning effort; undefined = the model entry's or the provider's. */
+  reasoningEffort?: ReasoningEffort;
   systemPrompt: string;
   tools: string[];
   notGranted: string[];
@@ -163,6 +166,7 @@ export function applyAgentDefinition(
   const background = request.background ?? definition.background;
   if (background !== undefined) result.background = background;
   if (definition.maxTurns !== undefined) result.maxTurns = definition.maxTurns;
+  if (definition.reasoningEffort !== undefined) result.reasoningEffort = definition.reasoningEffort;
   const isolation = request.isolation ?? definition.isolation;
   if (isolation !== undefined) result.isolation = isolation;
   return result;

@@ -29,6 +29,14 @@ const byName = (k: LiveKit, name: string) => k.service.snapshot().find((a) => a.
 
 const APIS: ProviderApi[] = ["chat", "responses", "anthropic"];
 
+/** The reasoning a request hands back, as sent: Responses reasoning items, or Anthropic thinking blocks. */
+function reasoningSent(api: ProviderApi, body: Record<string, unknown>): string {
+  type Part = { type?: string };
+  if (api === "responses") return JSON.stringify((body.input as Part[]).filter((i) => i.type === "reasoning"));
+  const messages = body.messages as Array<{ content: string | Part[] }>;
+  return JSON.stringify(messages.flatMap((m) => (Array.isArray(m.content) ? m.content.filter((b) => b.type === "thinking") : [])));
+}
+
 for (const api of APIS) {
   describe(`scenarios against the test server over the ${api} transport`, { timeout: 60_000 }, () => {
     it("parallel fan-out: the root spawns 8 children on 3 keys; all complete and keys are used evenly", async () => {
@@ -366,10 +374,10 @@ for (const api of APIS) {
         const after = workerCalls.second[0];
         assert.ok(after);
         assert.deepEqual(after.messages, before.messages, "the resumed call sends the conversation of the cut-off one");
-        if (api === "responses") {
-          const reasoningOf = (body: Record<string, unknown>) => JSON.stringify((body.input as Array<{ type?: string }>).filter((i) => i.type === "reasoning"));
-          assert.match(reasoningOf(before.request.body), /encrypted_content/);
-          assert.equal(reasoningOf(after.request.body), reasoningOf(before.request.body), "the same reasoning items, byte for byte");
+        if (api !== "chat") {
+          const sealed = reasoningSent(api, before.request.body);
+          assert.match(sealed, api === "responses" ? /"encrypted_content":"/ : /"signature":"/);
+          assert.equal(reasoningSent(api, after.request.body), sealed, "the same reasoning, byte for byte");
         }
         await assertDrained(kit);
       } finally {
