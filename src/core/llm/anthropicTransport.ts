@@ -55,7 +55,8 @@ export class AnthropicTransport implements ModelTransport {
 
   async open(call: TransportCall): Promise<OpenedStream> {
     const { system, messages } = toAnthropicMessages(call.messages);
-    const budget = call.options?.reasoningEffort ? THINKING_BUDGETS[call.options.reasoningEffort] : 0;
+    const effort = call.options?.reasoningEffort;
+    const budget = effort && !pendingTurnLacksThinking(messages) ? THINKING_BUDGETS[effort] : 0;
     const params: MessageCreateParamsStreaming = {
       model: call.model,
       max_tokens: budget > 0 ? Math.min(ANTHROPIC_MAX_TOKENS + budget, THINKING_MAX_TOKENS) : ANTHROPIC_MAX_TOKENS,
@@ -155,6 +156,19 @@ export function toAnthropicMessages(list: readonly ChatMessage[]): { system: str
     (lastBlock as TextBlockParam).cache_control = EPHEMERAL;
   }
   return { system: system.join("\n\n"), messages };
+}
+
+/**
+ * With thinking on, the API wants the assistant turn whose tool calls are
+ * being answered to start with its thinking. A turn made while thinking was
+ * off has none, so that one request goes without thinking instead of failing.
+ */
+function pendingTurnLacksThinking(messages: readonly MessageParam[]): boolean {
+  const [previous, last] = messages.slice(-2);
+  if (previous?.role !== "assistant" || last?.role !== "user" || !Array.isArray(last.content)) return false;
+  if (!last.content.some((block) => block.type === "tool_result")) return false;
+  const first = Array.isArray(previous.content) ? previous.content[0] : undefined;
+  return first?.type !== "thinking" && first?.type !== "redacted_thinking";
 }
 
 function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {

@@ -29,6 +29,13 @@ const byName = (k: LiveKit, name: string) => k.service.snapshot().find((a) => a.
 
 const APIS: ProviderApi[] = ["chat", "responses", "anthropic"];
 
+/** The reasoning effort as a request carries it on each API. */
+function effortSent(api: ProviderApi, body: Record<string, unknown>): unknown {
+  if (api === "chat") return body.reasoning_effort;
+  if (api === "responses") return (body.reasoning as { effort?: unknown } | undefined)?.effort;
+  return body.thinking;
+}
+
 /** The reasoning a request hands back, as sent: Responses reasoning items, or Anthropic thinking blocks. */
 function reasoningSent(api: ProviderApi, body: Record<string, unknown>): string {
   type Part = { type?: string };
@@ -333,10 +340,13 @@ for (const api of APIS) {
       const redactor = new SecretRedactor(() => keys);
       const stores = { transcripts, treeStore: new MemoryTreeStore() };
       const workerCalls: { first: AgentView[]; second: AgentView[] } = { first: [], second: [] };
+      // Reasoning on, so the Anthropic test server also insists that the answered tool turn starts with its thinking.
+      const models = [{ name: "fake-model", reasoningEffort: "low" }];
       try {
         const first = await startLiveKit({
           api,
           keyCount: 1,
+          models,
           stores,
           script: (v) => {
             if (v.role === "root") return v.turn === 0 ? { toolCalls: [spawnCall("worker", { timeout_seconds: 600 })] } : { text: "never" };
@@ -355,6 +365,7 @@ for (const api of APIS) {
         kit = await startLiveKit({
           api,
           keyCount: 1,
+          models,
           stores,
           script: (v) => {
             if (v.role === "root") {
@@ -374,6 +385,8 @@ for (const api of APIS) {
         const after = workerCalls.second[0];
         assert.ok(after);
         assert.deepEqual(after.messages, before.messages, "the resumed call sends the conversation of the cut-off one");
+        assert.deepEqual(effortSent(api, after.request.body), effortSent(api, before.request.body));
+        assert.ok(effortSent(api, after.request.body) !== undefined, "the resumed call reasons as before");
         if (api !== "chat") {
           const sealed = reasoningSent(api, before.request.body);
           assert.match(sealed, api === "responses" ? /"encrypted_content":"/ : /"signature":"/);

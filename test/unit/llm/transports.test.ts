@@ -263,6 +263,19 @@ describe("transport specifics", { timeout: 30_000 }, () => {
     });
   });
 
+  it("Anthropic: a tool turn made while thinking was off is answered without thinking instead of being refused", async () => {
+    const seen: ScriptedRequest[] = [];
+    await on("anthropic", { server: { script: (r) => (seen.push(r), { text: "ok" }) } }, async (h) => {
+      h.providers[0]!.reasoningEffort = "low";
+      const call = { id: "toolu_1", type: "function" as const, function: { name: "read_file", arguments: '{"path":"a"}' } };
+      const answered: ChatMessage[] = [{ role: "user", content: "hello" }, { role: "assistant", content: null, tool_calls: [call] }, { role: "tool", tool_call_id: call.id, content: "A" }];
+      assert.equal((await h.client.complete(request({ tools: [READ_FILE], messages: answered }))).content, "ok");
+      assert.equal(seen[0]!.body.thinking, undefined);
+      await h.client.complete(request({ tools: [READ_FILE], messages: [...answered, { role: "assistant", content: "ok" }, { role: "user", content: "more" }] }));
+      assert.deepEqual(seen[1]!.body.thinking, { type: "enabled", budget_tokens: THINKING_BUDGETS.low }, "a new user turn thinks again");
+    });
+  });
+
   for (const api of APIS) {
     it(`${api}: reasoning effort of the agent type wins over the model entry's, which wins over the provider's`, async () => {
       const seen: ScriptedRequest[] = [];
