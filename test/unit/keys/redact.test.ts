@@ -102,10 +102,12 @@ describe("redactSecrets", () => {
           { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: `thought ${key}` }], encrypted_content: sealed },
           { type: "thinking", thinking: `thought ${key}`, signature: sealed },
           { type: "redacted_thinking", data: sealed },
-          // The same field name on any other object is ordinary text.
+          // The same field name on an item of another type is ordinary text.
           { type: "note", encrypted_content: sealed, signature: sealed, data: sealed },
         ],
       },
+      // Outside a replay state nothing is sealed, whatever its shape.
+      elsewhere: { type: "reasoning", encrypted_content: sealed },
     };
     const out = redactor.redactDeep(event);
     const [reasoning, thinking, redactedThinking, note] = out.replay.items;
@@ -116,6 +118,7 @@ describe("redactSecrets", () => {
     assert.notEqual(note?.encrypted_content, sealed);
     assert.notEqual(note?.signature, sealed);
     assert.notEqual(note?.data, sealed);
+    assert.notEqual(out.elsewhere.encrypted_content, sealed);
   });
 
   it("redacts every line of a wrapped logger, with keys read at log time", () => {
