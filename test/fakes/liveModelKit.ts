@@ -5,6 +5,7 @@ import { Emitter } from "../../src/core/common/emitter";
 import { KeyPools } from "../../src/core/keys/keyPools";
 import { endpointOrigin } from "../../src/core/keys/keyOrigin";
 import type { KeyStore, StoredKey } from "../../src/core/keys/keyStore";
+import type { TranscriptStore } from "../../src/core/agents/transcript";
 import { ChatClient } from "../../src/core/llm/chatClient";
 import type { CompletionRequest, CompletionResult, ModelClient } from "../../src/core/llm/modelClient";
 import { settingSchemas, type ProviderApi, type ProviderConfig, type Settings } from "../../src/core/settings/schema";
@@ -80,7 +81,7 @@ export interface LiveKit {
   clock: TrackingClock;
   settings: Settings;
   workspace: FakeWorkspaceTools;
-  transcripts: MemoryTranscriptStore;
+  transcripts: TranscriptStore;
   keys: string[];
   /** Every completed model call: who made it, and the usage it reported. */
   completions: Array<{ request: CompletionRequest; result: CompletionResult }>;
@@ -106,6 +107,8 @@ export async function startLiveKit(options: {
   api?: ProviderApi;
   /** A provider with `auth: "none"`: no keys, and a server that takes none. */
   keyless?: boolean;
+  /** Stores that outlive this kit, as workspace storage outlives a window reload. */
+  stores?: { transcripts: TranscriptStore; treeStore: MemoryTreeStore };
 }): Promise<LiveKit> {
   const keys = options.keyless ? [] : Array.from({ length: options.keyCount }, (_, i) => `sk-live-test-${"k".repeat(16)}${String(i).padStart(4, "0")}`);
   const server = await startFakeOpenAiServer({
@@ -148,13 +151,13 @@ export async function startLiveKit(options: {
     },
   };
   const workspace = new FakeWorkspaceTools({ "README.md": "# project\n", "src/a.ts": "export const a = 1;\n" });
-  const transcripts = new MemoryTranscriptStore();
+  const transcripts = options.stores?.transcripts ?? new MemoryTranscriptStore();
   const service = new AgentSupervisor({
     settings: () => settings,
     modelClient: recording,
     workspace,
     transcripts,
-    treeStore: new MemoryTreeStore(),
+    treeStore: options.stores?.treeStore ?? new MemoryTreeStore(),
     usableKeyCount: (id) => pools.usableKeyCount(id),
     clock,
     treeSaveDelayMs: 20,

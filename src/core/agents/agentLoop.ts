@@ -1,3 +1,4 @@
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type { ChatMessage, CompletionResult, ModelClient, ToolCall, ToolSpec } from "../llm/modelClient";
 import { ModelCallError } from "../llm/modelCallError";
 import type { ContextMeter } from "../context/contextMeter";
@@ -16,6 +17,8 @@ export interface LoopInput {
   cacheKey?: string;
   providerId: string;
   model: string;
+  /** The agent type's reasoning effort; undefined = the model entry's or the provider's. */
+  reasoningEffort?: ReasoningEffort;
   conversation: Conversation;
   tools: readonly AgentTool[];
   client: ModelClient;
@@ -140,6 +143,7 @@ async function attemptModelCall(setup: LoopInput, hooks: LoopHooks, specs: reado
         model: setup.model,
         messages: setup.conversation.messages,
         ...(specs.length > 0 ? { tools: specs } : {}),
+        ...(setup.reasoningEffort !== undefined ? { reasoningEffort: setup.reasoningEffort } : {}),
         signal,
         agent: { id: setup.agentId, role: setup.role },
         ...(setup.cacheKey !== undefined ? { cacheKey: setup.cacheKey } : {}),
@@ -190,6 +194,7 @@ async function summarize(setup: LoopInput, hooks: LoopHooks, messages: ChatMessa
         providerId: setup.providerId,
         model: setup.model,
         messages,
+        ...(setup.reasoningEffort !== undefined ? { reasoningEffort: setup.reasoningEffort } : {}),
         signal: setup.signal,
         agent: { id: setup.agentId, role: setup.role },
         onProgress: (progress) => hooks.onProgress(progress.keyFingerprint),

@@ -1,3 +1,4 @@
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type { AgentSnapshot } from "../protocol/agentSnapshot";
 import type { WorktreeInfo } from "../isolation/agentWorkspaces";
 import type { AgentRole, AgentStatus } from "./status";
@@ -27,6 +28,8 @@ export interface AgentRecord {
   allowedTools?: readonly string[];
   /** Turn budget from the agent type; undefined = `subagents.maxTurns`, read when a run starts. */
   maxTurns?: number;
+  /** Reasoning effort from the agent type; undefined = the model entry's or the provider's. */
+  reasoningEffort?: ReasoningEffort;
   readonly task: string;
   context?: string;
   providerId: string;
@@ -154,6 +157,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.agentType !== undefined) snapshot.agentType = record.agentType;
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
   if (record.maxTurns !== undefined) snapshot.maxTurns = record.maxTurns;
+  if (record.reasoningEffort !== undefined) snapshot.reasoningEffort = record.reasoningEffort;
   if (record.compactions !== undefined && record.compactions > 0) snapshot.compactions = record.compactions;
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
   if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
@@ -212,6 +216,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   if (snapshot.agentType !== undefined) record.agentType = snapshot.agentType;
   if (snapshot.allowedTools !== undefined) record.allowedTools = [...snapshot.allowedTools];
   if (snapshot.maxTurns !== undefined) record.maxTurns = snapshot.maxTurns;
+  if (snapshot.reasoningEffort !== undefined) record.reasoningEffort = snapshot.reasoningEffort;
   if (snapshot.compactions !== undefined) record.compactions = snapshot.compactions;
   if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
   if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;

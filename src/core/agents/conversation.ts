@@ -58,7 +58,7 @@ export class Conversation {
 
   /**
    * `replay`: provider state the next request must carry (encrypted
-   * reasoning); kept in memory only, since a turn without it is still valid.
+   * reasoning); recorded with the turn, so a resumed agent keeps it.
    */
   assistant(content: string, toolCalls: readonly ToolCall[], replay?: ReplayState): void {
     const at = this.clock.now();
@@ -73,7 +73,7 @@ export class Conversation {
         ...kept,
       });
     }
-    this.record({ type: "message", at, role: "assistant", content });
+    this.record({ type: "message", at, role: "assistant", content, ...kept });
     for (const call of toolCalls) {
       this.record({ type: "tool_call", at, callId: call.id, name: call.name, arguments: call.arguments });
     }
@@ -123,7 +123,7 @@ export function conversationFromTranscript(
       case "message":
         closeOpenCalls();
         if (event.role === "assistant") {
-          lastAssistant = { role: "assistant", content: event.content };
+          lastAssistant = { role: "assistant", content: event.content, ...(event.replay ? { replay: event.replay } : {}) };
           out.push(lastAssistant);
         } else {
           lastAssistant = undefined;

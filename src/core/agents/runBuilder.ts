@@ -106,6 +106,7 @@ export class RunBuilder {
       cacheKey: record.rootId,
       providerId: record.providerId,
       model: record.model,
+      ...(record.reasoningEffort !== undefined ? { reasoningEffort: record.reasoningEffort } : {}),
       conversation,
       tools,
       client: this.ctx.modelClient,

@@ -1,3 +1,4 @@
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import { randomUUID } from "node:crypto";
 import type { IDisposable } from "../common/disposable";
 import type { ExecutionSlots } from "../scheduler/executionSlots";
@@ -95,6 +96,7 @@ export class SubagentControl implements AgentToolHost {
     if (plan.agentType !== undefined) record.agentType = plan.agentType;
     if (plan.allowedTools !== undefined) record.allowedTools = plan.allowedTools;
     if (plan.maxTurns !== undefined) record.maxTurns = plan.maxTurns;
+    if (plan.reasoningEffort !== undefined) record.reasoningEffort = plan.reasoningEffort;
     if ((plan.isolation ?? settings.isolation) === "worktree") record.isolation = "worktree";
     this.start(record, (run) => this.childStartup(record, plan, run));
     if (plan.notGranted.length > 0) {
@@ -188,6 +190,7 @@ export class SubagentControl implements AgentToolHost {
     };
     if (resolved && resolved.systemPrompt.trim() !== "") plan.systemPrompt = resolved.systemPrompt;
     if (resolved?.maxTurns !== undefined) plan.maxTurns = resolved.maxTurns;
+    if (resolved?.reasoningEffort !== undefined) plan.reasoningEffort = resolved.reasoningEffort;
     if (typeError !== undefined) plan.typeError = typeError;
     return plan;
   }
@@ -417,6 +420,8 @@ interface SpawnPlan {
   systemPrompt?: string;
   /** The agent type's turn budget; undefined = the setting. */
   maxTurns?: number;
+  /** The agent type's reasoning effort; undefined = the model entry's or the provider's. */
+  reasoningEffort?: ReasoningEffort;
   /** Set for an unknown agent type: the child's startup fails with it. */
   typeError?: string;
 }

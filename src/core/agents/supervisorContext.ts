@@ -1,3 +1,4 @@
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type { Clock } from "../common/clock";
 import type { Logger } from "../common/logger";
 import type { ModelClient } from "../llm/modelClient";
@@ -54,6 +55,8 @@ export interface ResolvedAgentType extends AgentTypeRequest {
   notGranted: string[];
   /** The type's turn budget; undefined = `subagents.maxTurns`. */
   maxTurns?: number;
+  /** The type's reasoning effort; undefined = the model entry's or the provider's. */
+  reasoningEffort?: ReasoningEffort;
 }
 
 /**

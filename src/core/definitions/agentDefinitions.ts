@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type { AgentDefinition, AgentRole } from "./definitionSchema";
 import { EXTENSION_TOOL_PREFIX, isToolName } from "./toolNames";
 import { parseDefinitionFile, type DefinitionContext, type DefinitionDiagnostic, type ParsedDefinitionFile } from "./parseDefinition";
@@ -146,6 +147,8 @@ export interface DefinedSpawnOptions extends SpawnRequestOptions {
   agentType: string;
   /** The type's turn budget; undefined = `subagents.maxTurns`. */
   maxTurns?: number;
+  /** The type's reasoning effort; undefined = the model entry's or the provider's. */
+  reasoningEffort?: ReasoningEffort;
   systemPrompt: string;
   tools: string[];
   notGranted: string[];
@@ -173,6 +176,7 @@ export function applyAgentDefinition(
   const background = request.background ?? definition.background;
   if (background !== undefined) result.background = background;
   if (definition.maxTurns !== undefined) result.maxTurns = definition.maxTurns;
+  if (definition.reasoningEffort !== undefined) result.reasoningEffort = definition.reasoningEffort;
   const isolation = request.isolation ?? definition.isolation;
   if (isolation !== undefined) result.isolation = isolation;
   return result;

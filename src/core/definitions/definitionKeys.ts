@@ -1,3 +1,4 @@
+import { REASONING_EFFORTS } from "../common/reasoningEffort";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { MAX_TURNS_LIMIT } from "../common/turnLimits";
 
@@ -24,6 +25,7 @@ export const DEFINITION_KEYS = [
   "role",
   "timeout_seconds",
   "max_turns",
+  "reasoning_effort",
   "background",
   "isolation",
 ] as const;
@@ -100,6 +102,16 @@ export const DEFINITION_KEY_DOCS: Readonly<Record<DefinitionKey, DefinitionKeyDo
       `Model turns one run of this agent may take, from 1 to ${MAX_TURNS_LIMIT}; omit it to use \`subagents.maxTurns\`. ` +
       "At the limit the agent gets one last turn without tools to give its answer.",
     valueSnippet: "${1:200}",
+  },
+  reasoning_effort: {
+    key: "reasoning_effort",
+    required: false,
+    detail: REASONING_EFFORTS.join(" | "),
+    documentation:
+      "How much a reasoning model thinks before it answers. Wins over the `reasoningEffort` of the model entry " +
+      "and of the provider in `subagents.providers`. Sent as `reasoning.effort` (Responses API), `reasoning_effort` " +
+      "(Chat Completions) or a thinking budget (Anthropic).",
+    valueSnippet: `\${1|${REASONING_EFFORTS.join(",")}|}`,
   },
   background: {
     key: "background",

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { REASONING_EFFORTS, type ReasoningEffort } from "../common/reasoningEffort";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { MAX_TURNS_LIMIT } from "../common/turnLimits";
 import type { ToolName } from "./toolNames";
@@ -44,6 +45,7 @@ export const agentFrontMatterSchema = z.object({
     .min(1, `max_turns must be between 1 and ${MAX_TURNS_LIMIT}`)
     .max(MAX_TURNS_LIMIT, `max_turns must be between 1 and ${MAX_TURNS_LIMIT}`)
     .optional(),
+  reasoning_effort: z.enum(REASONING_EFFORTS, { error: `reasoning_effort must be one of ${REASONING_EFFORTS.join(", ")}` }).optional(),
   background: z.boolean({ error: "background must be true or false" }).optional(),
   isolation: z.enum(["none", "worktree"], { error: 'isolation must be "none" or "worktree"' }).optional(),
 }).check((ctx) => {
@@ -76,6 +78,8 @@ export interface AgentDefinition {
   timeoutSeconds?: number;
   /** Turn budget of each run; undefined = `subagents.maxTurns`. */
   maxTurns?: number;
+  /** Reasoning effort of this type's requests; wins over the model entry's and the provider's. */
+  reasoningEffort?: ReasoningEffort;
   background?: boolean;
   /** `worktree`: agents of this type work in their own git worktree. */
   isolation?: "none" | "worktree";

@@ -276,6 +276,7 @@ function toDefinition(
   if (front.role !== undefined) definition.role = front.role;
   if (front.timeout_seconds !== undefined) definition.timeoutSeconds = front.timeout_seconds;
   if (front.max_turns !== undefined) definition.maxTurns = front.max_turns;
+  if (front.reasoning_effort !== undefined) definition.reasoningEffort = front.reasoning_effort;
   if (front.background !== undefined) definition.background = front.background;
   if (front.isolation !== undefined) definition.isolation = front.isolation;
   return definition;

@@ -28,6 +28,22 @@ const REDACTED = "[redacted]";
 const WINDOW = 8;
 const HEX_WINDOW = 16;
 
+/**
+ * Provider-sealed blobs that a conversation hands back unchanged, found only
+ * in the items of an assistant turn's `replay` state, by the `type` of the
+ * item: the encrypted content of a Responses reasoning item, the signature of
+ * an Anthropic thinking block, the data of a redacted one. They are
+ * ciphertext or signatures the provider issued, not text anyone wrote, and
+ * one changed byte makes the provider refuse the request. The items' readable
+ * parts (summaries, thinking text) are redacted as usual.
+ */
+const REPLAY_FIELD = "replay";
+const SEALED_FIELDS: ReadonlyMap<string, string> = new Map([
+  ["reasoning", "encrypted_content"],
+  ["thinking", "signature"],
+  ["redacted_thinking", "data"],
+]);
+
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+(?!\[redacted)[^\s"',;]+/gi, `$1 ${REDACTED}`],
   [/\b((?:x-)?api[-_]?key|authorization|access[-_]?token|secret)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"',;}]+/gi, `$1$2${REDACTED}`],
@@ -299,15 +315,30 @@ export class SecretRedactor {
     return this.deep(value, this.current()) as T;
   }
 
-  private deep(value: unknown, matcher: KeyMatcher): unknown {
+  private deep(value: unknown, matcher: KeyMatcher, replayItem = false): unknown {
     if (typeof value === "string") return this.redactWithMatcher(value, matcher);
     if (Array.isArray(value)) return value.map((v) => this.deep(v, matcher));
-    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    if (isPlainObject(value)) {
+      const type = value.type;
+      const sealed = replayItem && typeof type === "string" ? SEALED_FIELDS.get(type) : undefined;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.redactWithMatcher(k, matcher)] = this.deep(v, matcher);
+      for (const [k, v] of Object.entries(value)) {
+        if (k === sealed && typeof v === "string") out[k] = v;
+        else if (k === REPLAY_FIELD && isPlainObject(v) && Array.isArray(v.items)) out[k] = this.replay(v, v.items, matcher);
+        else out[this.redactWithMatcher(k, matcher)] = this.deep(v, matcher);
+      }
       return out;
     }
     return value;
+  }
+
+  /** A replay state: its items may hold sealed fields; everything else is redacted. */
+  private replay(state: Record<string, unknown>, items: unknown[], matcher: KeyMatcher): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(state)) {
+      out[this.redactWithMatcher(k, matcher)] = k === "items" ? items.map((item) => this.deep(item, matcher, true)) : this.deep(v, matcher);
+    }
+    return out;
   }
 
   private current(): KeyMatcher {
@@ -344,4 +375,8 @@ export function redactingLogger(inner: Logger, knownKeys: () => Iterable<string>
     warn: wrap((m) => inner.warn(m)),
     error: wrap((m) => inner.error(m)),
   };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -1,10 +1,13 @@
 import { Anthropic, APIError } from "@anthropic-ai/sdk";
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type {
   ContentBlockParam,
   MessageCreateParamsStreaming,
   MessageParam,
   RawMessageStreamEvent,
+  RedactedThinkingBlockParam,
   TextBlockParam,
+  ThinkingBlockParam,
   Tool,
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ClientOptions } from "openai";
@@ -15,6 +18,22 @@ import { argumentsObject, openedStream, SdkClientCache, textOf, withoutAuthHeade
 
 /** Output tokens asked for per reply; the Messages API requires a limit. */
 export const ANTHROPIC_MAX_TOKENS = 8192;
+
+/**
+ * Extended-thinking budgets for the reasoning efforts (the API's minimum is
+ * 1,024). Thinking tokens count toward `max_tokens`, so the reply's own limit
+ * is added on top, up to the smallest output limit of the thinking models.
+ * `none`, or no effort at all, sends no `thinking` parameter.
+ */
+export const THINKING_BUDGETS: Readonly<Record<ReasoningEffort, number>> = {
+  none: 0,
+  minimal: 1_024,
+  low: 2_048,
+  medium: 8_192,
+  high: 16_384,
+  xhigh: 24_576,
+};
+const THINKING_MAX_TOKENS = 32_000;
 
 const EPHEMERAL = { type: "ephemeral" } as const;
 /** Four breakpoints are allowed: tools, system prompt, the last turn, and one in the conversation. */
@@ -36,12 +55,15 @@ export class AnthropicTransport implements ModelTransport {
 
   async open(call: TransportCall): Promise<OpenedStream> {
     const { system, messages } = toAnthropicMessages(call.messages);
+    const effort = call.options?.reasoningEffort;
+    const budget = effort && !pendingTurnLacksThinking(messages) ? THINKING_BUDGETS[effort] : 0;
     const params: MessageCreateParamsStreaming = {
       model: call.model,
-      max_tokens: ANTHROPIC_MAX_TOKENS,
+      max_tokens: budget > 0 ? Math.min(ANTHROPIC_MAX_TOKENS + budget, THINKING_MAX_TOKENS) : ANTHROPIC_MAX_TOKENS,
       messages,
       stream: true,
     };
+    if (budget > 0) params.thinking = { type: "enabled", budget_tokens: budget };
     if (system !== "") params.system = [{ type: "text", text: system, cache_control: EPHEMERAL }];
     if (call.tools.length > 0) params.tools = toAnthropicTools(call.tools);
     const sdk = this.client(call.provider, call.key);
@@ -110,7 +132,8 @@ export function toAnthropicMessages(list: readonly ChatMessage[]): { system: str
         break;
       }
       case "assistant": {
-        const blocks: ContentBlockParam[] = [];
+        // Thinking blocks go back first and unchanged: their signature covers them.
+        const blocks: ContentBlockParam[] = message.replay?.api === "anthropic" ? [...(message.replay.items as ContentBlockParam[])] : [];
         const text = textOf(message.content);
         if (text !== "") blocks.push({ type: "text", text });
         for (const call of message.tool_calls ?? []) {
@@ -135,6 +158,19 @@ export function toAnthropicMessages(list: readonly ChatMessage[]): { system: str
   return { system: system.join("\n\n"), messages };
 }
 
+/**
+ * With thinking on, the API wants the assistant turn whose tool calls are
+ * being answered to start with its thinking. A turn made while thinking was
+ * off has none, so that one request goes without thinking instead of failing.
+ */
+function pendingTurnLacksThinking(messages: readonly MessageParam[]): boolean {
+  const [previous, last] = messages.slice(-2);
+  if (previous?.role !== "assistant" || last?.role !== "user" || !Array.isArray(last.content)) return false;
+  if (!last.content.some((block) => block.type === "tool_result")) return false;
+  const first = Array.isArray(previous.content) ? previous.content[0] : undefined;
+  return first?.type !== "thinking" && first?.type !== "redacted_thinking";
+}
+
 function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {
   const out = tools.map((tool): Tool => {
     if (tool.type !== "function") throw new Error(`internal error: the Anthropic transport takes function tools only, not "${tool.type}"`);
@@ -155,6 +191,7 @@ const STOP_REASONS: Record<string, string> = { tool_use: "tool_calls", end_turn:
 export class AnthropicAssembler {
   private content = "";
   private readonly calls = new Map<number, ToolCall>();
+  private readonly thinking = new Map<number, ThinkingBlockParam | RedactedThinkingBlockParam>();
   private stopReason: string | null = null;
   private stopped = false;
   private input = 0;
@@ -171,6 +208,10 @@ export class AnthropicAssembler {
       case "content_block_start":
         if (event.content_block.type === "tool_use") {
           this.calls.set(event.index, { id: event.content_block.id, name: event.content_block.name, arguments: "" });
+        } else if (event.content_block.type === "thinking") {
+          this.thinking.set(event.index, { type: "thinking", thinking: event.content_block.thinking, signature: event.content_block.signature });
+        } else if (event.content_block.type === "redacted_thinking") {
+          this.thinking.set(event.index, { type: "redacted_thinking", data: event.content_block.data });
         } else if (event.content_block.type === "text" && event.content_block.text) {
           this.content += event.content_block.text;
           return event.content_block.text;
@@ -184,6 +225,11 @@ export class AnthropicAssembler {
         if (event.delta.type === "input_json_delta") {
           const call = this.calls.get(event.index);
           if (call) call.arguments += event.delta.partial_json;
+        }
+        if (event.delta.type === "thinking_delta" || event.delta.type === "signature_delta") {
+          const block = this.thinking.get(event.index);
+          if (block?.type === "thinking" && event.delta.type === "thinking_delta") block.thinking += event.delta.thinking;
+          if (block?.type === "thinking" && event.delta.type === "signature_delta") block.signature += event.delta.signature;
         }
         return "";
       case "message_delta":
@@ -207,7 +253,8 @@ export class AnthropicAssembler {
     if (this.cacheRead > 0) usage.cachedInputTokens = this.cacheRead;
     if (this.cacheWrite > 0) usage.cacheWriteTokens = this.cacheWrite;
     const finishReason = this.stopReason === null ? null : (STOP_REASONS[this.stopReason] ?? this.stopReason);
-    return { content: this.content, toolCalls, finishReason, usage };
+    const thinking = [...this.thinking.entries()].sort(([a], [b]) => a - b).map(([, block]) => block);
+    return { content: this.content, toolCalls, finishReason, usage, ...(thinking.length > 0 ? { replay: { api: "anthropic" as const, items: thinking } } : {}) };
   }
 
   /** Counts are cumulative; `message_delta` repeats or updates those of `message_start`. */

@@ -7,7 +7,7 @@ import type { KeyPool } from "../keys/keyPool";
 import { endpointOrigin, mayCarryKey } from "../keys/keyOrigin";
 import type { KeyPools } from "../keys/keyPools";
 import { SecretRedactor } from "../keys/redact";
-import { isKeyless, modelOptions, providerApi, type ProviderApi, type ProviderConfig } from "../settings/schema";
+import { isKeyless, providerApi, requestOptions, type ProviderApi, type ProviderConfig } from "../settings/schema";
 import { AnthropicTransport } from "./anthropicTransport";
 import { ChatCompletionsTransport } from "./chatTransport";
 import { classifyFailure, StallError, type AttemptFailure } from "./failure";
@@ -308,7 +308,7 @@ export class ChatClient extends Disposable implements ModelClient {
         provider,
         key,
         model: request.model,
-        options: modelOptions(provider, request.model),
+        options: requestOptions(provider, request.model, request.reasoningEffort),
         // No key goes into a request body, whatever a tool printed or the user typed.
         messages: this.redactor.redactDeep([...request.messages]),
         tools: request.tools ?? [],

@@ -1,3 +1,4 @@
+import type { ReasoningEffort } from "../common/reasoningEffort";
 import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
@@ -5,11 +6,13 @@ import type {
 
 /**
  * What an assistant turn must hand back to the provider on the next request
- * and that only one API understands (the Responses API's encrypted reasoning
- * items). Opaque to the agent loop; a transport of another API ignores it.
+ * and that only one API understands: the Responses API's encrypted reasoning
+ * items, or Anthropic's signed thinking blocks. Opaque to the agent loop; a
+ * transport of another API ignores it. Kept in the transcript, so a resumed
+ * agent sends it too.
  */
 export interface ReplayState {
-  api: "responses";
+  api: "responses" | "anthropic";
   items: readonly unknown[];
 }
 
@@ -50,6 +53,8 @@ export interface CompletionRequest {
   model: string;
   messages: readonly ChatMessage[];
   tools?: readonly ToolSpec[];
+  /** The agent type's reasoning effort; it wins over the model entry's and the provider's. */
+  reasoningEffort?: ReasoningEffort;
   signal: AbortSignal;
   /** Sent as headers so traffic is attributable; never contains secrets. */
   agent: { id: string; role: "root" | "subagent" };

@@ -1,3 +1,4 @@
+import { REASONING_EFFORTS } from "../common/reasoningEffort";
 import * as z from "zod";
 import { AGENT_STATUSES } from "../agents/status";
 
@@ -17,6 +18,8 @@ export const agentSnapshotSchema = z.object({
   allowedTools: z.array(z.string()).optional(),
   /** The agent type's turn budget (kept so a reload keeps it); absent = `subagents.maxTurns`. */
   maxTurns: z.number().int().positive().optional(),
+  /** The agent type's reasoning effort (kept so a reload keeps it); absent = the model entry's or the provider's. */
+  reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
   task: z.string(),
   providerId: z.string(),
   model: z.string(),

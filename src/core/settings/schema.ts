@@ -1,5 +1,6 @@
 import { ISOLATION_MODES } from "../isolation/agentWorkspaces";
 import * as z from "zod";
+import { REASONING_EFFORTS, type ReasoningEffort } from "../common/reasoningEffort";
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { DEFAULT_MAX_TURNS, MAX_TURNS_LIMIT } from "../common/turnLimits";
 import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
@@ -30,8 +31,8 @@ export type ProviderApi = z.infer<typeof providerApiSchema>;
 export const providerAuthSchema = z.enum(["bearer", "none"]);
 export type ProviderAuth = z.infer<typeof providerAuthSchema>;
 
-export const reasoningEffortSchema = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
-export type ReasoningEffort = z.infer<typeof reasoningEffortSchema>;
+export const reasoningEffortSchema = z.enum(REASONING_EFFORTS);
+export type { ReasoningEffort };
 
 /** What a provider's `models` entry may say beyond its name. */
 export const modelEntrySchema = z.strictObject({
@@ -51,6 +52,8 @@ export const providerFields = z.object({
   baseUrl: z.url(),
   api: providerApiSchema.optional(),
   auth: providerAuthSchema.optional(),
+  /** Reasoning effort of every model of this provider, unless its model entry or the agent type says otherwise. */
+  reasoningEffort: reasoningEffortSchema.optional(),
   /** Agents of this provider holding an execution slot at once; default from the keys and maxConcurrentAgents. */
   maxConcurrent: z.number().int().min(1).max(256).optional(),
   /** Names, or `{name, contextWindow?, reasoningEffort?}` entries; parsed into `models` (names) and `modelOptions`. */
@@ -106,6 +109,22 @@ export function modelNames(provider: Pick<ProviderConfig, "models">): string[] {
 export function modelOptions(provider: Pick<ProviderConfig, "models" | "modelOptions">, model: string): (ModelOptions & { name: string }) | undefined {
   if (!provider.models.includes(model)) return undefined;
   return { name: model, ...provider.modelOptions?.[model] };
+}
+
+/**
+ * The options a request to one model is sent with: the model entry's, with
+ * the reasoning effort of the agent type, else of the model entry, else of
+ * the provider.
+ */
+export function requestOptions(
+  provider: Pick<ProviderConfig, "models" | "modelOptions" | "reasoningEffort">,
+  model: string,
+  agentTypeEffort?: ReasoningEffort,
+): ModelOptions | undefined {
+  const options = modelOptions(provider, model);
+  const effort = agentTypeEffort ?? options?.reasoningEffort ?? provider.reasoningEffort;
+  if (effort === undefined) return options;
+  return { ...options, reasoningEffort: effort };
 }
 
 export function providerApi(provider: Pick<ProviderConfig, "api">): ProviderApi {

@@ -69,7 +69,7 @@ describe("long tasks against a server that enforces a context limit", () => {
     assert.equal(live.server.refusedForContext, 0, "no request passed the limit");
     assert.ok(live.server.maxPromptTokens <= LIMIT);
 
-    const events = live.transcripts.of(final.id);
+    const events = await live.transcripts.read(final.id);
     assert.equal(events.filter((e) => e.type === "tool_result").length, 300, "the transcript holds every turn");
     assert.equal(events.filter((e) => e.type === "tool_call").length, 300);
     const markers = events.filter((e) => e.type === "compaction");
@@ -110,7 +110,7 @@ describe("long tasks against a server that enforces a context limit", () => {
     for (const worker of workers) {
       assert.equal(worker.status, "completed");
       assert.ok((worker.compactions ?? 0) >= 1, `${worker.name} compacted`);
-      assert.equal(live.transcripts.of(worker.id).filter((e) => e.type === "tool_result").length, 100);
+      assert.equal((await live.transcripts.read(worker.id)).filter((e) => e.type === "tool_result").length, 100);
     }
     assert.ok(live.service.snapshot().every((a) => isFinal(a.status)));
   });

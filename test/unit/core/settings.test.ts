@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { parse as parseJsonc } from "jsonc-parser";
 import {
   DEFAULT_SETTINGS,
   isKeyless,
@@ -7,6 +9,7 @@ import {
   modelOptions,
   parseSettings,
   providerApi,
+  requestOptions,
   rootModelRef,
   splitModelRef,
   type SettingKey,
@@ -102,6 +105,31 @@ describe("settings", () => {
     assert.equal(rootModelRef({ ...settings, model: "" }), "oai:gpt-5", "the first model of an object entry");
   });
 
+  it("takes a reasoning effort per provider, overridden by the model entry's and then the agent type's", () => {
+    const { settings, problems } = parse({
+      providers: [{ id: "p", baseUrl: "https://example.com/v1", reasoningEffort: "low", models: ["plain", { name: "tuned", reasoningEffort: "high" }] }],
+    });
+    assert.deepEqual(problems, []);
+    const [provider] = settings.providers;
+    assert.ok(provider);
+    assert.equal(requestOptions(provider, "plain")?.reasoningEffort, "low");
+    assert.equal(requestOptions(provider, "tuned")?.reasoningEffort, "high");
+    assert.equal(requestOptions(provider, "plain", "minimal")?.reasoningEffort, "minimal");
+    assert.equal(requestOptions(provider, "tuned", "none")?.reasoningEffort, "none");
+    assert.equal(requestOptions({ ...provider, reasoningEffort: undefined }, "plain")?.reasoningEffort, undefined);
+  });
+
+  it("accepts the README's provider examples as they are written", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const block = /```jsonc\n("subagents\.providers": \[[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, "the README has a subagents.providers example");
+    const values = parseJsonc(`{${block}}`) as Partial<Record<string, unknown>>;
+    const { settings, problems } = parse({ providers: values["subagents.providers"], model: values["subagents.model"], subagentModel: values["subagents.subagentModel"] });
+    assert.deepEqual(problems, []);
+    const apis = settings.providers.map((p) => `${p.id}:${providerApi(p)}${isKeyless(p) ? ":keyless" : ""}`);
+    assert.deepEqual(apis, ["openai:responses", "anthropic:anthropic", "openrouter:chat", "local:chat:keyless", "ollama:chat:keyless"]);
+  });
+
   it("rejects an unknown api, auth, model option or negative cached price, and keeps the default providers", () => {
     const base = { id: "p", baseUrl: "https://example.com/v1", models: ["m"] };
     const bad = [
@@ -109,6 +137,7 @@ describe("settings", () => {
       { ...base, auth: "basic" },
       { ...base, maxConcurrent: 0 },
       { ...base, models: [{ name: "m", reasoningEffort: "extreme" }] },
+      { ...base, reasoningEffort: "max" },
       { ...base, models: [{ name: "m", contextwindow: 8192 }] },
       { ...base, models: [{ contextWindow: 8192 }] },
       { ...base, prices: { m: { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: -1 } } },

@@ -35,6 +35,31 @@ describe("agent types through the real spawn path (live model server)", () => {
     live = undefined;
   });
 
+  it("a type's reasoning_effort wins over the model entry's for its agents only, and survives in the tree; a bad value is diagnosed", async () => {
+    const definitions = parse({
+      thinker: file("thinker", "reasoning_effort: high\n"),
+      odd: file("odd", "reasoning_effort: extreme\n"),
+    });
+    assert.deepEqual(definitions.names(), ["thinker"]);
+    assert.match(definitions.file("/ws/.subagents/agents/odd.md")?.diagnostics[0]?.message ?? "", /reasoning_effort must be one of none, minimal, low, medium, high, xhigh/);
+    const efforts = new Map<string, unknown>();
+    live = await startLiveKit({
+      api: "responses",
+      keyCount: 1,
+      models: [{ name: "fake-model", reasoningEffort: "low" }],
+      deps: { agentTypes: createAgentTypeResolver(() => definitions) },
+      script: (view) => {
+        efforts.set(view.role === "root" ? "root" : view.task, (view.request.body.reasoning as { effort?: string } | undefined)?.effort);
+        if (view.role === "root") return view.turn === 0 ? { toolCalls: [spawnCall("think", { agent_type: "thinker" }), spawnCall("plain")] } : { text: "done" };
+        return { text: "ok" };
+      },
+    });
+    const final = await live.service.runRoot({ task: "efforts" }).done;
+    assert.equal(final.status, "completed", final.statusReason);
+    assert.deepEqual(Object.fromEntries(efforts), { root: "low", think: "high", plain: "low" });
+    assert.equal(live.service.snapshot().find((a) => a.name === "think")?.reasoningEffort, "high");
+  });
+
   it("scenario: tools [read_file] and timeout 60 apply to a typed child; an invalid file is diagnosed, not listed, and fails clearly", async () => {
     const definitions = parse({
       reader: file("reader", "tools: [read_file]\ntimeout_seconds: 60\n", "You only read files and report."),

@@ -177,7 +177,7 @@ describe("agent definition language server (LSP over IPC)", () => {
     const text = "---\nname: complete\n\ntools: [read_file, ]\nrole: \nmodel: \ntimeout_seconds: 60\n---\nPrompt.\n";
     client.open(uri, text);
     const keys = await client.completion(uri, { line: 2, character: 0 });
-    assert.deepEqual(keys.map((i) => i.label), ["description", "max_turns", "background", "isolation"]);
+    assert.deepEqual(keys.map((i) => i.label), ["description", "max_turns", "reasoning_effort", "background", "isolation"]);
     assert.ok(keys.every((i) => typeof i.documentation === "object"));
 
     const tools = await client.completion(uri, { line: 3, character: 19 });

@@ -90,6 +90,37 @@ describe("redactSecrets", () => {
     assert.ok(!live.redact(long).includes(key), "the remembered result is redacted too");
   });
 
+  it("keeps provider-sealed reasoning blobs byte-exact while redacting their readable text", () => {
+    // Blobs that happen to hold a key's base64 (the redactor's base64 view would match them).
+    const sealed = b64(`cipher ${key} cipher`);
+    const event = {
+      type: "message",
+      content: `said ${key}`,
+      replay: {
+        api: "responses",
+        items: [
+          { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: `thought ${key}` }], encrypted_content: sealed },
+          { type: "thinking", thinking: `thought ${key}`, signature: sealed },
+          { type: "redacted_thinking", data: sealed },
+          // The same field name on an item of another type is ordinary text.
+          { type: "note", encrypted_content: sealed, signature: sealed, data: sealed },
+        ],
+      },
+      // Outside a replay state nothing is sealed, whatever its shape.
+      elsewhere: { type: "reasoning", encrypted_content: sealed },
+    };
+    const out = redactor.redactDeep(event);
+    const [reasoning, thinking, redactedThinking, note] = out.replay.items;
+    assert.equal(reasoning?.encrypted_content, sealed);
+    assert.equal(thinking?.signature, sealed);
+    assert.equal(redactedThinking?.data, sealed);
+    assert.deepEqual(leaks(out.content + JSON.stringify(reasoning?.summary) + thinking?.thinking, key), []);
+    assert.notEqual(note?.encrypted_content, sealed);
+    assert.notEqual(note?.signature, sealed);
+    assert.notEqual(note?.data, sealed);
+    assert.notEqual(out.elsewhere.encrypted_content, sealed);
+  });
+
   it("redacts every line of a wrapped logger, with keys read at log time", () => {
     const lines: string[] = [];
     const sink = (m: string) => lines.push(m);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
+import { ANTHROPIC_MAX_TOKENS, THINKING_BUDGETS } from "../../../src/core/llm/anthropicTransport";
 import { KEYLESS_FINGERPRINT } from "../../../src/core/llm/chatClient";
 import type { ChatMessage, ToolSpec } from "../../../src/core/llm/modelClient";
 import type { ProviderApi } from "../../../src/core/settings/schema";
@@ -230,6 +231,79 @@ describe("transport specifics", { timeout: 30_000 }, () => {
       assert.equal(input[1]!.encrypted_content, Buffer.from("fake-reasoning:think first").toString("base64"));
     });
   });
+
+  it("Anthropic: thinking blocks go back first and unchanged on the next turn; an altered one is refused", async () => {
+    const seen: ScriptedRequest[] = [];
+    const script = (r: ScriptedRequest) => (seen.push(r), r.index === 0 ? { reasoning: "think first", toolCalls: [{ name: "read_file", arguments: { path: "a" } }] } : { text: "done" });
+    await on("anthropic", { server: { script } }, async (h) => {
+      h.providers[0]!.reasoningEffort = "medium";
+      const first = await h.client.complete(request({ tools: [READ_FILE] }));
+      assert.equal(first.replay?.api, "anthropic");
+      const [thinking] = first.replay?.items as Array<{ type: string; thinking: string; signature: string }>;
+      assert.equal(thinking?.type, "thinking");
+      assert.equal(thinking?.thinking, "think first");
+      assert.ok((thinking?.signature ?? "").length > 0);
+      const call = first.toolCalls[0]!;
+      const turn = (replay: NonNullable<typeof first.replay>): ChatMessage[] => [
+        { role: "user", content: "hello" },
+        { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }], replay },
+        { role: "tool", tool_call_id: call.id, content: "A" },
+      ];
+      const second = await h.client.complete(request({ tools: [READ_FILE], messages: turn(first.replay!) }));
+      assert.equal(second.content, "done");
+      const assistant = (seen[1]!.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>)[1]!;
+      assert.deepEqual(assistant.content.map((b) => b.type), ["thinking", "tool_use"]);
+      assert.deepEqual(assistant.content[0], thinking);
+      for (const r of seen) assert.deepEqual(r.body.thinking, { type: "enabled", budget_tokens: THINKING_BUDGETS.medium });
+
+      const altered = { api: "anthropic" as const, items: [{ ...thinking, thinking: "something else" }] };
+      const error = await rejection(h.client.complete(request({ tools: [READ_FILE], messages: turn(altered) })));
+      assert.equal(error.kind, "bad_request");
+      assert.match(error.message, /invalid signature in thinking block/);
+    });
+  });
+
+  it("Anthropic: a tool turn made while thinking was off is answered without thinking instead of being refused", async () => {
+    const seen: ScriptedRequest[] = [];
+    await on("anthropic", { server: { script: (r) => (seen.push(r), { text: "ok" }) } }, async (h) => {
+      h.providers[0]!.reasoningEffort = "low";
+      const call = { id: "toolu_1", type: "function" as const, function: { name: "read_file", arguments: '{"path":"a"}' } };
+      const answered: ChatMessage[] = [{ role: "user", content: "hello" }, { role: "assistant", content: null, tool_calls: [call] }, { role: "tool", tool_call_id: call.id, content: "A" }];
+      assert.equal((await h.client.complete(request({ tools: [READ_FILE], messages: answered }))).content, "ok");
+      assert.equal(seen[0]!.body.thinking, undefined);
+      await h.client.complete(request({ tools: [READ_FILE], messages: [...answered, { role: "assistant", content: "ok" }, { role: "user", content: "more" }] }));
+      assert.deepEqual(seen[1]!.body.thinking, { type: "enabled", budget_tokens: THINKING_BUDGETS.low }, "a new user turn thinks again");
+    });
+  });
+
+  for (const api of APIS) {
+    it(`${api}: reasoning effort of the agent type wins over the model entry's, which wins over the provider's`, async () => {
+      const seen: ScriptedRequest[] = [];
+      await on(api, { server: { script: (r) => (seen.push(r), { text: "ok" }) } }, async (h) => {
+        h.providers[0]!.models = ["plain", "tuned"];
+        h.providers[0]!.modelOptions = { tuned: { reasoningEffort: "medium" } };
+        await h.client.complete(request({ model: "plain" }));
+        h.providers[0]!.reasoningEffort = "low";
+        await h.client.complete(request({ model: "plain" }));
+        await h.client.complete(request({ model: "tuned" }));
+        await h.client.complete(request({ model: "tuned", reasoningEffort: "high" }));
+        await h.client.complete(request({ model: "tuned", reasoningEffort: "none" }));
+        const sent = seen.map((r) => {
+          if (api === "chat") return r.body.reasoning_effort;
+          if (api === "responses") return (r.body.reasoning as { effort?: string } | undefined)?.effort;
+          return (r.body.thinking as { budget_tokens?: number } | undefined)?.budget_tokens;
+        });
+        const expected =
+          api === "anthropic"
+            ? [undefined, THINKING_BUDGETS.low, THINKING_BUDGETS.medium, THINKING_BUDGETS.high, undefined]
+            : [undefined, "low", "medium", "high", "none"];
+        assert.deepEqual(sent, expected);
+        if (api === "anthropic") {
+          assert.deepEqual(seen.map((r) => r.body.max_tokens), [ANTHROPIC_MAX_TOKENS, ANTHROPIC_MAX_TOKENS + THINKING_BUDGETS.low, ANTHROPIC_MAX_TOKENS + THINKING_BUDGETS.medium, ANTHROPIC_MAX_TOKENS + THINKING_BUDGETS.high, ANTHROPIC_MAX_TOKENS]);
+        }
+      });
+    });
+  }
 
   it("Chat Completions: replay state of another API is not sent, and reasoning effort is", async () => {
     const seen: ScriptedRequest[] = [];
