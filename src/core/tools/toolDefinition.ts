@@ -41,20 +41,39 @@ export function defineTool<S extends z.ZodType>(tool: AgentTool<S>): AgentTool<S
   return tool;
 }
 
-const specCache = new WeakMap<AgentTool, ToolSpec>();
+/**
+ * Specs by the schema they describe, then by name and description. Each
+ * agent gets tool objects of its own, but their schemas are shared module
+ * constants: converting one with zod takes milliseconds, which every agent
+ * start of a fan-out would pay again. Specs are frozen because one object
+ * goes into every request of every agent.
+ */
+const specCache = new WeakMap<object, Map<string, ToolSpec>>();
 
 export function toToolSpec(tool: AgentTool): ToolSpec {
-  const cached = specCache.get(tool);
+  const source: object = tool.inputJsonSchema ?? tool.parameters;
+  let byLabel = specCache.get(source);
+  if (!byLabel) specCache.set(source, (byLabel = new Map()));
+  const label = `${tool.name}\n${tool.description}`;
+  const cached = byLabel.get(label);
   if (cached) return cached;
-  const schema = tool.inputJsonSchema ? { ...tool.inputJsonSchema } : (z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>);
+  const schema = tool.inputJsonSchema ? structuredClone(tool.inputJsonSchema) : (z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>);
   // Some OpenAI-compatible servers reject the `$schema` keyword in tool parameters.
   delete schema.$schema;
-  const spec: ToolSpec = {
+  const spec: ToolSpec = deepFreeze({
     type: "function",
     function: { name: tool.name, description: tool.description, parameters: schema },
-  };
-  specCache.set(tool, spec);
+  });
+  byLabel.set(label, spec);
   return spec;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export type ParsedArguments<T> = { ok: true; args: T } | { ok: false; error: string };
