@@ -257,7 +257,7 @@ export class ChatClient extends Disposable implements ModelClient {
    */
   private async leaseKey(pool: KeyPool, call: CallContext, delayMs: number): Promise<KeyLease | undefined> {
     const { signal } = call.request;
-    await sleepUnlessAborted(this.clock, delayMs, signal);
+    if (delayMs > 0) await sleepUnlessAborted(this.clock, delayMs, signal);
     if (signal.aborted) return undefined;
     const readyAt = pool.nextReadyAt(call.cost);
     const wait = readyAt === undefined ? 0 : readyAt - this.clock.now();
