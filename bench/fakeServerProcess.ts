@@ -1,15 +1,19 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import type { Script } from "../test/fixtures/fakeOpenAiScript";
 import { startFakeOpenAiServer, type FakeOpenAiServerOptions, type RecordedRequest } from "../test/fixtures/fakeOpenAiServer";
 
 /**
  * The test server in its own process, so that in throughput benchmarks the
  * server's work does not compete with the client under test for one event
  * loop (a real provider is on another machine). Only data options cross the
- * process boundary (no script functions).
+ * process boundary; a script comes as the path of a module that exports it.
  */
 
-type ServerOptions = Omit<FakeOpenAiServerOptions, "script">;
+type ServerOptions = Omit<FakeOpenAiServerOptions, "script"> & {
+  /** A module whose exported `script` answers each request (functions cannot cross the boundary, a path can). */
+  scriptModule?: string;
+};
 type Request = { type: "stats" } | { type: "close" };
 type Reply = { type: "ready"; baseUrl: string } | { type: "stats"; requests: RecordedRequest[] };
 
@@ -52,8 +56,9 @@ function next<T extends Reply["type"]>(child: ChildProcess, type: T): Promise<Ex
 }
 
 async function serve(): Promise<void> {
-  const options = JSON.parse(process.argv[2] ?? "{}") as ServerOptions;
-  const server = await startFakeOpenAiServer(options);
+  const { scriptModule, ...options } = JSON.parse(process.argv[2] ?? "{}") as ServerOptions;
+  const scripted = scriptModule === undefined ? {} : { script: ((await import(scriptModule)) as { script: Script }).script };
+  const server = await startFakeOpenAiServer({ ...options, ...scripted });
   process.on("message", (message: Request) => {
     if (message.type === "stats") process.send?.({ type: "stats", requests: server.requests } satisfies Reply);
     if (message.type === "close") void server.close().then(() => process.exit(0));

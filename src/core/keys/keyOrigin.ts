@@ -5,8 +5,20 @@
  * anything else — can never send an existing key somewhere new unasked.
  */
 
+/** Origins by base URL: every model call checks its key's binding, and a provider has one base URL. */
+const knownOrigins = new Map<string, string | undefined>();
+const KNOWN_ORIGINS_KEPT = 64;
+
 /** `scheme://host[:port]` of a base URL; undefined when it has none (not a URL, or an opaque scheme). */
 export function endpointOrigin(baseUrl: string): string | undefined {
+  if (knownOrigins.has(baseUrl)) return knownOrigins.get(baseUrl);
+  const origin = parseOrigin(baseUrl);
+  if (knownOrigins.size >= KNOWN_ORIGINS_KEPT) knownOrigins.clear();
+  knownOrigins.set(baseUrl, origin);
+  return origin;
+}
+
+function parseOrigin(baseUrl: string): string | undefined {
   let url: URL;
   try {
     url = new URL(baseUrl);

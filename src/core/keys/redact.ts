@@ -286,6 +286,7 @@ export class SecretRedactor {
   private matcherKeys = "";
   private matcher: KeyMatcher = compile([]);
   private readonly remembered = new Map<string, string>();
+  private rememberedValues = new WeakMap<object, unknown>();
 
   constructor(private readonly keys: () => Iterable<string>) {}
 
@@ -313,6 +314,23 @@ export class SecretRedactor {
   redactDeep<T>(value: T): T {
     // One look at the key set per structure, not per string.
     return this.deep(value, this.current()) as T;
+  }
+
+  /**
+   * `redactDeep` for each value of a list whose values are never changed in
+   * place (the messages of a conversation): a value redacted before with the
+   * same keys is taken from memory, because every turn sends the whole
+   * conversation again.
+   */
+  redactEach<T extends object>(values: readonly T[]): T[] {
+    const matcher = this.current();
+    return values.map((value) => {
+      const known = this.rememberedValues.get(value);
+      if (known !== undefined) return known as T;
+      const redacted = this.deep(value, matcher) as T;
+      this.rememberedValues.set(value, redacted);
+      return redacted;
+    });
   }
 
   private deep(value: unknown, matcher: KeyMatcher, replayItem = false): unknown {
@@ -348,6 +366,7 @@ export class SecretRedactor {
       this.matcherKeys = id;
       this.matcher = compile(keys);
       this.remembered.clear();
+      this.rememberedValues = new WeakMap();
     }
     return this.matcher;
   }

@@ -257,7 +257,7 @@ export class ChatClient extends Disposable implements ModelClient {
    */
   private async leaseKey(pool: KeyPool, call: CallContext, delayMs: number): Promise<KeyLease | undefined> {
     const { signal } = call.request;
-    await sleepUnlessAborted(this.clock, delayMs, signal);
+    if (delayMs > 0) await sleepUnlessAborted(this.clock, delayMs, signal);
     if (signal.aborted) return undefined;
     const readyAt = pool.nextReadyAt(call.cost);
     const wait = readyAt === undefined ? 0 : readyAt - this.clock.now();
@@ -290,14 +290,21 @@ export class ChatClient extends Disposable implements ModelClient {
     request.signal.addEventListener("abort", onAbort, { once: true });
     let stalled: StallError | undefined;
     let stallTimer: IDisposable | undefined;
-    const armStallTimer = () => {
-      stallTimer?.dispose();
+    // One timer per quiet stretch, not one per chunk: a chunk only moves the
+    // time of the last sign of life, and the timer, when it fires early, waits out the rest.
+    let lastSignOfLife = this.clock.now();
+    const watchForStall = (ms: number) => {
       stallTimer = this.clock.setTimeout(() => {
+        const now = this.clock.now();
+        // A clock set back counts as a sign of life rather than a stretch longer than the timeout.
+        if (now < lastSignOfLife) lastSignOfLife = now;
+        const quietMs = now - lastSignOfLife;
+        if (quietMs < this.stallTimeoutMs) return watchForStall(this.stallTimeoutMs - quietMs);
         stalled = new StallError(this.stallTimeoutMs);
         controller.abort();
-      }, this.stallTimeoutMs);
+      }, ms);
     };
-    armStallTimer();
+    watchForStall(this.stallTimeoutMs);
     try {
       const transport = this.transports[providerApi(provider)];
       // The last point before a key leaves the process: it goes only to the origin it is bound to.
@@ -310,7 +317,7 @@ export class ChatClient extends Disposable implements ModelClient {
         model: request.model,
         options: requestOptions(provider, request.model, request.reasoningEffort),
         // No key goes into a request body, whatever a tool printed or the user typed.
-        messages: this.redactor.redactDeep([...request.messages]),
+        messages: this.redactor.redactEach(request.messages),
         tools: request.tools ?? [],
         cacheKey: request.cacheKey,
         headers: { [AGENT_ID_HEADER]: request.agent.id, [AGENT_ROLE_HEADER]: request.agent.role },
@@ -320,7 +327,7 @@ export class ChatClient extends Disposable implements ModelClient {
       // Share the budget now: a stream may run for minutes.
       lease.observe(rateLimit);
       for await (const delta of opened.deltas) {
-        armStallTimer();
+        lastSignOfLife = this.clock.now();
         progress.chunk(delta, lease.fingerprint);
       }
       // The SDKs end iteration quietly when their signal aborts: find out why here.

@@ -31,6 +31,45 @@ export interface AgentToolHost {
 
 export const AGENT_TOOL_NAMES = ["spawn_agent", "wait_agents", "send_message", "interrupt_agent", "list_agents"] as const;
 
+/* Module-level, like the workspace tools' schemas: converted to JSON schema once, not per agent. */
+const SPAWN_AGENT_PARAMETERS = z.object({
+  task: z.string().min(1).describe("What the subagent must do and what it must return"),
+  name: z.string().min(1).max(60).optional().describe("Short label shown in the agent tree"),
+  context: z.string().optional().describe("Background the subagent needs (it does not see your conversation)"),
+  role: z
+    .enum(["leaf", "orchestrator"])
+    .optional()
+    .describe("leaf (default) cannot spawn; orchestrator may spawn its own subagents if depth allows"),
+  model: z.string().min(1).optional().describe('"<provider>:<model>", "vscode-lm:<vendor>/<family>", or a model of your provider'),
+  timeout_seconds: z
+    .number()
+    .min(0)
+    .max(MAX_TIMEOUT_SECONDS)
+    .optional()
+    .describe(`Seconds, at most ${MAX_TIMEOUT_SECONDS}. Foreground: 0 = no limit. Background: must be > 0`),
+  background: z.boolean().optional().describe("Default false (or the agent type's default)"),
+  agent_type: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Name of an agent type from your system prompt; omit for a general subagent"),
+  isolation: z
+    .enum(["none", "worktree"])
+    .optional()
+    .describe("worktree: the subagent edits its own git worktree; the user merges or discards its changes. Default: the user's setting"),
+});
+
+const WAIT_AGENTS_PARAMETERS = z.object({
+  agent_ids: z.array(z.string().min(1)).min(1),
+  timeout_seconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional().describe("Stop waiting after this long"),
+});
+
+const SEND_MESSAGE_PARAMETERS = z.object({ agent_id: z.string().min(1), message: z.string().min(1) });
+
+const INTERRUPT_AGENT_PARAMETERS = z.object({ agent_id: z.string().min(1) });
+
+const LIST_AGENTS_PARAMETERS = z.object({});
+
 /**
  * The agent tools (spawn, wait, message, interrupt, list). They are offered only to agents that may
  * spawn (the root, and orchestrators above the depth limit); a leaf gets
@@ -45,32 +84,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
       "Several spawn_agent calls in one turn run in parallel. " +
       "agent_type picks one of the agent types listed in your system prompt (if any): the type supplies the subagent's " +
       "instructions, tools (never more than yours) and defaults for role, model, timeout and background; parameters you set explicitly win.",
-    parameters: z.object({
-      task: z.string().min(1).describe("What the subagent must do and what it must return"),
-      name: z.string().min(1).max(60).optional().describe("Short label shown in the agent tree"),
-      context: z.string().optional().describe("Background the subagent needs (it does not see your conversation)"),
-      role: z
-        .enum(["leaf", "orchestrator"])
-        .optional()
-        .describe("leaf (default) cannot spawn; orchestrator may spawn its own subagents if depth allows"),
-      model: z.string().min(1).optional().describe('"<provider>:<model>", "vscode-lm:<vendor>/<family>", or a model of your provider'),
-      timeout_seconds: z
-        .number()
-        .min(0)
-        .max(MAX_TIMEOUT_SECONDS)
-        .optional()
-        .describe(`Seconds, at most ${MAX_TIMEOUT_SECONDS}. Foreground: 0 = no limit. Background: must be > 0`),
-      background: z.boolean().optional().describe("Default false (or the agent type's default)"),
-      agent_type: z
-        .string()
-        .min(1)
-        .optional()
-        .describe("Name of an agent type from your system prompt; omit for a general subagent"),
-      isolation: z
-        .enum(["none", "worktree"])
-        .optional()
-        .describe("worktree: the subagent edits its own git worktree; the user merges or discards its changes. Default: the user's setting"),
-    }),
+    parameters: SPAWN_AGENT_PARAMETERS,
     execute(args, context) {
       const request: SpawnRequest = { task: args.task };
       if (args.role !== undefined) request.role = args.role;
@@ -88,10 +102,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
   const waitAgents = defineTool({
     name: "wait_agents",
     description: "Wait for background subagents to finish; returns the status and result of each.",
-    parameters: z.object({
-      agent_ids: z.array(z.string().min(1)).min(1),
-      timeout_seconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional().describe("Stop waiting after this long"),
-    }),
+    parameters: WAIT_AGENTS_PARAMETERS,
     execute(args, context) {
       return host.waitAgents(callerId, args.agent_ids, args.timeout_seconds, context);
     },
@@ -100,7 +111,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
   const sendMessage = defineTool({
     name: "send_message",
     description: "Send a follow-up message to one of your subagents; a finished subagent wakes and runs again.",
-    parameters: z.object({ agent_id: z.string().min(1), message: z.string().min(1) }),
+    parameters: SEND_MESSAGE_PARAMETERS,
     async execute(args) {
       return host.sendMessage(callerId, args.agent_id, args.message);
     },
@@ -109,7 +120,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
   const interruptAgent = defineTool({
     name: "interrupt_agent",
     description: "Stop one of your subagents and all of its descendants.",
-    parameters: z.object({ agent_id: z.string().min(1) }),
+    parameters: INTERRUPT_AGENT_PARAMETERS,
     async execute(args) {
       return host.interruptAgent(callerId, args.agent_id);
     },
@@ -118,7 +129,7 @@ export function createAgentTools(host: AgentToolHost, callerId: string): AgentTo
   const listAgents = defineTool({
     name: "list_agents",
     description: "List your subagents (your whole subtree) with their statuses.",
-    parameters: z.object({}),
+    parameters: LIST_AGENTS_PARAMETERS,
     async execute() {
       return host.listAgents(callerId);
     },

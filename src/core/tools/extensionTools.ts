@@ -35,6 +35,10 @@ function functionName(name: string): string {
   return FUNCTION_NAME.test(name) ? name : name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
 }
 
+/** The tool's own JSON schema describes the input; this only checks that it is an object. */
+const ANY_OBJECT = z.record(z.string(), z.unknown());
+const NO_PARAMETERS: Readonly<Record<string, unknown>> = { type: "object", properties: {} };
+
 /**
  * The matching extension tools as agent tools. Every call is approved
  * through the command gate first (asked in the tree unless the agent's
@@ -50,8 +54,8 @@ export function createExtensionTools(host: ExtensionToolHost, patterns: readonly
     tools.push({
       name,
       description: `${info.description} (a VS Code tool, "${info.name}"; each call is approved by the user first)`,
-      parameters: z.record(z.string(), z.unknown()),
-      inputJsonSchema: info.inputSchema ?? { type: "object", properties: {} },
+      parameters: ANY_OBJECT,
+      inputJsonSchema: info.inputSchema ?? NO_PARAMETERS,
       async execute(args, context) {
         const input = args as Record<string, unknown>;
         const shown = JSON.stringify(input);

@@ -41,20 +41,41 @@ export function defineTool<S extends z.ZodType>(tool: AgentTool<S>): AgentTool<S
   return tool;
 }
 
-const specCache = new WeakMap<AgentTool, ToolSpec>();
+/**
+ * The JSON schema of each parameter schema, and the specs built on it by
+ * name and description. Each agent gets tool objects of its own, but their
+ * schemas are shared module constants: converting one with zod takes
+ * milliseconds, which every agent start of a fan-out would pay again. Specs
+ * are frozen because one object goes into every request of every agent.
+ */
+const converted = new WeakMap<object, { schema: Record<string, unknown>; specs: Map<string, ToolSpec> }>();
 
 export function toToolSpec(tool: AgentTool): ToolSpec {
-  const cached = specCache.get(tool);
-  if (cached) return cached;
-  const schema = tool.inputJsonSchema ? { ...tool.inputJsonSchema } : (z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>);
-  // Some OpenAI-compatible servers reject the `$schema` keyword in tool parameters.
-  delete schema.$schema;
-  const spec: ToolSpec = {
-    type: "function",
-    function: { name: tool.name, description: tool.description, parameters: schema },
-  };
-  specCache.set(tool, spec);
+  const source: object = tool.inputJsonSchema ?? tool.parameters;
+  let entry = converted.get(source);
+  if (!entry) {
+    // A copy of another extension's schema: the object stays theirs, unfrozen.
+    const schema = tool.inputJsonSchema ? structuredClone(tool.inputJsonSchema) : (z.toJSONSchema(tool.parameters, { io: "input" }) as Record<string, unknown>);
+    // Some OpenAI-compatible servers reject the `$schema` keyword in tool parameters.
+    delete schema.$schema;
+    entry = { schema: deepFreeze(schema), specs: new Map() };
+    converted.set(source, entry);
+  }
+  const label = `${tool.name}\n${tool.description}`;
+  let spec = entry.specs.get(label);
+  if (!spec) {
+    spec = deepFreeze({ type: "function", function: { name: tool.name, description: tool.description, parameters: entry.schema } });
+    entry.specs.set(label, spec);
+  }
   return spec;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export type ParsedArguments<T> = { ok: true; args: T } | { ok: false; error: string };

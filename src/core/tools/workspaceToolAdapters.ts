@@ -37,6 +37,44 @@ const MAX_LISTED = 500;
 /** Matches shown to the model; the host may stop collecting at its own limit, so a count of the rest is a lower bound. */
 const MAX_MATCHES = 200;
 
+/*
+ * Parameter schemas live at module level: every agent gets its own tool set
+ * (its own ledger), but the schemas are the same, so their JSON schema is
+ * converted once and zod compiles each parser once.
+ */
+const READ_FILE_PARAMETERS = z.object({
+  path: z.string().min(1).describe("Workspace-relative path"),
+  start_line: z.number().int().min(1).optional(),
+  end_line: z.number().int().min(1).optional(),
+});
+
+const LIST_FILES_PARAMETERS = z.object({
+  path: z.string().optional().describe("Workspace-relative folder; default the whole workspace"),
+  glob: z.string().optional().describe("Glob such as **/*.ts"),
+});
+
+const SEARCH_TEXT_PARAMETERS = z.object({
+  query: z.string().min(1),
+  glob: z.string().optional().describe("Only files matching this glob"),
+  regex: z.boolean().optional().describe("Treat query as a regular expression"),
+});
+
+const EDIT_FILE_PARAMETERS = z.object({
+  path: z.string().min(1),
+  old_text: z.string().min(1),
+  new_text: z.string(),
+});
+
+const WRITE_FILE_PARAMETERS = z.object({ path: z.string().min(1), content: z.string() });
+
+const RUN_COMMAND_PARAMETERS = z.object({
+  command: z.string().min(1),
+  cwd: z.string().optional().describe("Workspace-relative working directory"),
+  timeout_seconds: z.number().positive().max(MAX_COMMAND_TIMEOUT_SECONDS).optional(),
+});
+
+const GET_DIAGNOSTICS_PARAMETERS = z.object({ path: z.string().optional() });
+
 /**
  * The workspace tools as the model sees them (their names are a public contract): thin adapters
  * over the host's `WorkspaceTools` that add the file ledger and the approval
@@ -53,11 +91,7 @@ export function createWorkspaceTools(
     description:
       "Read a text file of the workspace. Optional 1-based start_line/end_line select a range. " +
       "Read a file before you edit or overwrite it: edits based on an out-of-date read are refused.",
-    parameters: z.object({
-      path: z.string().min(1).describe("Workspace-relative path"),
-      start_line: z.number().int().min(1).optional(),
-      end_line: z.number().int().min(1).optional(),
-    }),
+    parameters: READ_FILE_PARAMETERS,
     async execute(args) {
       const range: { startLine?: number; endLine?: number } = {};
       if (args.start_line !== undefined) range.startLine = args.start_line;
@@ -77,10 +111,7 @@ export function createWorkspaceTools(
   const listFiles = defineTool({
     name: "list_files",
     description: "List workspace files under a folder, optionally filtered by a glob. Respects excludes and .gitignore.",
-    parameters: z.object({
-      path: z.string().optional().describe("Workspace-relative folder; default the whole workspace"),
-      glob: z.string().optional().describe("Glob such as **/*.ts"),
-    }),
+    parameters: LIST_FILES_PARAMETERS,
     async execute(args) {
       const options: { path?: string; glob?: string } = {};
       if (args.path !== undefined) options.path = args.path;
@@ -95,11 +126,7 @@ export function createWorkspaceTools(
   const searchText = defineTool({
     name: "search_text",
     description: "Search file contents of the workspace. Returns matches as path:line: text.",
-    parameters: z.object({
-      query: z.string().min(1),
-      glob: z.string().optional().describe("Only files matching this glob"),
-      regex: z.boolean().optional().describe("Treat query as a regular expression"),
-    }),
+    parameters: SEARCH_TEXT_PARAMETERS,
     async execute(args) {
       const options: { query: string; glob?: string; regex?: boolean } = { query: args.query };
       if (args.glob !== undefined) options.glob = args.glob;
@@ -161,11 +188,7 @@ export function createWorkspaceTools(
     description:
       "Replace exactly one occurrence of old_text with new_text in a file. Fails when old_text is missing or " +
       "ambiguous, or when the file changed since you read it.",
-    parameters: z.object({
-      path: z.string().min(1),
-      old_text: z.string().min(1),
-      new_text: z.string(),
-    }),
+    parameters: EDIT_FILE_PARAMETERS,
     async execute(args, context) {
       const expectedVersion = await assertFresh(args.path);
       await approveWrite(
@@ -187,7 +210,7 @@ export function createWorkspaceTools(
   const writeFile = defineTool({
     name: "write_file",
     description: "Create a file or replace its whole content. Read an existing file first; a stale read is refused.",
-    parameters: z.object({ path: z.string().min(1), content: z.string() }),
+    parameters: WRITE_FILE_PARAMETERS,
     async execute(args, context) {
       const expectedVersion = await assertFresh(args.path);
       if (expectedVersion === undefined) {
@@ -218,11 +241,7 @@ export function createWorkspaceTools(
     name: "run_command",
     description:
       "Run a shell command in the workspace (subject to the user's approval policy). Returns exit code and output.",
-    parameters: z.object({
-      command: z.string().min(1),
-      cwd: z.string().optional().describe("Workspace-relative working directory"),
-      timeout_seconds: z.number().positive().max(MAX_COMMAND_TIMEOUT_SECONDS).optional(),
-    }),
+    parameters: RUN_COMMAND_PARAMETERS,
     async execute(args, context) {
       const request: { command: string; cwd?: string } = { command: args.command };
       if (args.cwd !== undefined) request.cwd = args.cwd;
@@ -245,7 +264,7 @@ export function createWorkspaceTools(
   const getDiagnostics = defineTool({
     name: "get_diagnostics",
     description: "Problems (errors, warnings) reported by the language services, for one file or the workspace.",
-    parameters: z.object({ path: z.string().optional() }),
+    parameters: GET_DIAGNOSTICS_PARAMETERS,
     async execute(args) {
       const problems = await workspace.getDiagnostics(args.path);
       if (problems.length === 0) return "No problems.";
