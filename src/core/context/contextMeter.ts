@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolSpec } from "../llm/modelClient";
-import { countTextTokens, loadTokenizer, type TokenizerKind } from "./tokenCount";
+import { countIsFinal, countTextTokens, loadTokenizer, type TokenizerKind } from "./tokenCount";
 
 /** The window assumed for a model whose provider entry gives none. */
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
@@ -14,13 +14,19 @@ export const COMPACT_AT_SHARE = 0.8;
 const MESSAGE_OVERHEAD_TOKENS = 4;
 
 /**
+ * Tool specs are shared, frozen objects (one per tool and description), so a
+ * spec's count is kept with the spec for every agent and meter that sends it:
+ * a fan-out's children do not each tokenize the same dozen definitions.
+ */
+const specTokens = new WeakMap<ToolSpec, Partial<Record<TokenizerKind, number>>>();
+
+/**
  * Counts a conversation's tokens for one model. A message's count is kept
  * with the message object (messages are never changed in place: compaction
  * replaces them), so each turn counts only what is new.
  */
 export class ContextMeter {
   private readonly counted = new WeakMap<ChatMessage, number>();
-  private toolsCounted: { specs: readonly ToolSpec[]; tokens: number } | undefined;
 
   constructor(
     readonly tokenizer: TokenizerKind,
@@ -58,9 +64,23 @@ export class ContextMeter {
 
   /** The tool definitions sent with every request count against the window too. */
   tools(specs: readonly ToolSpec[]): number {
-    if (this.toolsCounted?.specs === specs) return this.toolsCounted.tokens;
-    const tokens = specs.length === 0 ? 0 : this.text(JSON.stringify(specs));
-    this.toolsCounted = { specs, tokens };
+    // One token per spec for the separators of the list they are sent in.
+    let total = 0;
+    for (const spec of specs) total += this.spec(spec) + 1;
+    return total;
+  }
+
+  private spec(spec: ToolSpec): number {
+    let counts = specTokens.get(spec);
+    const known = counts?.[this.tokenizer];
+    if (known !== undefined) return known;
+    const tokens = this.text(JSON.stringify(spec));
+    // Only exact counts are kept: an estimate made before the tokenizer loaded is redone once it has.
+    if (countIsFinal(this.tokenizer)) {
+      counts ??= {};
+      counts[this.tokenizer] = tokens;
+      specTokens.set(spec, counts);
+    }
     return tokens;
   }
 

@@ -40,3 +40,8 @@ export function countTextTokens(text: string, kind: TokenizerKind): number {
   if (kind === "o200k_base" && countO200k) return countO200k(text);
   return Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN);
 }
+
+/** Whether `countTextTokens` gives `kind`'s final count now (not a stand-in until its tokenizer loads). */
+export function countIsFinal(kind: TokenizerKind): boolean {
+  return kind !== "o200k_base" || countO200k !== undefined;
+}
