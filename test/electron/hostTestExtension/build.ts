@@ -1,30 +1,12 @@
 /**
- * Builds the test-only extension into `outDir` (package.json + dist/extension.js,
- * the suite bundled in, `vscode` external), ready to be copied into an
- * extensions folder or packaged with vsce.
+ * Builds the test-only extension that runs the in-host suite into `outDir`.
  */
-import { build } from "esbuild";
-import { hostConfig } from "../../../esbuild.mjs";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as nodePath from "node:path";
+import { buildTestExtension } from "../buildTestExtension";
 import { HOST_TEST_EXTENSION_ID } from "../hostTestConstants";
 
-
-export async function buildHostTestExtension(outDir: string): Promise<string> {
-  mkdirSync(nodePath.join(outDir, "dist"), { recursive: true });
-  // The product's extension-host options (Node target, CommonJS, `vscode`
-  // external), with this extension's entry point and an inline source map.
-  await build({
-    ...hostConfig(),
-    entryPoints: { extension: nodePath.join(__dirname, "extension.ts") },
-    outdir: nodePath.join(outDir, "dist"),
-    sourcemap: "inline",
-    logLevel: "warning",
-  });
-  copyFileSync(nodePath.join(__dirname, "package.json"), nodePath.join(outDir, "package.json"));
-  writeFileSync(nodePath.join(outDir, "README.md"), "# Subagents host tests\n\nTest-only extension: runs the in-host suite. Never published.\n");
-  writeFileSync(nodePath.join(outDir, "LICENSE"), "MIT\n");
-  return outDir;
+export function buildHostTestExtension(outDir: string): Promise<string> {
+  return buildTestExtension(__dirname, outDir, "Subagents host tests", "runs the in-host suite");
 }
 
 if (require.main === module) {
