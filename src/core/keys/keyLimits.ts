@@ -31,7 +31,9 @@ export interface LearnedLimit {
  * request of the given cost would not be refused.
  */
 export class KeyLimits {
-  private readonly budgets = new Map<LimitDimension, RequestBudget>(LIMIT_DIMENSIONS.map((d) => [d, new RequestBudget()]));
+  private readonly budgets = new Map<LimitDimension, RequestBudget>(
+    LIMIT_DIMENSIONS.map((d) => [d, new RequestBudget({ countedOnAcceptance: d === "requests" || d === "inputTokens" })]),
+  );
   private readonly adaptive = new AdaptiveRate();
   /** Requests out, and when each was handed its key. */
   private readonly inFlight = new Map<number, number>();
