@@ -116,6 +116,11 @@ export class RequestBudget {
     return this.windowMs;
   }
 
+  /** The shortest window measured lately, unpadded (0 while none is): a pace set by it is never slower than the limit's. */
+  get shortestWindowMs(): number {
+    return this.spans.length > 0 ? Math.min(...this.spans) : 0;
+  }
+
   /** Takes another key's limit and window as this one's first guess (keys of one provider share a tier). */
   adopt(limit: number, windowMs: number): void {
     if (this.limit !== undefined) return;
@@ -211,7 +216,8 @@ export class RequestBudget {
     }
     if (reading.remaining === undefined) return;
     this.remaining = reading.remaining - this.unobservedCost();
-    const unseen = this.limit === undefined ? 0 : this.limit - reading.remaining - this.loggedCost(now);
+    // Ours as the provider may have counted them when it answered, which was after `sentAt`.
+    const unseen = this.limit === undefined ? 0 : this.limit - reading.remaining - this.loggedCost(sentAt);
     this.unseen = unseen > 0 && statedReset !== undefined ? { cost: unseen, until: this.resetAt } : undefined;
     this.lastRemaining = reading.remaining;
     this.lastRemainingAt = now;
@@ -336,12 +342,12 @@ export class RequestBudget {
     return total;
   }
 
-  /** Our requests the provider may still count: unanswered, or not yet freed (as far as we know). */
-  private loggedCost(now: number): number {
+  /** Our requests the provider may still count at `at`: unanswered, or not yet freed (as far as we know). */
+  private loggedCost(at: number): number {
     let total = 0;
     for (const [seq, entry] of this.sent) {
       const freed = entry.freedAt ?? (this.windowMs > 0 ? entry.answeredAt + this.windowMs : Infinity);
-      if (this.unobserved.has(seq) || freed > now) total += entry.cost;
+      if (this.unobserved.has(seq) || freed > at) total += entry.cost;
     }
     return total;
   }
