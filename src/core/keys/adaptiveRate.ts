@@ -2,6 +2,14 @@
 const CLIMB_PER_SUCCESS = 0.01;
 /** Near the rate last refused, each success raises it by this much less: the edge is probed slowly. */
 const PROBE_PER_SUCCESS = 0.001;
+/**
+ * Past the rate last refused, the n-th success raises it by n times this
+ * (up to the quick climb): slowly at first, as the edge is usually about
+ * right, then faster, as it may have been measured low (a refusal while a
+ * first burst was still in the window), and a rate capped there would stay
+ * low for good.
+ */
+const PAST_EDGE_STEP = 0.0002;
 /** Where "near the rate last refused" begins. */
 const NEAR_EDGE = 0.97;
 /** A refusal cuts the rate to this fraction of what was refused. */
@@ -16,7 +24,8 @@ const MIN_RATE_PER_MS = 0.1 / 1000;
  * Pacing for a key whose provider states no limits (AIMD): unpaced until the
  * first 429, then a rate just under what was accepted in the second before
  * it. Successes raise the rate, quickly while it is well below the rate last
- * refused and slowly near it; a new refusal cuts it multiplicatively and
+ * refused, slowly near it, and quickly again past it (that rate may have
+ * been measured low; above the real limit a refusal comes at once); a new refusal cuts it multiplicatively and
  * marks the new edge. So the key spends most of its time just under the
  * hidden limit, probing it rarely. Requests are spaced evenly at the rate,
  * which keeps a sliding or fixed window from filling in bursts.
@@ -30,6 +39,8 @@ export class AdaptiveRate {
   private lastCutAt = -Infinity;
   private lastThrottleAt = -Infinity;
   private streak = 0;
+  /** Successes since the rate passed the edge. */
+  private pastEdge = 0;
   private readonly successes: number[] = [];
 
   /** Requests per second, or undefined while unpaced. */
@@ -60,8 +71,14 @@ export class AdaptiveRate {
     this.successes.push(now);
     while ((this.successes[0] ?? now) <= now - MEASURE_MS) this.successes.shift();
     if (this.ratePerMs === undefined) return;
-    const step = this.ratePerMs < NEAR_EDGE * this.edgePerMs ? CLIMB_PER_SUCCESS : PROBE_PER_SUCCESS;
-    this.ratePerMs = Math.min(this.ratePerMs * (1 + step), Math.max(this.ratePerMs, this.edgePerMs));
+    const rate = this.ratePerMs;
+    if (rate >= this.edgePerMs) {
+      this.ratePerMs = rate * (1 + Math.min(CLIMB_PER_SUCCESS, ++this.pastEdge * PAST_EDGE_STEP));
+      return;
+    }
+    // Below the edge the climb stops at it: past it the next refusal is near.
+    const step = rate < NEAR_EDGE * this.edgePerMs ? CLIMB_PER_SUCCESS : PROBE_PER_SUCCESS;
+    this.ratePerMs = Math.min(rate * (1 + step), this.edgePerMs);
   }
 
   /**
@@ -82,6 +99,7 @@ export class AdaptiveRate {
       this.edgePerMs = this.ratePerMs;
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, this.ratePerMs * DECREASE);
       this.lastCutAt = now;
+      this.pastEdge = 0;
     }
     // The provider said how long. Else: until the oldest success of the last
     // moment leaves the window (a burst fills it, and refusals come until its

@@ -13,6 +13,15 @@ const LOOK_AGAIN_MS = 1000;
 /** Successes at a learned in-flight cap before trying one more. */
 const SUCCESSES_BEFORE_WIDENING = 16;
 
+/** How long, in windows, a key that ran out of room keeps an even pace. */
+const SPACED_FOR_WINDOWS = 2;
+
+/**
+ * The even pace runs this much faster than the limit: the key's room still
+ * decides, and a request held up a little is made up for rather than lost.
+ */
+const SPACING = 0.85;
+
 /** What one request costs in each dimension. */
 export type DimensionCosts = Record<LimitDimension, number>;
 
@@ -31,7 +40,9 @@ export interface LearnedLimit {
  * request of the given cost would not be refused.
  */
 export class KeyLimits {
-  private readonly budgets = new Map<LimitDimension, RequestBudget>(LIMIT_DIMENSIONS.map((d) => [d, new RequestBudget()]));
+  private readonly budgets = new Map<LimitDimension, RequestBudget>(
+    LIMIT_DIMENSIONS.map((d) => [d, new RequestBudget({ countedOnAcceptance: d === "requests" || d === "inputTokens" })]),
+  );
   private readonly adaptive = new AdaptiveRate();
   /** Requests out, and when each was handed its key. */
   private readonly inFlight = new Map<number, number>();
@@ -42,6 +53,10 @@ export class KeyLimits {
   private statesLimits = false;
   /** Server-stated "not before" (Retry-After, or the reset of a spent limit on a 429). */
   notBefore = 0;
+  /** When a request last had to wait for room under a known limit. */
+  private fullAt = -Infinity;
+  /** The next slot of the even pace a full key keeps (see `spaced`). */
+  private spacedNextAt = 0;
 
   get inFlightCount(): number {
     return this.inFlight.size;
@@ -61,7 +76,10 @@ export class KeyLimits {
     if (!this.answered && inFlight >= PROBE_IN_FLIGHT) return Infinity;
     if (this.maxInFlight !== undefined && inFlight >= this.maxInFlight) return Infinity;
     let at = Math.max(now, this.notBefore);
-    for (const [dimension, budget] of this.budgets) at = Math.max(at, budget.readyAt(now, costs[dimension]));
+    let room = now;
+    for (const [dimension, budget] of this.budgets) room = Math.max(room, budget.readyAt(now, costs[dimension]));
+    if (room > now) this.fullAt = now;
+    at = Math.max(at, room, this.spaced(now) !== undefined ? this.spacedNextAt : now);
     if (!this.statesLimits) at = Math.max(at, this.adaptive.readyAt(now));
     // Only an answer can free room, but none is coming: look again soon rather than never.
     if (at === Infinity && inFlight === 0) return now + LOOK_AGAIN_MS;
@@ -69,6 +87,12 @@ export class KeyLimits {
   }
 
   begin(seq: number, costs: DimensionCosts, now: number): void {
+    const interval = this.spaced(now);
+    if (interval !== undefined) {
+      // One interval after the last slot, not after now: a late timer must not slow the pace.
+      const slot = now - this.spacedNextAt < interval ? this.spacedNextAt : now;
+      this.spacedNextAt = slot + interval;
+    }
     this.inFlight.set(seq, now);
     for (const [dimension, budget] of this.budgets) budget.spend(seq, costs[dimension], now);
     this.adaptive.sent(now);
@@ -141,6 +165,23 @@ export class KeyLimits {
   adopt(limits: readonly LearnedLimit[], adaptivePerSecond: number | undefined): void {
     for (const { dimension, limit, windowMs } of limits) this.budgets.get(dimension)?.adopt(limit, windowMs);
     if (adaptivePerSecond !== undefined && !this.statesLimits) this.adaptive.adopt(adaptivePerSecond);
+  }
+
+  /**
+   * Once a key has run out of room its requests go evenly spaced at about
+   * the pace of its request limit (window ÷ limit), rather than all at once
+   * each time a burst's room frees: a burst crowds the client, its answers
+   * are read late, and room is freed late by as much, window after window.
+   * Until then (a fresh or lightly used key) requests go as soon as there is
+   * room. Token limits are not spaced: requests of different sizes do not
+   * stay in step. Undefined: not spaced.
+   */
+  private spaced(now: number): number | undefined {
+    const requests = this.budgets.get("requests");
+    const limit = requests?.learnedLimit;
+    const span = requests?.shortestWindowMs ?? 0;
+    if (limit === undefined || limit <= 0 || span <= 0 || now - this.fullAt >= SPACED_FOR_WINDOWS * span) return undefined;
+    return (SPACING * span) / limit;
   }
 
   private end(seq: number, now: number): void {

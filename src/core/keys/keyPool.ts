@@ -2,36 +2,15 @@ import { systemClock, type Clock } from "../common/clock";
 import { Disposable, type IDisposable } from "../common/disposable";
 import { Emitter, type Event } from "../common/emitter";
 import type { KeyPoolSummary } from "../protocol/agentSnapshot";
-import { fingerprint } from "./fingerprint";
-import { KeyLease, type KeyFailureClass, type LeaseOutcome, type RequestCost } from "./keyLease";
-import { KeyLimits, type DimensionCosts } from "./keyLimits";
+import { applyOutcome, DEFAULT_COOLDOWN_SECONDS, forgive, newRecord, snapshotOf, stateOf, toLadderMs, type KeyHealthSnapshot, type KeyRecord } from "./keyHealth";
+import { KeyLease, type LeaseOutcome, type RequestCost } from "./keyLease";
+import type { DimensionCosts } from "./keyLimits";
 import { RequestCalibration } from "./requestCalibration";
 
-export const DEFAULT_COOLDOWN_SECONDS: readonly number[] = [30, 300, 1800];
-/** 429s in a row, however well paced, before the key goes on the cooldown ladder after all. */
-export const THROTTLES_BEFORE_COOLDOWN = 5;
+export { DEFAULT_COOLDOWN_SECONDS, THROTTLES_BEFORE_COOLDOWN, type KeyHealthSnapshot, type KeyState } from "./keyHealth";
+
 /** The cost of a request nobody estimated (the synchronous `acquire()`). */
 const UNKNOWN_COST: RequestCost = { inputTokens: 0 };
-
-export type KeyState = "healthy" | "cooling" | "invalid";
-
-/** What the UI may know about one key: never the key, only its fingerprint. */
-export interface KeyHealthSnapshot {
-  fingerprint: string;
-  state: KeyState;
-  /** Epoch ms; set while cooling. */
-  coolingUntil?: number;
-  /** Why the provider rejected the key; set while invalid. */
-  invalidReason?: string;
-  consecutiveFailures: number;
-  lastErrorClass?: KeyFailureClass | "auth";
-  lastErrorAt?: number;
-  /** Successful requests since the key was loaded. */
-  requestsServed: number;
-  inFlight: number;
-  /** Epoch ms; set while the key waits out a 429's Retry-After (pacing, not ill health). */
-  pacedUntil?: number;
-}
 
 export interface KeyPoolOptions {
   providerId: string;
@@ -39,27 +18,6 @@ export interface KeyPoolOptions {
   clock?: Clock;
   /** Cooldown after the 1st, 2nd, … consecutive failure; the last step repeats. */
   cooldownSeconds?: readonly number[];
-}
-
-interface KeyRecord {
-  readonly key: string;
-  readonly fingerprint: string;
-  consecutiveFailures: number;
-  /** 429s since the last success, counting a burst refused together once; many mean pacing is not working. */
-  throttleStreak: number;
-  /** When the last 429 that counted in the streak came. */
-  lastThrottleAt: number;
-  coolingUntil: number;
-  /** Server-stated "not before" (Retry-After); honoured even in fallback. */
-  retryAfterUntil: number;
-  invalidReason: string | undefined;
-  lastErrorClass: KeyFailureClass | "auth" | undefined;
-  lastErrorAt: number | undefined;
-  requestsServed: number;
-  readonly limits: KeyLimits;
-  /** Leases issued so far (their sequence numbers). */
-  issued: number;
-  coolingTimer: IDisposable | undefined;
 }
 
 /** A caller waiting for a key with room for its request. */
@@ -227,11 +185,7 @@ export class KeyPool extends Disposable {
     for (const record of this.records) {
       if (record.fingerprint !== keyFingerprint) continue;
       matched = true;
-      record.invalidReason = undefined;
-      record.consecutiveFailures = 0;
-      record.throttleStreak = 0;
-      record.coolingUntil = 0;
-      record.retryAfterUntil = 0;
+      forgive(record);
     }
     if (matched) {
       this.changed.fire();
@@ -242,22 +196,7 @@ export class KeyPool extends Disposable {
 
   snapshot(): KeyHealthSnapshot[] {
     const now = this.clock.now();
-    return this.records.map((r) => {
-      const state = stateOf(r, now);
-      const snap: KeyHealthSnapshot = {
-        fingerprint: r.fingerprint,
-        state,
-        consecutiveFailures: r.consecutiveFailures,
-        requestsServed: r.requestsServed,
-        inFlight: r.limits.inFlightCount,
-      };
-      if (state === "cooling") snap.coolingUntil = r.coolingUntil;
-      if (state === "healthy" && r.limits.notBefore > now) snap.pacedUntil = r.limits.notBefore;
-      if (r.invalidReason !== undefined) snap.invalidReason = r.invalidReason;
-      if (r.lastErrorClass !== undefined) snap.lastErrorClass = r.lastErrorClass;
-      if (r.lastErrorAt !== undefined) snap.lastErrorAt = r.lastErrorAt;
-      return snap;
-    });
+    return this.records.map((r) => snapshotOf(r, now));
   }
 
   summary(): KeyPoolSummary {
@@ -435,53 +374,9 @@ export class KeyPool extends Disposable {
   /** `issuedAt`: when the request was handed its key. */
   private apply(record: KeyRecord, outcome: LeaseOutcome, issuedAt: number): void {
     const now = this.clock.now();
-    const before = stateOf(record, now);
-    switch (outcome.kind) {
-      case "unused":
-        return;
-      case "success":
-        record.requestsServed++;
-        record.consecutiveFailures = 0;
-        record.throttleStreak = 0;
-        record.coolingUntil = 0;
-        record.retryAfterUntil = 0;
-        record.coolingTimer?.dispose();
-        record.coolingTimer = undefined;
-        break;
-      case "throttled":
-        record.lastErrorClass = "rate_limit";
-        record.lastErrorAt = now;
-        if (outcome.retryAfterMs !== undefined) record.retryAfterUntil = Math.max(record.retryAfterUntil, now + outcome.retryAfterMs);
-        // Requests sent before the last 429 was known were refused together with it: one event.
-        if (issuedAt < record.lastThrottleAt) return;
-        record.lastThrottleAt = now;
-        if (++record.throttleStreak < THROTTLES_BEFORE_COOLDOWN) return;
-        // Pacing has not helped: something else is wrong with this key.
-        this.coolDown(record, "rate_limit", outcome.retryAfterMs, now);
-        break;
-      case "failure":
-        this.coolDown(record, outcome.errorClass, outcome.retryAfterMs, now);
-        break;
-      case "invalid":
-        record.invalidReason = outcome.reason;
-        record.lastErrorClass = "auth";
-        record.lastErrorAt = now;
-        break;
-    }
-    // Each failure changes what "Show Key Pool" says (until when, how many failures).
-    if (stateOf(record, now) !== before || outcome.kind === "failure" || outcome.kind === "throttled") this.changed.fire();
-  }
-
-  private coolDown(record: KeyRecord, errorClass: KeyFailureClass, retryAfterMs: number | undefined, now: number): void {
-    record.consecutiveFailures++;
-    record.lastErrorClass = errorClass;
-    record.lastErrorAt = now;
-    const step = this.ladderMs[Math.min(record.consecutiveFailures, this.ladderMs.length) - 1] ?? 0;
-    const retryAfter = retryAfterMs ?? 0;
-    // Retry-After wins when it is longer than the ladder step.
-    record.coolingUntil = Math.max(record.coolingUntil, now + Math.max(step, retryAfter));
-    record.retryAfterUntil = Math.max(record.retryAfterUntil, now + retryAfter);
-    this.scheduleCoolingEnd(record, now);
+    const { cooled, changed } = applyOutcome(record, outcome, issuedAt, now, this.ladderMs);
+    if (cooled) this.scheduleCoolingEnd(record, now);
+    if (changed) this.changed.fire();
   }
 
   private scheduleCoolingEnd(record: KeyRecord, now: number): void {
@@ -492,33 +387,4 @@ export class KeyPool extends Disposable {
       this.pump();
     }, Math.max(0, record.coolingUntil - now));
   }
-}
-
-function newRecord(key: string): KeyRecord {
-  return {
-    key,
-    fingerprint: fingerprint(key),
-    consecutiveFailures: 0,
-    throttleStreak: 0,
-    lastThrottleAt: -Infinity,
-    coolingUntil: 0,
-    retryAfterUntil: 0,
-    invalidReason: undefined,
-    lastErrorClass: undefined,
-    lastErrorAt: undefined,
-    requestsServed: 0,
-    limits: new KeyLimits(),
-    issued: 0,
-    coolingTimer: undefined,
-  };
-}
-
-function stateOf(record: KeyRecord, now: number): KeyState {
-  if (record.invalidReason !== undefined) return "invalid";
-  return record.coolingUntil > now ? "cooling" : "healthy";
-}
-
-function toLadderMs(seconds: readonly number[]): number[] {
-  const steps = seconds.filter((s) => Number.isFinite(s) && s > 0).map((s) => s * 1000);
-  return steps.length > 0 ? steps : DEFAULT_COOLDOWN_SECONDS.map((s) => s * 1000);
 }

@@ -39,6 +39,22 @@ interface Sent {
   sentAt: number;
   /** When its answer came: by then the provider had surely counted it. Infinity while out. */
   answeredAt: number;
+  /**
+   * When its own answer said the limit is full again: by then this request
+   * no longer counts, whatever the shape of the limit (a sliding window's
+   * "full again" is this request's own expiry, a fixed window's its end, a
+   * bucket's its refill). Undefined when the answer stated no reset.
+   */
+  freedAt?: number;
+}
+
+export interface RequestBudgetOptions {
+  /**
+   * The provider counts the whole cost when it accepts the request (requests,
+   * input tokens), so the reset its answer states covers it. Not so for
+   * limits that count output, which is counted only as the reply is written.
+   */
+  countedOnAcceptance?: boolean;
 }
 
 /**
@@ -75,6 +91,17 @@ export class RequestBudget {
   private readonly sent = new Map<number, Sent>();
   /** Sent requests whose answer has not arrived: the provider may not have counted them yet. */
   private readonly unobserved = new Set<number>();
+  private readonly countedOnAcceptance: boolean;
+  /**
+   * What the last statement counted that our log does not know of (another
+   * client on the key, requests from before we started): it holds its room
+   * until the stated reset.
+   */
+  private unseen: { cost: number; until: number } | undefined;
+
+  constructor(options: RequestBudgetOptions = {}) {
+    this.countedOnAcceptance = options.countedOnAcceptance ?? false;
+  }
 
   /** Whether anything limits this dimension yet. */
   get known(): boolean {
@@ -87,6 +114,11 @@ export class RequestBudget {
 
   get learnedWindowMs(): number {
     return this.windowMs;
+  }
+
+  /** The shortest window measured lately, unpadded (0 while none is): a pace set by it is never slower than the limit's. */
+  get shortestWindowMs(): number {
+    return this.spans.length > 0 ? Math.min(...this.spans) : 0;
   }
 
   /** Takes another key's limit and window as this one's first guess (keys of one provider share a tier). */
@@ -110,7 +142,7 @@ export class RequestBudget {
     if (this.remaining !== undefined && now >= this.resetAt && Number.isFinite(this.resetAt)) {
       // The stated window is over: the limit is full again, less what went out
       // since (or is still unanswered), until an answer says otherwise.
-      this.remaining = (this.limit ?? Infinity) - this.costSince(this.resetAt - this.allowanceMs);
+      this.remaining = (this.limit ?? Infinity) - this.costSince(this.resetAt - this.allowanceMs, now);
       this.resetAt = Infinity;
       this.lastRemaining = Infinity;
     }
@@ -120,8 +152,11 @@ export class RequestBudget {
     // Spent. A sliding window frees room request by request, long before it
     // is full again, and a provider that states nothing more leaves only our
     // own log to go by: either way the log knows when, once the window is known.
+    // Before then, requests whose own answers said when they stop counting
+    // still free their room on time (a sliding window's "full again" is far
+    // later than its oldest request's expiry); others hold theirs until the reset.
     const useLog = logKnown && (this.resetAt === Infinity || this.steadyWindow());
-    return Math.min(this.resetAt, useLog ? this.logReadyAt(now, need) : Infinity);
+    return this.limit === undefined ? this.resetAt : Math.min(this.resetAt, this.logReadyAt(now, need, useLog));
   }
 
   spend(seq: number, cost: number, now: number): void {
@@ -153,6 +188,13 @@ export class RequestBudget {
     this.allowanceMs = counted ? Math.max(SEND_JITTER_MS, this.allowanceMs * ALLOWANCE_DECAY) : Math.min(MAX_ALLOWANCE_MS, this.allowanceMs * 2);
     if (reading.limit !== undefined) this.limit = reading.limit;
     this.learnWindow(reading, sentAt);
+    if (entry && counted && this.countedOnAcceptance) {
+      // A duration counts from when the provider answered, which was before
+      // we read it: from `now` it is safe. A time is the provider's clock:
+      // refusals (a clock set apart from ours) push it out.
+      const freedAt = resetOf(reading, now);
+      if (freedAt !== undefined) entry.freedAt = reading.resetAt !== undefined ? freedAt + this.allowanceMs - SEND_JITTER_MS : freedAt;
+    }
     const stale = reading.remaining !== undefined && reading.remaining > this.lastRemaining && now - this.lastRemainingAt < REORDER_MS;
     const statedReset = resetOf(reading, (sentAt + now) / 2);
     if (statedReset !== undefined) {
@@ -174,6 +216,9 @@ export class RequestBudget {
     }
     if (reading.remaining === undefined) return;
     this.remaining = reading.remaining - this.unobservedCost();
+    // Ours as the provider may have counted them when it answered, which was after `sentAt`.
+    const unseen = this.limit === undefined ? 0 : this.limit - reading.remaining - this.loggedCost(sentAt);
+    this.unseen = unseen > 0 && statedReset !== undefined ? { cost: unseen, until: this.resetAt } : undefined;
     this.lastRemaining = reading.remaining;
     this.lastRemainingAt = now;
   }
@@ -250,21 +295,27 @@ export class RequestBudget {
     return Math.min(this.windowMs, median * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MIN_MS);
   }
 
-  private logReadyAt(now: number, need: number): number {
+  /** `learned`: requests whose answers stated no reset hold their room for the learned window (else until told). */
+  private logReadyAt(now: number, need: number, learned = true): number {
     const limit = this.limit ?? Infinity;
     const live: Array<{ expires: number; cost: number }> = [];
     const windowMs = this.logWindowMs();
     let used = 0;
     for (const [seq, entry] of this.sent) {
-      // Counted from its answer: when a request reached the provider is not
-      // known, and a busy client may send well after it took its place here.
-      const expires = entry.answeredAt + windowMs;
+      // What its own answer stated, else counted from its answer: when a
+      // request reached the provider is not known, and a busy client may send
+      // well after it took its place here.
+      const expires = entry.freedAt ?? (learned ? entry.answeredAt + windowMs : Infinity);
       if (expires <= now) {
         this.sent.delete(seq);
         continue;
       }
       live.push({ expires, cost: entry.cost });
       used += entry.cost;
+    }
+    if (this.unseen && this.unseen.until > now) {
+      live.push({ expires: this.unseen.until, cost: this.unseen.cost });
+      used += this.unseen.cost;
     }
     if (used + need <= limit) return now;
     live.sort((a, b) => a.expires - b.expires);
@@ -284,9 +335,20 @@ export class RequestBudget {
     }
   }
 
-  private costSince(at: number): number {
+  /** What may still count once a stated window is over: sent since `at`, unanswered, or not yet freed by its own answer. */
+  private costSince(at: number, now: number): number {
     let total = 0;
-    for (const [seq, entry] of this.sent) if (entry.sentAt >= at || this.unobserved.has(seq)) total += entry.cost;
+    for (const [seq, entry] of this.sent) if (entry.sentAt >= at || this.unobserved.has(seq) || (entry.freedAt ?? -Infinity) > now) total += entry.cost;
+    return total;
+  }
+
+  /** Our requests the provider may still count at `at`: unanswered, or not yet freed (as far as we know). */
+  private loggedCost(at: number): number {
+    let total = 0;
+    for (const [seq, entry] of this.sent) {
+      const freed = entry.freedAt ?? (this.windowMs > 0 ? entry.answeredAt + this.windowMs : Infinity);
+      if (this.unobserved.has(seq) || freed > at) total += entry.cost;
+    }
     return total;
   }
 

@@ -3,6 +3,9 @@ import type { LimitDimension, LimitReading, RateLimitInfo } from "../keys/keyLea
 /** Longest server-stated wait we honour; beyond it the cooldown ladder decides. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
+/** How much a reset time written in whole seconds may have been cut short. */
+const WHOLE_SECOND_MS = 1000;
+
 type HeaderSource = { get(name: string): string | null } | undefined;
 
 /**
@@ -78,12 +81,18 @@ export function parseDurationMs(raw: string | null): number | undefined {
   return matched.length === text.length && matched.length > 0 ? total : undefined;
 }
 
-/** An RFC 3339 time (`2025-01-01T00:00:30Z`, fractions and offsets allowed) as milliseconds from `now`. */
+/**
+ * An RFC 3339 time (`2025-01-01T00:00:30Z`, fractions and offsets allowed)
+ * as milliseconds from `now`. A time in whole seconds may have been cut
+ * short by up to a second when it was written: it counts to the end of that
+ * second, since a reset read early is a request refused.
+ */
 export function parseResetTimeMs(raw: string | null, now: number): number | undefined {
   if (!raw) return undefined;
   const text = raw.trim();
-  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
-  const at = Date.parse(text);
+  const match = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const at = Date.parse(text) + (match[1] === undefined ? WHOLE_SECOND_MS : 0);
   return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 

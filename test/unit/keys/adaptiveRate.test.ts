@@ -46,6 +46,16 @@ describe("AdaptiveRate", () => {
     assert.ok(afterTwo - afterOneSecond < 0.05 * afterOneSecond, `slow near the edge: ${afterOneSecond} → ${afterTwo}`);
   });
 
+  it("keeps rising past a rate last refused that was measured low, while nothing is refused", () => {
+    const rate = new AdaptiveRate();
+    // Refused with only 5 accepted in the second before (a first burst still in the window): the edge reads 5/s.
+    for (let i = 0; i < 5; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    run(rate, 2000, 20_000);
+    const perSecond = rate.perSecond ?? 0;
+    assert.ok(perSecond > 6, `past the edge after twenty seconds without a refusal: ${perSecond}/s`);
+  });
+
   it("a new refusal cuts the rate below the one just refused", () => {
     const rate = new AdaptiveRate();
     for (let i = 0; i < 10; i++) rate.success(i * 10);

@@ -106,6 +106,45 @@ describe("RequestBudget", () => {
     assert.equal(b.learnedWindowMs, 0, "nothing learned from durations with room left");
     assert.ok(b.readyAt(100, 230) >= 1000, "spent until the stated reset, not earlier");
   });
+
+  it("frees each request's room at the reset its own answer stated, long before a sliding window is full again", () => {
+    const b = new RequestBudget({ countedOnAcceptance: true });
+    // A sliding window of 3 per second; each answer is read 20 ms after its request went.
+    for (let seq = 1; seq <= 3; seq++) {
+      const at = (seq - 1) * 100;
+      b.spend(seq, 1, at);
+      b.settle(seq, { limit: 3, remaining: 3 - seq, resetMs: 1000 }, at + 20);
+    }
+    // Full again only after the newest (1220 and more), but the oldest stops counting a second after its answer was read.
+    assert.equal(b.readyAt(300, 1), 1020, "the first request's own reset, counted from when its answer was read");
+    assert.equal(b.readyAt(1020, 1), 1020);
+  });
+
+  it("takes a reset stated as a time as it is, without counting the answer's delay", () => {
+    const b = new RequestBudget({ countedOnAcceptance: true });
+    b.spend(1, 600, 0);
+    // The provider counted it at 5 and says so (a window after); the answer was read at 40.
+    b.settle(1, { limit: 1000, remaining: 400, resetAt: 1005 }, 40);
+    b.spend(2, 400, 40);
+    b.settle(2, { limit: 1000, remaining: 0, resetAt: 1045 }, 45);
+    assert.equal(b.readyAt(100, 500), 1005, "room for 500 when the first request's 600 leave the window");
+  });
+
+  it("holds room a statement counted that its log does not know of until the stated reset", () => {
+    const b = new RequestBudget({ countedOnAcceptance: true });
+    b.spend(1, 1, 0);
+    // Another client used four of five: only one of them is ours.
+    b.settle(1, { limit: 5, remaining: 0, resetMs: 800 }, 0);
+    assert.equal(b.readyAt(0, 1), 800, "ours frees at its own reset, the others' at the stated one");
+    assert.equal(countRoom(b, 2, 800), 1, "ours is gone at 800, but the others' four still count until told otherwise");
+  });
+
+  it("without the cost counted on acceptance (output tokens), waits for the stated reset", () => {
+    const b = new RequestBudget();
+    b.spend(1, 1, 0);
+    b.settle(1, { limit: 1, remaining: 0, resetMs: 500 }, 0);
+    assert.equal(b.readyAt(0, 1), 500 + JITTER);
+  });
 });
 
 function countRoom(b: RequestBudget, firstSeq: number, now: number): number {

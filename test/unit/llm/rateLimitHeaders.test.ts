@@ -49,15 +49,17 @@ describe("rate-limit headers", () => {
       "anthropic-ratelimit-tokens-reset": "2025-01-01T00:00:02Z",
     });
     assert.deepEqual(parseRateLimitHeaders(headers, NOW), {
-      requests: { limit: 50, remaining: 49, resetAt: NOW + 1000 },
+      // Whole seconds count to the end of the second (they may have been cut short); fractions are taken as they are.
+      requests: { limit: 50, remaining: 49, resetAt: NOW + 2000 },
       inputTokens: { limit: 40_000, remaining: 39_000, resetAt: NOW + 1500 },
-      outputTokens: { limit: 8000, remaining: 8000, resetAt: NOW },
-      tokens: { limit: 48_000, remaining: 47_000, resetAt: NOW + 2000 },
+      outputTokens: { limit: 8000, remaining: 8000, resetAt: NOW + 1000 },
+      tokens: { limit: 48_000, remaining: 47_000, resetAt: NOW + 3000 },
     });
   });
 
   it("accepts only RFC 3339 times as Anthropic resets, and never a negative wait", () => {
-    assert.equal(parseResetTimeMs("2025-01-01T00:00:30Z", NOW), 30_000);
+    assert.equal(parseResetTimeMs("2025-01-01T00:00:30.250Z", NOW), 30_250);
+    assert.equal(parseResetTimeMs("2025-01-01T00:00:30Z", NOW), 31_000, "whole seconds: to the end of that second");
     assert.equal(parseResetTimeMs("2024-12-31T23:59:00Z", NOW), 0);
     assert.equal(parseResetTimeMs("30", NOW), undefined);
     assert.equal(parseResetTimeMs("Wed, 01 Jan 2025 00:00:30 GMT", NOW), undefined);
