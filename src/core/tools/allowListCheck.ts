@@ -1,7 +1,8 @@
 import * as posixPath from "node:path/posix";
 import { isAssignment, programName, runsOtherPrograms, type CommandPrograms } from "./commandPrograms";
 import type { ProtectedPathMatcher } from "./protectedPaths";
-import { hasPart, isPlainWord, wordSource, wordText, type ShellWord } from "./shellLexer";
+import type { ShellWord } from "./shellLexer";
+import { hasPart, isPlainWord, wordSource, wordText } from "./shellWords";
 
 /**
  * Arguments that make an otherwise read-only program write, run a program,

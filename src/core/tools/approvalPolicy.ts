@@ -3,7 +3,8 @@ import type { ApprovalPolicy } from "../settings/schema";
 import { analyzeCommand, couldBeProgram, couldBeText, restOf, type CommandPrograms, type ProgramUse } from "./commandPrograms";
 import { allowListDoubt, namedPaths } from "./allowListCheck";
 import { protectedPathMatcher } from "./protectedPaths";
-import { isPlainWord, wordText, type ShellWord } from "./shellLexer";
+import type { ShellWord } from "./shellLexer";
+import { isPlainWord, wordText } from "./shellWords";
 
 /**
  * The approval policy for `run_command` and for writes to protected paths,

@@ -1,4 +1,5 @@
-import { cmdWordText, hasPart, isPlainWord, lexShell, wordPattern, wordText, type ShellWord, type SimpleCommand } from "./shellLexer";
+import { lexShell, type ShellWord, type SimpleCommand } from "./shellLexer";
+import { cmdWordText, hasPart, isPlainWord, wordPattern, wordText } from "./shellWords";
 
 /**
  * Which words of a command may end up running as a program. A shell runs
