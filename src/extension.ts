@@ -94,7 +94,7 @@ class SubagentsExtension extends Disposable {
     });
     const keyPoolClient = this.register(new ChatClient({ pools: keyPools, providers: () => settings.current.providers, logger, redactor }));
     // `vscode-lm:` models go through VS Code's language model API (no keys of ours); the rest through the key pools.
-    const modelClient = new VscodeLmModelClient(keyPoolClient, { logger });
+    const modelClient = new VscodeLmModelClient(keyPoolClient, { logger, redactMessages: (messages) => redactor.redactEach(messages) });
     const ripgrepPath = findRipgrep(vscode.env.appRoot);
     const providers = () => settings.current.providers;
     const definitions = this.register(

@@ -19,7 +19,7 @@ export function formatBudgetLine(agent: BudgetFields): string | undefined {
  * closest to its limit; undefined without a budget. Whether the budget is
  * reached is the host's word (`budget.reached`), not this rounding.
  */
-export function budgetPercent(agent: BudgetFields): number | undefined {
+function budgetPercent(agent: BudgetFields): number | undefined {
   const budget = agent.budget;
   if (!budget) return undefined;
   const shares: number[] = [];

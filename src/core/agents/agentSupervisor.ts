@@ -25,7 +25,8 @@ import { priceLookup } from "./pricing";
 import type { SupervisorDeps, SupervisorContext } from "./supervisorContext";
 import { SubagentControl } from "./subagentControl";
 import { TREE_SAVE_DELAY_MS, TreePersistence } from "./treePersistence";
-import { budgetRaisedNote, checkRaise, effectiveLimits, overBudget, settingsLimits, spendOf, type BudgetKind } from "./taskLimits";
+import { budgetSpent } from "./taskBudget";
+import { budgetRaisedNote, checkRaise, effectiveLimits, settingsLimits, spendOf, type BudgetKind } from "./taskLimits";
 
 /** Counters for tests, benchmarks and the status bar: a quiet supervisor shows zeros. */
 export interface SupervisorStats {
@@ -205,16 +206,15 @@ export class AgentSupervisor extends Disposable implements UserControls {
     if (record.parentId !== null) throw new Error(`${record.name} is a subagent; a budget belongs to a whole task, so raise it on the task's root agent.`);
     const root = this.registry.snapshot(agentId);
     if (!root) return;
-    const base = settingsLimits(this.ctx.settings());
+    const settings = this.ctx.settings();
+    const base = settingsLimits(settings);
     checkRaise(kind, value, effectiveLimits(base, record.budgetRaise), spendOf(root));
     this.registry.update(agentId, (r) => (r.budgetRaise = { ...r.budgetRaise, [kind]: value }));
-    const limits = effectiveLimits(base, record.budgetRaise);
     this.ctx.logger.info(`budget of task ${agentId} (${record.name}) raised: ${kind} ${value}`);
     // Still over by the other kind of limit: the agents' wrap-up stands, and telling them to go on would be wrong.
-    const raised = this.registry.snapshot(agentId);
-    if (raised && overBudget(limits, spendOf(raised), record.budgetRaise) === undefined) {
+    if (budgetSpent(settings, this.registry, agentId) === undefined) {
       const subtree = [agentId, ...this.registry.descendants(agentId).map((d) => d.id)];
-      const told = this.runs.budgetRaised(subtree, budgetRaisedNote(limits));
+      const told = this.runs.budgetRaised(subtree, budgetRaisedNote(effectiveLimits(base, record.budgetRaise)));
       if (told > 0) this.ctx.logger.info(`told ${told} agent(s) of task ${agentId} that they may go on`);
     }
     this.persistence.saveNow();

@@ -1,4 +1,4 @@
-import { isVscodeLmProvider, vscodeLmModelProblem } from "../llm/vscodeLmRef";
+import { isVscodeLmProvider, vscodeLmModelChosenByUser, vscodeLmModelProblem, VSCODE_LM_PROVIDER_ID } from "../llm/vscodeLmRef";
 import { rootModelRef, splitModelRef, type Settings } from "../settings/schema";
 
 export interface ModelChoice {
@@ -46,10 +46,17 @@ export function resolveChildModel(spec: string | undefined, parent: ModelChoice,
   const effective = spec ?? (settings.subagentModel !== "" ? settings.subagentModel : undefined);
   if (effective === undefined) return requireProvider(parent, settings, "The parent's model");
   const split = splitModelRef(effective);
-  if (split && isKnownProvider(split.providerId, settings)) {
-    return requireProvider(split, settings, `The model "${effective}"`);
+  const choice =
+    split && isKnownProvider(split.providerId, settings)
+      ? requireProvider(split, settings, `The model "${effective}"`)
+      : requireProvider({ providerId: parent.providerId, model: effective }, settings, `The model "${effective}"`);
+  if (spec !== undefined && isVscodeLmProvider(choice.providerId) && !vscodeLmModelChosenByUser(choice.model, usersVscodeLmModels(parent, settings))) {
+    throw new Error(
+      `The model "${effective}" is a VS Code model of a vendor you have not chosen for Subagents. Agent types and agents may pick a VS Code model ` +
+        `("vscode-lm:<vendor>/<family>") only from a vendor of your own choice: subagents.model, subagents.subagentModel, or the model you started the task on.`,
+    );
   }
-  return requireProvider({ providerId: parent.providerId, model: effective }, settings, `The model "${effective}"`);
+  return choice;
 }
 
 /**
@@ -61,4 +68,15 @@ export function resolveChildModel(spec: string | undefined, parent: ModelChoice,
 export function resolveResumeModel(modelRef: string | undefined, current: ModelChoice, settings: Settings): ModelChoice {
   if (modelRef !== undefined) return resolveRootModel(modelRef, settings);
   return requireProvider(current, settings, `The agent's model "${current.providerId}:${current.model}"`);
+}
+
+/** The model parts of the VS Code models the user chose: in their settings, or the one this agent's parent runs on (itself chosen by the user or checked here). */
+function usersVscodeLmModels(parent: ModelChoice, settings: Settings): string[] {
+  const models: string[] = [];
+  for (const ref of [rootModelRef(settings), settings.subagentModel]) {
+    const split = splitModelRef(ref);
+    if (split && split.providerId === VSCODE_LM_PROVIDER_ID) models.push(split.model);
+  }
+  if (isVscodeLmProvider(parent.providerId)) models.push(parent.model);
+  return models;
 }

@@ -72,7 +72,7 @@ export function budgetRaisedNote(limits: TaskLimits): string {
   return `[system] The user raised this task's budget (now ${describeLimits(limits)}). You may continue the work, and start subagents again if the task needs them.`;
 }
 
-export function describeLimits(limits: TaskLimits): string {
+function describeLimits(limits: TaskLimits): string {
   const parts: string[] = [];
   if (limits.maxTokens > 0) parts.push(`${limits.maxTokens} tokens`);
   if (limits.maxCostUsd > 0) parts.push(`$${limits.maxCostUsd}`);

@@ -13,6 +13,16 @@ import { LineIndex, type TextRange } from "./textRange";
 import { EXTENSION_TOOL_PREFIX, type ToolName } from "./toolNames";
 import { checkModelRef, checkToolName, closest, type ValueFinding } from "./valueChecks";
 
+/**
+ * A definition file comes with the workspace, so its tool patterns are kept
+ * to names and a few `*`: a glob with many wildcards compiles to a regular
+ * expression that backtracks for minutes on a long tool name, in the
+ * extension host.
+ */
+const MAX_PATTERN_STARS = 3;
+const MAX_PATTERN_LENGTH = 128;
+const EXTENSION_TOOL_PATTERN = new RegExp(`^(?=.{1,${MAX_PATTERN_LENGTH}}$)[A-Za-z0-9_.-]*(?:\\*[A-Za-z0-9_.-]*){0,${MAX_PATTERN_STARS}}$`);
+
 export type DefinitionSeverity = "error" | "warning" | "information" | "hint";
 
 export type DefinitionDiagnosticCode =
@@ -244,6 +254,13 @@ function checkTools(
     if (name.startsWith(EXTENSION_TOOL_PREFIX)) {
       const pattern = name.slice(EXTENSION_TOOL_PREFIX.length).trim();
       if (pattern === "") report(range, "error", "unknown-tool", `"${EXTENSION_TOOL_PREFIX}" needs a VS Code tool name or pattern after it, e.g. ${EXTENSION_TOOL_PREFIX}mcp_github_*.`);
+      else if (!EXTENSION_TOOL_PATTERN.test(pattern))
+        report(
+          range,
+          "error",
+          "unknown-tool",
+          `"${name}" is not a tool name pattern: use letters, digits, "_", ".", "-" and at most ${MAX_PATTERN_STARS} "*" (up to ${MAX_PATTERN_LENGTH} characters), e.g. ${EXTENSION_TOOL_PREFIX}mcp_github_*.`,
+        );
       else if (extensionTools.includes(pattern)) report(range, "warning", "duplicate-tool", `"${name}" is listed twice.`);
       else extensionTools.push(pattern);
       continue;

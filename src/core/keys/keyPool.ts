@@ -7,7 +7,6 @@ import { KeyLease, type LeaseOutcome, type RequestCost } from "./keyLease";
 import type { DimensionCosts } from "./keyLimits";
 import { RequestCalibration } from "./requestCalibration";
 
-export { DEFAULT_COOLDOWN_SECONDS, THROTTLES_BEFORE_COOLDOWN, type KeyHealthSnapshot, type KeyState } from "./keyHealth";
 
 /** The cost of a request nobody estimated (the synchronous `acquire()`). */
 const UNKNOWN_COST: RequestCost = { inputTokens: 0 };

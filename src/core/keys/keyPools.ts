@@ -4,7 +4,8 @@ import { Emitter, type Event } from "../common/emitter";
 import { silentLogger, type Logger } from "../common/logger";
 import type { KeyPoolSummary } from "../protocol/agentSnapshot";
 import type { KeyLease } from "./keyLease";
-import { DEFAULT_COOLDOWN_SECONDS, KeyPool, type KeyHealthSnapshot } from "./keyPool";
+import { DEFAULT_COOLDOWN_SECONDS, type KeyHealthSnapshot } from "./keyHealth";
+import { KeyPool } from "./keyPool";
 import { fingerprint } from "./fingerprint";
 import type { KeyStore } from "./keyStore";
 

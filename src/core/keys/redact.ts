@@ -354,9 +354,21 @@ export class SecretRedactor {
   private replay(state: Record<string, unknown>, items: unknown[], matcher: KeyMatcher): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(state)) {
-      out[this.redactWithMatcher(k, matcher)] = k === "items" ? items.map((item) => this.deep(item, matcher, true)) : this.deep(v, matcher);
+      out[this.redactWithMatcher(k, matcher)] = k === "items" ? items.filter((item) => !this.sealsSecret(item, matcher)).map((item) => this.deep(item, matcher, true)) : this.deep(v, matcher);
     }
     return out;
+  }
+
+  /**
+   * A sealed blob is kept byte-exact only while it holds nothing redaction
+   * would cut: an endpoint could seal a key into one. Such an item is
+   * dropped whole (a turn replays without it, as one from before it was kept).
+   */
+  private sealsSecret(item: unknown, matcher: KeyMatcher): boolean {
+    if (!isPlainObject(item) || typeof item.type !== "string") return false;
+    const field = SEALED_FIELDS.get(item.type);
+    const sealed = field === undefined ? undefined : item[field];
+    return typeof sealed === "string" && this.redactWithMatcher(sealed, matcher) !== sealed;
   }
 
   private current(): KeyMatcher {

@@ -1,7 +1,8 @@
 import type { Clock } from "../common/clock";
+import { sleepUnlessAborted } from "./sleep";
 
 /** Waits after consecutive quota answers from one model: 5 s, 20 s, then a minute. */
-export const DEFAULT_BACKOFF_MS: readonly number[] = [5_000, 20_000, 60_000];
+const DEFAULT_BACKOFF_MS: readonly number[] = [5_000, 20_000, 60_000];
 
 /** A quota answer that outlasted its retries; its message says what to do. */
 export class QuotaExhaustedError extends Error {}
@@ -70,18 +71,8 @@ export class ModelBackoff {
   private async waitFor(model: string, signal: AbortSignal, onWait?: (ms: number) => void): Promise<void> {
     for (let ms = this.remainingMs(model); ms > 0; ms = this.remainingMs(model)) {
       onWait?.(ms);
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          timer.dispose();
-          reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-        };
-        const timer = this.clock.setTimeout(() => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        }, ms);
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      });
+      await sleepUnlessAborted(this.clock, ms, signal);
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
     }
   }
 }

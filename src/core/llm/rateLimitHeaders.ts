@@ -70,7 +70,7 @@ export function parseRetryAfterMs(headers: HeaderSource, now: number = Date.now(
 export function parseDurationMs(raw: string | null): number | undefined {
   if (!raw) return undefined;
   const text = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  if (/^\d+(\.\d+)?$/.test(text)) return honoured(Number(text) * 1000);
   const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
   let total = 0;
   let matched = "";
@@ -78,7 +78,12 @@ export function parseDurationMs(raw: string | null): number | undefined {
     total += Number(part[1]) * (unitMs[part[2] ?? ""] ?? 0);
     matched += part[0];
   }
-  return matched.length === text.length && matched.length > 0 ? total : undefined;
+  return matched.length === text.length && matched.length > 0 ? honoured(total) : undefined;
+}
+
+/** A stated wait as we honour it: at most MAX_RETRY_AFTER_MS (a key is not parked for days by one answer), nothing when it is not a number. */
+function honoured(ms: number): number | undefined {
+  return Number.isFinite(ms) ? Math.min(ms, MAX_RETRY_AFTER_MS) : undefined;
 }
 
 /**

@@ -49,3 +49,22 @@ export function vscodeLmModelProblem(model: string): string | undefined {
     ? undefined
     : `"${VSCODE_LM_PROVIDER_ID}:${model}" is not a VS Code model reference; expected "${VSCODE_LM_PROVIDER_ID}:<vendor>/<family>", e.g. "${VSCODE_LM_PROVIDER_ID}:copilot/gpt-5-mini".`;
 }
+
+/**
+ * Whether a VS Code model named by something other than the user (an agent
+ * type's `model:` in the workspace, or a model's `spawn_agent` call) is one the
+ * user already runs on: the same vendor as one of `userModels` (model parts of
+ * the user's own `vscode-lm:` choices), or the same family when the user's
+ * names no vendor. Otherwise a repository or a model could spend the user's
+ * quota with any vendor VS Code knows, and send it the workspace.
+ */
+export function vscodeLmModelChosenByUser(model: string, userModels: readonly string[]): boolean {
+  const named = parseVscodeLmModel(model);
+  if (!named) return false;
+  return userModels.some((userModel) => {
+    const chosen = parseVscodeLmModel(userModel);
+    if (!chosen) return false;
+    if (chosen.vendor === undefined) return named.vendor === undefined && named.family === chosen.family;
+    return named.vendor === chosen.vendor;
+  });
+}

@@ -4,7 +4,7 @@ import { REASONING_EFFORTS, type ReasoningEffort } from "../common/reasoningEffo
 import { MAX_TIMEOUT_SECONDS } from "../common/timeLimits";
 import { DEFAULT_MAX_TURNS, MAX_TURNS_LIMIT } from "../common/turnLimits";
 import { MAX_STORED_RESULT_CHARS } from "../agents/resultFormat";
-import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyPool";
+import { DEFAULT_COOLDOWN_SECONDS } from "../keys/keyHealth";
 import { DEFAULT_VSCODE_LM_MAX_CONCURRENT } from "../llm/vscodeLmRef";
 import { DEFAULT_MAX_TOOL_RESULT_CHARS, MAX_TOOL_RESULT_CHARS, MIN_TOOL_RESULT_CHARS } from "../tools/toolOutputLimits";
 
@@ -32,7 +32,6 @@ export const providerAuthSchema = z.enum(["bearer", "none"]);
 export type ProviderAuth = z.infer<typeof providerAuthSchema>;
 
 export const reasoningEffortSchema = z.enum(REASONING_EFFORTS);
-export type { ReasoningEffort };
 
 /** What a provider's `models` entry may say beyond its name. */
 export const modelEntrySchema = z.strictObject({

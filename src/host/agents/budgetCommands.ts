@@ -41,7 +41,7 @@ function limitsOf(root: AgentSnapshot): TaskLimits {
 }
 
 /** "7,500 of 10,000 tokens" / "$0.25 of $1.00": one kind of a task's spend against its limit. */
-export function spendText(root: AgentSnapshot, kind: BudgetKind): string {
+function spendText(root: AgentSnapshot, kind: BudgetKind): string {
   const spend = spendOf(root);
   if (kind === "maxTokens") return `${spend.tokens.toLocaleString("en-US")} of ${(root.budget?.maxTokens ?? 0).toLocaleString("en-US")} tokens`;
   return `$${(spend.costUsd ?? 0).toFixed(2)} of $${(root.budget?.maxCostUsd ?? 0).toFixed(2)}`;

@@ -1,4 +1,4 @@
-import type { KeyHealthSnapshot } from "../../core/keys/keyPool";
+import type { KeyHealthSnapshot } from "../../core/keys/keyHealth";
 import { formatElapsed } from "../agents/agentPicks";
 
 /** One key as Show Key Pool lists it: fingerprint, health, and how much it served. */

@@ -6,8 +6,6 @@ import { ModelBackoff } from "../../core/llm/modelBackoff";
 import type { ChatMessage, CompletionRequest, CompletionResult, ModelClient, ToolCall, ToolSpec } from "../../core/llm/modelClient";
 import { parseVscodeLmModel, VSCODE_LM_PROVIDER_ID } from "../../core/llm/vscodeLmRef";
 
-export { VSCODE_LM_PROVIDER_ID };
-
 /** What stands where a key fingerprint would: these requests use no key of ours. */
 const NO_KEY = "vscode-lm";
 
@@ -24,10 +22,10 @@ export function chatSelector(model: string): vscode.LanguageModelChatSelector {
 const QUOTA_ANSWER = /\b(429|rate[ -]?limit(ed)?|quota|too many requests|throttl\w*)\b/i;
 const FINAL_CODES = new Set(["NoPermissions", "Blocked", "NotFound"]);
 
-/** A quota or rate-limit answer worth waiting for, as opposed to a refusal that waiting will not change. */
 /** A refusal already turned into its final message: never retried, whatever words it contains. */
-export class LmRefusal extends Error {}
+class LmRefusal extends Error {}
 
+/** A quota or rate-limit answer worth waiting for, as opposed to a refusal that waiting will not change. */
 export function isQuotaAnswer(error: unknown): boolean {
   if (error instanceof LmRefusal) return false;
   if (error instanceof vscode.LanguageModelError && FINAL_CODES.has(error.code)) return false;
@@ -105,6 +103,12 @@ export interface VscodeLmClientOptions {
   /** Waits after consecutive quota answers; see ModelBackoff. */
   backoffMs?: readonly number[];
   logger?: Logger;
+  /**
+   * Takes every pool key out of what leaves for the model, as the key-pool
+   * client does for its providers: a conversation may hold a key that was
+   * read before it joined a pool, and another extension's model is no place for it.
+   */
+  redactMessages?: (messages: readonly ChatMessage[]) => ChatMessage[];
 }
 
 /**
@@ -150,7 +154,7 @@ export class VscodeLmModelClient implements ModelClient {
     const cancel = () => source.cancel();
     request.signal.addEventListener("abort", cancel);
     try {
-      const messages = toChatMessages(request.messages);
+      const messages = toChatMessages(this.options.redactMessages?.(request.messages) ?? request.messages);
       const response = await model.sendRequest(messages, { tools: toTools(request.tools), justification: "Subagents runs agents on this model." }, source.token);
       let content = "";
       const toolCalls: ToolCall[] = [];

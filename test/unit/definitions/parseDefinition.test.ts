@@ -30,6 +30,17 @@ describe("agent definition files", () => {
     assert.equal(bad.definition, undefined);
   });
 
+  it("refuses a vscode: pattern that is more than names and a few *, before anything matches it", () => {
+    // Compiled as a glob, this backtracks for minutes against a long tool name.
+    const file = parse('---\nname: lm\ndescription: Hostile.\ntools: [read_file, "vscode:*?*?*?*?*?*?*?*?*?*?Q", "vscode:a*b*c*d*e", "vscode:mcp.*_*"]\n---\nGo.\n');
+    const refused = file.diagnostics.filter((d) => d.code === "unknown-tool").map((d) => d.message);
+    assert.equal(refused.length, 2, refused.join("\n"));
+    assert.match(refused[0] ?? "", /"vscode:\*\?\*.*is not a tool name pattern/);
+    assert.match(refused[1] ?? "", /"vscode:a\*b\*c\*d\*e" is not a tool name pattern: .*at most 3 "\*"/);
+    const kept = parse('---\nname: lm\ndescription: Fine.\ntools: [read_file, "vscode:mcp.*_*"]\n---\nGo.\n');
+    assert.deepEqual(kept.definition?.extensionTools, ["mcp.*_*"]);
+  });
+
   it("parses a full definition into camelCase fields with the body as system prompt", () => {
     const file = parse(
       "---\nname: reviewer\ndescription: Reviews code.\ntools: [read_file, search_text]\nmodel: openai:gpt-5\n" +

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import type * as vscode from "vscode";
 import type { CompletionRequest, CompletionResult, ModelClient } from "../../../src/core/llm/modelClient";
 import { chatSelector, isQuotaAnswer, VscodeLmModelClient } from "../../../src/host/lm/vscodeLmModelClient";
+import { SecretRedactor } from "../../../src/core/keys/redact";
 import { ManualClock } from "../../fakes/manualClock";
 import { waitUntil } from "../../fakes/polling";
 import { LanguageModelChatMessage, LanguageModelError, LanguageModelTextPart, LanguageModelToolCallPart, LanguageModelToolResultPart } from "../../fakes/vscodeShim";
@@ -117,5 +118,17 @@ describe("vscode-lm models as a ModelClient", () => {
     const client = new VscodeLmModelClient(fallback, { select: () => Promise.reject(new Error("not asked")) });
     assert.equal((await client.complete(request({ providerId: "openai" }))).content, "from the key pool");
     assert.deepEqual(fallback.seen, ["openai"]);
+  });
+
+  it("sends no pool key to the model, whatever the conversation holds", async () => {
+    const key = ["sk", "vscodelm", "canary", "0123456789abcdef"].join("-");
+    const redactor = new SecretRedactor(() => [key]);
+    const { model, sent } = fakeModel([new LanguageModelTextPart("ok")]);
+    const client = new VscodeLmModelClient(fallback, { select: () => Promise.resolve([model]), redactMessages: (messages) => redactor.redactEach(messages) });
+    const read = `OPENAI_API_KEY=${key}\n`;
+    await client.complete(request({ messages: [{ role: "system", content: "root" }, { role: "user", content: `the .env says ${read}` }, { role: "tool", tool_call_id: "c1", content: read }] }));
+    const wire = JSON.stringify(sent[0]?.messages);
+    assert.ok(wire.includes(".env says"), "the conversation was sent");
+    for (let i = 0; i + 8 <= key.length; i++) assert.ok(!wire.includes(key.slice(i, i + 8)), `no 8-character piece of the key reaches the model (at ${i})`);
   });
 });

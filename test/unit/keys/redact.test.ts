@@ -91,8 +91,10 @@ describe("redactSecrets", () => {
   });
 
   it("keeps provider-sealed reasoning blobs byte-exact while redacting their readable text", () => {
-    // Blobs that happen to hold a key's base64 (the redactor's base64 view would match them).
-    const sealed = b64(`cipher ${key} cipher`);
+    // Ciphertext as a provider seals it: base64 with no trace of a key (a "+" or "/" now and then, as ciphertext has).
+    const sealed = b64(`cipher text ${"\u00fb\u00ff".repeat(20)} sealed by the provider`);
+    // An endpoint could seal a key into one: redaction's base64 view sees it.
+    const sealedKey = b64(`cipher ${key} cipher`);
     const event = {
       type: "message",
       content: `said ${key}`,
@@ -103,22 +105,26 @@ describe("redactSecrets", () => {
           { type: "thinking", thinking: `thought ${key}`, signature: sealed },
           { type: "redacted_thinking", data: sealed },
           // The same field name on an item of another type is ordinary text.
-          { type: "note", encrypted_content: sealed, signature: sealed, data: sealed },
+          { type: "note", encrypted_content: sealedKey, signature: sealedKey, data: sealedKey },
+          { type: "reasoning", id: "rs_2", summary: [], encrypted_content: sealedKey },
+          { type: "thinking", thinking: "thought", signature: sealedKey },
         ],
       },
       // Outside a replay state nothing is sealed, whatever its shape.
-      elsewhere: { type: "reasoning", encrypted_content: sealed },
+      elsewhere: { type: "reasoning", encrypted_content: sealedKey },
     };
     const out = redactor.redactDeep(event);
-    const [reasoning, thinking, redactedThinking, note] = out.replay.items;
+    const [reasoning, thinking, redactedThinking, note, ...rest] = out.replay.items;
     assert.equal(reasoning?.encrypted_content, sealed);
     assert.equal(thinking?.signature, sealed);
     assert.equal(redactedThinking?.data, sealed);
     assert.deepEqual(leaks(out.content + JSON.stringify(reasoning?.summary) + thinking?.thinking, key), []);
-    assert.notEqual(note?.encrypted_content, sealed);
-    assert.notEqual(note?.signature, sealed);
-    assert.notEqual(note?.data, sealed);
-    assert.notEqual(out.elsewhere.encrypted_content, sealed);
+    assert.notEqual(note?.encrypted_content, sealedKey);
+    assert.notEqual(note?.signature, sealedKey);
+    assert.notEqual(note?.data, sealedKey);
+    assert.deepEqual(rest, [], "a sealed blob that holds a key is dropped with its item, not kept and not altered");
+    assert.notEqual(out.elsewhere.encrypted_content, sealedKey);
+    assert.deepEqual(leaks(JSON.stringify(out), key), []);
   });
 
   it("redacts every line of a wrapped logger, with keys read at log time", () => {

@@ -10,7 +10,11 @@ describe("rate-limit headers", () => {
     assert.equal(parseDurationMs("250ms"), 250);
     assert.equal(parseDurationMs("6m0s"), 360_000);
     assert.equal(parseDurationMs("1m30.5s"), 90_500);
-    assert.equal(parseDurationMs("1h2m3.5s"), 3_723_500);
+    assert.equal(parseDurationMs("59m3.5s"), 3_543_500);
+    // One answer parks a key for an hour at most; a number too large to be one is no answer.
+    assert.equal(parseDurationMs("1h2m3.5s"), 3_600_000);
+    assert.equal(parseDurationMs("99999999h"), 3_600_000);
+    assert.equal(parseDurationMs("9".repeat(400)), undefined);
     assert.equal(parseDurationMs("2"), 2000);
     assert.equal(parseDurationMs("soon"), undefined);
     assert.equal(parseDurationMs("5x"), undefined);

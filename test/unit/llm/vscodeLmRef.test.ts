@@ -22,11 +22,29 @@ describe("vscode-lm model references", () => {
     assert.deepEqual(resolveRootModel(undefined, { ...settings, model: "vscode-lm:copilot/gpt-5-mini" }), { providerId: "vscode-lm", model: "copilot/gpt-5-mini" });
     const parent = { providerId: "openai", model: "gpt-5-mini" };
     // spawn_agent's model, a definition's model: and subagents.subagentModel all resolve through here.
-    assert.deepEqual(resolveChildModel("vscode-lm:copilot/gpt-5", parent, settings), { providerId: "vscode-lm", model: "copilot/gpt-5" });
+    const copilotUser = { ...settings, model: "vscode-lm:copilot/gpt-5-mini" };
+    assert.deepEqual(resolveChildModel("vscode-lm:copilot/gpt-5", parent, copilotUser), { providerId: "vscode-lm", model: "copilot/gpt-5" });
     assert.deepEqual(resolveChildModel(undefined, parent, { ...settings, subagentModel: "vscode-lm:copilot/gpt-5" }), { providerId: "vscode-lm", model: "copilot/gpt-5" });
-    // A bare model under a vscode-lm parent is a family of VS Code's models.
-    assert.deepEqual(resolveChildModel("gpt-4o", { providerId: "vscode-lm", model: "copilot/gpt-5" }, settings), { providerId: "vscode-lm", model: "gpt-4o" });
+    const copilotParent = { providerId: "vscode-lm", model: "copilot/gpt-5" };
+    assert.deepEqual(resolveChildModel("vscode-lm:copilot/gpt-4o", copilotParent, settings), { providerId: "vscode-lm", model: "copilot/gpt-4o" });
+    // A bare model under a vscode-lm parent is a family of VS Code's models: of any vendor, so only a user's own vendorless choice allows it.
+    const vendorless = { providerId: "vscode-lm", model: "gpt-4o" };
+    assert.deepEqual(resolveChildModel("gpt-4o", vendorless, settings), { providerId: "vscode-lm", model: "gpt-4o" });
     assert.deepEqual(resolveResumeModel(undefined, { providerId: "vscode-lm", model: "copilot/gpt-5" }, settings), { providerId: "vscode-lm", model: "copilot/gpt-5" });
+  });
+
+  it("chosen by an agent type or a model, must be of a vendor the user chose", () => {
+    const openaiParent = { providerId: "openai", model: "gpt-5-mini" };
+    const copilotParent = { providerId: "vscode-lm", model: "copilot/gpt-5" };
+    const refused = /a VS Code model of a vendor you have not chosen/;
+    // The user runs on OpenAI only: a workspace definition or a model cannot move agents to Copilot's quota.
+    assert.throws(() => resolveChildModel("vscode-lm:copilot/gpt-5", openaiParent, settings), refused);
+    // On Copilot, another vendor's model (or a family of any vendor) is not theirs to pick either.
+    assert.throws(() => resolveChildModel("vscode-lm:othervendor/big-model", copilotParent, settings), refused);
+    assert.throws(() => resolveChildModel("gpt-4o", copilotParent, settings), refused);
+    assert.throws(() => resolveChildModel("vscode-lm:gpt-4o", { providerId: "vscode-lm", model: "gpt-5" }, settings), refused);
+    // The user's own settings are their choice, whatever the parent runs on.
+    assert.deepEqual(resolveChildModel(undefined, openaiParent, { ...settings, subagentModel: "vscode-lm:othervendor/big-model" }), { providerId: "vscode-lm", model: "othervendor/big-model" });
   });
 
   it("name what is wrong with a malformed reference, and unknown providers point at vscode-lm", () => {
