@@ -41,7 +41,16 @@ export class AdaptiveRate {
   private streak = 0;
   /** Successes since the rate passed the edge. */
   private pastEdge = 0;
+  /** When the requests that succeeded lately were sent (the provider counts a request when it arrives). */
   private readonly successes: number[] = [];
+  /**
+   * The first refusal's measurement, while requests sent before it may still
+   * be answered: a refusal comes back at once, while accepted requests are
+   * still streaming, so the count at that moment is short.
+   */
+  private measuring: { from: number; to: number; count: number } | undefined;
+  /** The rate came from another key, not from a refusal of this one. */
+  private adopted = false;
 
   /** Requests per second, or undefined while unpaced. */
   get perSecond(): number | undefined {
@@ -66,19 +75,32 @@ export class AdaptiveRate {
     this.nextAt = Math.max(slot, this.pauseUntil) + interval;
   }
 
-  success(now: number): void {
+  /** A request sent at `sentAt` succeeded at `now`. True when this raised the first refusal's measurement (worth sharing again). */
+  success(now: number, sentAt: number = now): boolean {
     this.streak = 0;
-    this.successes.push(now);
-    while ((this.successes[0] ?? now) <= now - MEASURE_MS) this.successes.shift();
-    if (this.ratePerMs === undefined) return;
+    this.successes.push(sentAt);
+    // Kept a little longer than the span measured: a refused request may have been sent a while before its answer came.
+    while ((this.successes[0] ?? now) <= now - 2 * MEASURE_MS) this.successes.shift();
+    if (this.ratePerMs === undefined) return false;
+    const m = this.measuring;
+    if (m && sentAt > m.from && sentAt <= m.to) {
+      // Accepted before the refusal, answered after it: the edge was higher than it looked.
+      m.count++;
+      const edge = m.count / MEASURE_MS;
+      if (edge <= this.edgePerMs) return false;
+      this.edgePerMs = edge;
+      this.ratePerMs = Math.max(this.ratePerMs, DECREASE * edge);
+      return true;
+    }
     const rate = this.ratePerMs;
     if (rate >= this.edgePerMs) {
       this.ratePerMs = rate * (1 + Math.min(CLIMB_PER_SUCCESS, ++this.pastEdge * PAST_EDGE_STEP));
-      return;
+      return false;
     }
     // Below the edge the climb stops at it: past it the next refusal is near.
     const step = rate < NEAR_EDGE * this.edgePerMs ? CLIMB_PER_SUCCESS : PROBE_PER_SUCCESS;
     this.ratePerMs = Math.min(rate * (1 + step), this.edgePerMs);
+    return false;
   }
 
   /**
@@ -88,14 +110,17 @@ export class AdaptiveRate {
   throttled(now: number, sentAt: number, retryAfterMs?: number): void {
     if (sentAt < this.lastThrottleAt) return;
     this.lastThrottleAt = now;
+    this.adopted = false;
     this.streak++;
     if (this.ratePerMs === undefined) {
-      // What the provider accepted in the last moment is about its limit.
-      const recent = this.successes.filter((t) => t > now - MEASURE_MS).length;
+      // What the provider accepted in the moment before this request is about its limit.
+      const recent = this.successes.filter((t) => t > sentAt - MEASURE_MS && t <= sentAt).length;
+      this.measuring = { from: sentAt - MEASURE_MS, to: sentAt, count: recent };
       this.edgePerMs = Math.max(MIN_RATE_PER_MS, Math.max(1, recent) / MEASURE_MS);
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, DECREASE * this.edgePerMs);
       this.lastCutAt = now;
     } else if (now - this.lastCutAt >= CUT_GUARD_MS) {
+      this.measuring = undefined;
       this.edgePerMs = this.ratePerMs;
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, this.ratePerMs * DECREASE);
       this.lastCutAt = now;
@@ -104,16 +129,22 @@ export class AdaptiveRate {
     // The provider said how long. Else: until the oldest success of the last
     // moment leaves the window (a burst fills it, and refusals come until its
     // first request expires), and longer with each refusal in a row.
-    const oldest = this.successes.find((t) => t > now - MEASURE_MS);
+    let oldest: number | undefined;
+    for (const t of this.successes) if (t > now - MEASURE_MS && (oldest === undefined || t < oldest)) oldest = t;
     const backoff = (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
     const pause = retryAfterMs ?? Math.max(backoff, oldest === undefined ? 0 : oldest + MEASURE_MS - now);
     this.pauseUntil = Math.max(this.pauseUntil, now + pause);
     this.nextAt = Math.max(this.nextAt, this.pauseUntil);
   }
 
-  /** Another key of the provider learned a rate: start from it rather than from a burst. */
+  /**
+   * Another key of the provider learned a rate: start from it rather than
+   * from a burst, and follow it up while it is still measuring (until this
+   * key has a refusal of its own).
+   */
   adopt(perSecond: number): void {
-    if (this.ratePerMs !== undefined) return;
+    if (this.ratePerMs !== undefined && (!this.adopted || perSecond / 1000 <= this.ratePerMs)) return;
+    this.adopted = true;
     this.ratePerMs = perSecond / 1000;
     this.edgePerMs = this.ratePerMs / DECREASE;
   }

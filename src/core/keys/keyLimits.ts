@@ -109,19 +109,21 @@ export class KeyLimits {
     for (const [dimension, budget] of this.budgets) budget.settle(seq, info?.[dimension], now, counted);
   }
 
-  succeeded(seq: number, info: RateLimitInfo | undefined, usage: TokenUsage | undefined, now: number): void {
+  /** True when the answer raised what adaptive pacing measured at the first refusal (other keys may follow it). */
+  succeeded(seq: number, info: RateLimitInfo | undefined, usage: TokenUsage | undefined, now: number): boolean {
     this.observe(seq, info, now);
     if (usage) {
       this.budgets.get("inputTokens")?.correct(seq, usage.inputTokens);
       this.budgets.get("outputTokens")?.correct(seq, usage.outputTokens);
       this.budgets.get("tokens")?.correct(seq, usage.inputTokens + usage.outputTokens);
     }
-    if (!this.statesLimits) this.adaptive.success(now);
+    const remeasured = !this.statesLimits && this.adaptive.success(now, this.inFlight.get(seq) ?? now);
     if (this.maxInFlight !== undefined && this.inFlight.size >= this.maxInFlight && ++this.successesAtCap >= SUCCESSES_BEFORE_WIDENING) {
       this.maxInFlight++;
       this.successesAtCap = 0;
     }
     this.end(seq, now);
+    return remeasured;
   }
 
   /**

@@ -348,7 +348,7 @@ export class KeyPool extends Disposable {
     switch (outcome.kind) {
       case "success":
         if (outcome.usage) this.calibration.learn(cost, outcome.usage);
-        limits.succeeded(seq, outcome.rateLimit, outcome.usage, now);
+        if (limits.succeeded(seq, outcome.rateLimit, outcome.usage, now)) this.share(record);
         return;
       case "throttled":
         limits.throttled(seq, outcome.rateLimit, outcome.retryAfterMs, outcome.concurrency === true, now);

@@ -24,6 +24,35 @@ describe("AdaptiveRate", () => {
     assert.ok(perSecond >= 9 && perSecond < 10, `first rate ${perSecond}/s, just under the 10 accepted`);
   });
 
+  it("counts requests accepted before the first refusal but answered after it (a refusal comes back first)", () => {
+    const rate = new AdaptiveRate();
+    // Ten requests sent in the first 100 ms were accepted; only four have finished streaming when the eleventh's 429 comes.
+    for (let i = 0; i < 4; i++) rate.success(150 + i, i * 10);
+    rate.throttled(110, 100);
+    assert.ok((rate.perSecond ?? 0) < 4, `measured from the four answered so far: ${rate.perSecond}/s`);
+    const raised: boolean[] = [];
+    for (let i = 4; i < 10; i++) raised.push(rate.success(200 + i, i * 10));
+    assert.deepEqual(raised, [true, true, true, true, true, true], "each late answer from before the refusal raises the measurement");
+    const perSecond = rate.perSecond ?? 0;
+    assert.ok(perSecond >= 9 && perSecond < 10, `then just under the 10 accepted: ${perSecond}/s`);
+    // A request sent after the refusal says nothing about that moment.
+    assert.equal(rate.success(400, 300), false);
+  });
+
+  it("follows another key's measurement while it rises, until a refusal of its own", () => {
+    const adopter = new AdaptiveRate();
+    adopter.adopt(4);
+    adopter.adopt(9);
+    assert.equal(adopter.perSecond, 9, "a key with no refusal of its own follows the other key's corrected rate");
+    adopter.adopt(5);
+    assert.equal(adopter.perSecond, 9, "never down: a lower figure is an older one");
+    for (let i = 0; i < 9; i++) adopter.success(i * 10);
+    adopter.throttled(2000, 2000);
+    const own = adopter.perSecond;
+    adopter.adopt(20);
+    assert.equal(adopter.perSecond, own, "after its own refusal the key keeps what it measured");
+  });
+
   it("after a burst is refused, waits until the burst's first request leaves the window, not a 429 per interval", () => {
     const rate = new AdaptiveRate();
     for (let i = 0; i < 10; i++) rate.success(i * 10);
