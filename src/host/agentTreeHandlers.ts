@@ -2,6 +2,7 @@ import type { Event } from "../core/common/emitter";
 import type { Logger } from "../core/common/logger";
 import type { UserControls } from "../core/agents/userControls";
 import { isFinal } from "../core/agents/status";
+import { isBudgetRoot } from "../core/protocol/agentActions";
 import type { AgentSnapshot, KeyPoolSummary } from "../core/protocol/agentSnapshot";
 import type { NoticeMessage, ToolbarCommand, WebviewMessageOf, WebviewMessageType } from "../core/protocol/messages";
 import type { ChangeActions } from "./changes/agentChangeActions";
@@ -111,7 +112,7 @@ export const agentTreeHandlers: AgentTreeHandlers = {
   raiseBudget: ({ agentId }, ctx) => {
     const agent = liveAgent(ctx, agentId, "raiseBudget", true);
     if (!agent) return;
-    if (agent.parentId !== null || agent.budget === undefined) {
+    if (!isBudgetRoot(agent)) {
       ctx.deps.logger.warn(`agent tree: raiseBudget ignored, ${agent.id} is ${agent.parentId !== null ? "not a root" : "a task without a budget"}`);
       ctx.notify("info", agent.parentId !== null ? `${agent.name} is a subagent; raise the budget on its task's root.` : `The task of ${agent.name} has no budget to raise.`);
       return;

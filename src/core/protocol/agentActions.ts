@@ -49,6 +49,11 @@ export function approvalNeedsReview(agent: AgentSnapshot): boolean {
 }
 
 /** Controls that make sense for the agent as the view knows it; the host checks again. */
+/** The root of a task with a budget: the one agent whose budget can be raised (a budget belongs to the whole task). */
+export function isBudgetRoot(agent: Pick<AgentSnapshot, "parentId" | "budget">): boolean {
+  return agent.parentId === null && agent.budget !== undefined;
+}
+
 export function availableActions(agent: AgentSnapshot): AgentActionId[] {
   const live = !isFinal(agent.status);
   const hasLimit = agent.timeoutAt !== undefined;
@@ -61,7 +66,7 @@ export function availableActions(agent: AgentSnapshot): AgentActionId[] {
     setTimeout: live,
     removeTimeout: live && hasLimit && agent.timeoutRemovable,
     // Finished roots too: after a raise, a message resumes a task that stopped at its budget.
-    raiseBudget: agent.parentId === null && agent.budget !== undefined,
+    raiseBudget: isBudgetRoot(agent),
     sendMessage: true,
     openTranscript: true,
     copyResult: agent.result !== undefined || agent.error !== undefined,

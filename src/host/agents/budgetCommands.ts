@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import type { UserControls } from "../../core/agents/userControls";
 import { checkRaise, spendOf, type BudgetKind, type TaskLimits } from "../../core/agents/taskLimits";
 import type { AgentSnapshot } from "../../core/protocol/agentSnapshot";
+import { isBudgetRoot } from "../../core/protocol/agentActions";
 import { agentIdArgument } from "./agentCommands";
 import { STATUS_ICONS } from "./agentPicks";
 
@@ -52,10 +53,6 @@ function kindsOf(root: AgentSnapshot): BudgetKind[] {
   if (root.budget?.maxTokens !== undefined) kinds.push("maxTokens");
   if (root.budget?.maxCostUsd !== undefined) kinds.push("maxCostUsd");
   return kinds;
-}
-
-function isBudgetRoot(agent: AgentSnapshot): boolean {
-  return agent.parentId === null && agent.budget !== undefined;
 }
 
 async function pickRoot(supervisor: UserControls, arg: unknown): Promise<AgentSnapshot | undefined> {
