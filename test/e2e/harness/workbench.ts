@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import type { Frame, Locator, Page } from "playwright-core";
 import { OUTPUT_DIR } from "./paths";
+import { log } from "./provision";
 import { waitUntil } from "../../fakes/polling";
 // Also importable from here (the e2e files did so before the helper moved to test/fakes).
 export { waitUntil };
@@ -289,6 +290,12 @@ export class Workbench {
    * Replaces the user settings through "Preferences: Open User Settings
    * (JSON)" (a modal editor in this VS Code): select all, paste, save,
    * Escape. `saved` tells when the file on disk holds the new text.
+   *
+   * The paste lands asynchronously (the web workbench reads the clipboard
+   * through a promise), so a Ctrl+S pressed right after it can save the
+   * old text and leave the pasted one unsaved (seen on a loaded machine).
+   * Saving again is harmless, so until the file holds the new text the
+   * editor is saved again every second.
    */
   async replaceUserSettings(text: string, saved: () => boolean): Promise<void> {
     await this.runCommand("Preferences: Open User Settings (JSON)");
@@ -304,8 +311,22 @@ export class Workbench {
     await this.page.evaluate((value) => (globalThis as unknown as BrowserGlobals).navigator.clipboard.writeText(value), text);
     await this.page.keyboard.press("Control+A");
     await this.page.keyboard.press("Control+V");
-    await this.page.keyboard.press("Control+S");
-    await waitUntil("settings.json to be saved with the new settings", saved, 10_000);
+    let lastSave = 0;
+    let saves = 0;
+    await waitUntil(
+      "settings.json to be saved with the new settings",
+      async () => {
+        if (saved()) return true;
+        if (Date.now() - lastSave >= 1_000) {
+          lastSave = Date.now();
+          saves++;
+          await this.page.keyboard.press("Control+S");
+        }
+        return false;
+      },
+      20_000,
+    );
+    if (saves > 1) log(`settings.json held the new settings after ${saves} saves`);
     await this.page.keyboard.press("Escape");
   }
 
