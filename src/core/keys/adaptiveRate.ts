@@ -10,6 +10,13 @@ const PROBE_PER_SUCCESS = 0.001;
  * low for good.
  */
 const PAST_EDGE_STEP = 0.0002;
+/**
+ * A refusal within this fraction of the rate refused before confirms the
+ * edge: each confirmation halves the probing steps (down to 1/2^MAX_CONFIRMED),
+ * so a limit that stays put is probed ever more rarely.
+ */
+const SAME_EDGE = 0.03;
+const MAX_CONFIRMED = 3;
 /** Where "near the rate last refused" begins. */
 const NEAR_EDGE = 0.97;
 /** A refusal cuts the rate to this fraction of what was refused. */
@@ -18,6 +25,8 @@ const DECREASE = 0.92;
 const CUT_GUARD_MS = 1000;
 /** The first refusal measures the rate that was just too fast over this span. */
 const MEASURE_MS = 1000;
+/** A request reaches the provider a little after it leaves: a wait for one to leave the window adds this. */
+const ARRIVAL_SLACK_MS = 5;
 const MIN_RATE_PER_MS = 0.1 / 1000;
 
 /**
@@ -41,8 +50,12 @@ export class AdaptiveRate {
   private streak = 0;
   /** Successes since the rate passed the edge. */
   private pastEdge = 0;
+  /** Refusals in a row at about the same rate (see SAME_EDGE). */
+  private confirmed = 0;
   /** When the requests that succeeded lately were sent (the provider counts a request when it arrives). */
   private readonly successes: number[] = [];
+  /** When requests lately went on the wire, answered or not. */
+  private readonly wired: number[] = [];
   /**
    * The first refusal's measurement, while requests sent before it may still
    * be answered: a refusal comes back at once, while accepted requests are
@@ -57,9 +70,20 @@ export class AdaptiveRate {
     return this.ratePerMs === undefined ? undefined : this.ratePerMs * 1000;
   }
 
+  /**
+   * When the next request may go: on the even grid, after any pause, and
+   * never more than the rate's worth of requests within one window. The
+   * grid alone would not see a burst the key carried before it was paced
+   * (unpaced until a refusal, or until a sibling key measured a rate): the
+   * provider still counts that burst, and the grid's next requests would
+   * be refused one by one until it left the window.
+   */
   readyAt(now: number): number {
     if (this.ratePerMs === undefined) return now;
-    return Math.max(now, this.nextAt, this.pauseUntil);
+    const fits = Math.max(1, Math.ceil(this.ratePerMs * MEASURE_MS));
+    const blocking = this.wired[this.wired.length - fits];
+    const windowAt = blocking === undefined ? now : blocking + MEASURE_MS + ARRIVAL_SLACK_MS;
+    return Math.max(now, this.nextAt, this.pauseUntil, windowAt);
   }
 
   /**
@@ -73,6 +97,12 @@ export class AdaptiveRate {
     const interval = 1 / this.ratePerMs;
     const slot = now - this.nextAt < interval ? this.nextAt : now;
     this.nextAt = Math.max(slot, this.pauseUntil) + interval;
+  }
+
+  /** A request went on the wire at `now`. */
+  onWire(now: number): void {
+    this.wired.push(now);
+    while ((this.wired[0] ?? now) <= now - MEASURE_MS) this.wired.shift();
   }
 
   /** A request sent at `sentAt` succeeded at `now`. True when this raised the first refusal's measurement (worth sharing again). */
@@ -93,12 +123,13 @@ export class AdaptiveRate {
       return true;
     }
     const rate = this.ratePerMs;
+    const slower = 2 ** this.confirmed;
     if (rate >= this.edgePerMs) {
-      this.ratePerMs = rate * (1 + Math.min(CLIMB_PER_SUCCESS, ++this.pastEdge * PAST_EDGE_STEP));
+      this.ratePerMs = rate * (1 + Math.min(CLIMB_PER_SUCCESS, (++this.pastEdge * PAST_EDGE_STEP) / slower));
       return false;
     }
     // Below the edge the climb stops at it: past it the next refusal is near.
-    const step = rate < NEAR_EDGE * this.edgePerMs ? CLIMB_PER_SUCCESS : PROBE_PER_SUCCESS;
+    const step = rate < NEAR_EDGE * this.edgePerMs ? CLIMB_PER_SUCCESS : PROBE_PER_SUCCESS / slower;
     this.ratePerMs = Math.min(rate * (1 + step), this.edgePerMs);
     return false;
   }
@@ -108,6 +139,9 @@ export class AdaptiveRate {
    * Requests sent before the last refusal came were refused with it: one event.
    */
   throttled(now: number, sentAt: number, retryAfterMs?: number): void {
+    // A refused request is usually not counted by the provider: it holds no place in the window.
+    const wire = this.wired.indexOf(sentAt);
+    if (wire >= 0) this.wired.splice(wire, 1);
     if (sentAt < this.lastThrottleAt) return;
     this.lastThrottleAt = now;
     this.adopted = false;
@@ -121,6 +155,8 @@ export class AdaptiveRate {
       this.lastCutAt = now;
     } else if (now - this.lastCutAt >= CUT_GUARD_MS) {
       this.measuring = undefined;
+      const same = Math.abs(this.ratePerMs - this.edgePerMs) <= SAME_EDGE * this.edgePerMs;
+      this.confirmed = same ? Math.min(MAX_CONFIRMED, this.confirmed + 1) : 0;
       this.edgePerMs = this.ratePerMs;
       this.ratePerMs = Math.max(MIN_RATE_PER_MS, this.ratePerMs * DECREASE);
       this.lastCutAt = now;
@@ -132,7 +168,7 @@ export class AdaptiveRate {
     let oldest: number | undefined;
     for (const t of this.successes) if (t > now - MEASURE_MS && (oldest === undefined || t < oldest)) oldest = t;
     const backoff = (2 ** Math.min(this.streak - 1, 6)) / this.ratePerMs;
-    const pause = retryAfterMs ?? Math.max(backoff, oldest === undefined ? 0 : oldest + MEASURE_MS - now);
+    const pause = retryAfterMs ?? Math.max(backoff, oldest === undefined ? 0 : oldest + MEASURE_MS + ARRIVAL_SLACK_MS - now);
     this.pauseUntil = Math.max(this.pauseUntil, now + pause);
     this.nextAt = Math.max(this.nextAt, this.pauseUntil);
   }

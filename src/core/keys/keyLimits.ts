@@ -44,7 +44,7 @@ export class KeyLimits {
     LIMIT_DIMENSIONS.map((d) => [d, new RequestBudget({ countedOnAcceptance: d === "requests" || d === "inputTokens" })]),
   );
   private readonly adaptive = new AdaptiveRate();
-  /** Requests out, and when each was handed its key. */
+  /** Requests out, and when each was handed its key (then: went on the wire). */
   private readonly inFlight = new Map<number, number>();
   private maxInFlight: number | undefined;
   private successesAtCap = 0;
@@ -100,6 +100,9 @@ export class KeyLimits {
 
   sending(seq: number, now: number): void {
     for (const budget of this.budgets.values()) budget.sending(seq, now);
+    // The provider counts a request from when it goes on the wire, a little after it was handed its key.
+    if (this.inFlight.has(seq)) this.inFlight.set(seq, now);
+    this.adaptive.onWire(now);
   }
 
   /** The answer's headers arrived (undefined: it stated no limits). */

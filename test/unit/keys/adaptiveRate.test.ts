@@ -9,6 +9,7 @@ function run(rate: AdaptiveRate, from: number, ms: number): { sends: number[]; e
   while (now < from + ms) {
     now = rate.readyAt(now);
     rate.sent(now);
+    rate.onWire(now);
     rate.success(now);
     sends.push(now);
   }
@@ -121,5 +122,37 @@ describe("AdaptiveRate", () => {
     rate.sent(first);
     const second = rate.readyAt(first);
     assert.ok(second - first >= 100 - 1e-9, `spacing after idle ${second - first} ms`);
+  });
+
+  it("a key paced after a burst of its own waits until enough of the burst has left the window", () => {
+    const rate = new AdaptiveRate();
+    // Unpaced, the key carried ten requests in the first 90 ms; then a sibling key measured 10/s.
+    for (let i = 0; i < 10; i++) {
+      rate.sent(i * 10);
+      rate.onWire(i * 10);
+    }
+    rate.adopt(10);
+    assert.ok(rate.readyAt(100) >= 1000, `the eleventh goes once the first has left a one-second window, not at ${rate.readyAt(100)}`);
+  });
+
+  it("probes a limit more rarely each time a refusal comes at about the rate refused before", () => {
+    const rate = new AdaptiveRate();
+    for (let i = 0; i < 10; i++) rate.success(i * 10);
+    rate.throttled(100, 100);
+    // A hidden limit of 10/s: a request goes at the pace allowed and is refused when that pace is above the limit.
+    const refusals: number[] = [];
+    let now = 100;
+    while (now < 120_000) {
+      now = rate.readyAt(now);
+      rate.sent(now);
+      rate.onWire(now);
+      if ((rate.perSecond ?? 0) > 10) {
+        rate.throttled(now, now);
+        refusals.push(now);
+      } else rate.success(now);
+    }
+    const gaps = refusals.slice(1).map((t, i) => t - (refusals[i] ?? 0));
+    assert.ok(gaps.length >= 3, `several probes in two minutes: ${gaps.length}`);
+    assert.ok((gaps.at(-1) ?? 0) > 2 * (gaps[0] ?? 0), `the gaps between refusals grow: ${gaps.map((g) => Math.round(g)).join(", ")} ms`);
   });
 });
