@@ -35,7 +35,11 @@ const HEX_WINDOW = 16;
  * an Anthropic thinking block, the data of a redacted one. They are
  * ciphertext or signatures the provider issued, not text anyone wrote, and
  * one changed byte makes the provider refuse the request. The items' readable
- * parts (summaries, thinking text) are redacted as usual.
+ * parts (summaries, thinking text) are redacted as usual. The exemption
+ * follows the shape (any `replay` object with `items`), not who wrote it,
+ * and it is safe for that: a sealed field is kept only when redaction would
+ * leave it unchanged anyway, and an item whose sealed field holds a piece of
+ * a key is dropped whole (see `sealsSecret`).
  */
 const REPLAY_FIELD = "replay";
 const SEALED_FIELDS: ReadonlyMap<string, string> = new Map([
