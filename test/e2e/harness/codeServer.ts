@@ -29,7 +29,11 @@ const QUIET_SETTINGS: Record<string, unknown> = {
   "workbench.welcomePage.walkthroughs.openOnInstall": false,
   "workbench.enableExperiments": false,
   "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": false,
+  // "off", not the older `false`: VS Code migrates `false` by rewriting the
+  // user settings file a moment after the window opens, which raced with the
+  // settings editor of a scenario that changed settings at once (seen: a
+  // save kept failing to match until the migration was gone).
+  "extensions.autoUpdate": "off",
   "extensions.ignoreRecommendations": true,
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",

@@ -220,12 +220,19 @@ export class E2ESession {
     // VS Code fires no configuration change when nothing changed.
     if (text === previous) return;
     const file = path.join(this.codeServer.userDataDir, "User", "settings.json");
-    await this.workbench.replaceUserSettings(text, () => {
+    const onDisk = (): Record<string, unknown> | undefined => {
       try {
-        return JSON.stringify(JSON.parse(readFileSync(file, "utf8"))) === JSON.stringify(JSON.parse(text));
+        return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
       } catch {
-        return false;
+        return undefined; // mid-write: VS Code truncates, then writes
       }
+    };
+    await this.workbench.replaceUserSettings(text, () => JSON.stringify(onDisk()) === JSON.stringify(JSON.parse(text))).catch((error: unknown) => {
+      // Name the settings that differ: something else writing the file (a migration, say) shows here.
+      const disk = onDisk() ?? {};
+      const wanted = JSON.parse(text) as Record<string, unknown>;
+      const differ = [...new Set([...Object.keys(disk), ...Object.keys(wanted)])].filter((k) => JSON.stringify(disk[k]) !== JSON.stringify(wanted[k]));
+      throw new Error(`${(error as Error).message}; settings on disk that differ: ${differ.map((k) => `${k} (${JSON.stringify(disk[k])} on disk)`).join(", ") || "(unreadable file)"}`);
     });
     await waitUntil(`the extension to re-read its settings (${Object.keys(changes).join(", ")})`, () => count() > before, 15_000);
   }
