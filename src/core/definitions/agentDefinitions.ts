@@ -123,7 +123,7 @@ export function resolveAgentTools(
   // The parent's tools that are not ours came from subagents.extensionTools; the type's patterns pick among them.
   const patterns = definition.extensionTools ?? [];
   const offered = parentTools.filter((t) => !isToolName(t));
-  const matchers = patterns.map((pattern) => ({ pattern, matches: picomatch(pattern, { nocase: true }) }));
+  const matchers = patterns.map((pattern) => ({ pattern, matches: extensionToolMatcher(pattern) }));
   const extension = new Set(offered.filter((t) => matchers.some((m) => m.matches(t))));
   return {
     tools: parentTools.filter((t) => wanted.has(t) || extension.has(t)),
@@ -132,6 +132,19 @@ export function resolveAgentTools(
       ...matchers.filter((m) => !offered.some((t) => m.matches(t))).map((m) => `${EXTENSION_TOOL_PREFIX}${m.pattern}`),
     ],
   };
+}
+
+/**
+ * A `vscode:` pattern against the tool names agents see. Those are VS Code's
+ * tool names made fit for function calling (a "." becomes "_"), while
+ * `subagents.extensionTools` and the user's pattern speak of the original
+ * names: a pattern matches either spelling, so `mcp.github.*` finds
+ * `mcp_github_search` as the setting's pattern found `mcp.github.search`.
+ */
+function extensionToolMatcher(pattern: string): (name: string) => boolean {
+  const asWritten = picomatch(pattern, { nocase: true });
+  const asOffered = picomatch(pattern.replace(/\./g, "_"), { nocase: true });
+  return (name) => asWritten(name) || asOffered(name);
 }
 
 /** What a `spawn_agent` call asked for explicitly. */

@@ -104,6 +104,16 @@ describe("tool narrowing", () => {
     });
   });
 
+  it("matches a vscode: pattern written with VS Code's tool names against the names agents are offered", () => {
+    // "mcp.github.search" is offered to models as "mcp_github_search" (function names allow no ".").
+    const parent = ["read_file", "mcp_github_search", "mcp_jira_find"];
+    assert.deepEqual(resolveAgentTools({ tools: ["read_file"], extensionTools: ["mcp.github.*"] }, parent), {
+      tools: ["read_file", "mcp_github_search"],
+      notGranted: [],
+    });
+    assert.deepEqual(resolveAgentTools({ tools: [], extensionTools: ["mcp_jira_*"] }, parent).tools, ["mcp_jira_find"]);
+  });
+
   it("inherits the parent's tools when the definition lists none, and allows an empty list", () => {
     assert.deepEqual(resolveAgentTools({}, ["read_file"]), { tools: ["read_file"], notGranted: [] });
     assert.deepEqual(resolveAgentTools(undefined, ["read_file"]).tools, ["read_file"]);
