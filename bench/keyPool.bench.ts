@@ -36,6 +36,8 @@ const WINDOW_MS = 1000;
 const WINDOWS = 8;
 
 const OVERHEAD_CALLS = 300;
+/** BENCH_REFUSALS_COUNT=1: the server counts refused requests against the request limit (see RateLimitOptions.refusalsCount). */
+const REFUSALS_COUNT = process.env.BENCH_REFUSALS_COUNT === "1";
 /** Start points of the measured span, spread over one window. */
 const PHASES = 20;
 
@@ -105,7 +107,7 @@ export async function runBench(): Promise<Record<string, number>> {
 type Caller = (baseUrl: string, keys: string[]) => { call(messages: ChatMessage[], signal: AbortSignal): Promise<boolean>; dispose(): void };
 
 async function throughput(shape: Shape, keyCount: number, makeCaller: Caller): Promise<{ efficiency: number; rate429: number }> {
-  const server = await startRemoteFakeServer({ rateLimit: shape.limits });
+  const server = await startRemoteFakeServer({ rateLimit: { ...shape.limits, refusalsCount: REFUSALS_COUNT } });
   const caller = makeCaller(server.baseUrl, benchKeys(keyCount));
   // Fixed windows are aligned to the clock: start at a boundary, so the first window is whole.
   if (shape.limits.window === "fixed") await new Promise((resolve) => setTimeout(resolve, WINDOW_MS - (Date.now() % WINDOW_MS) + 2));

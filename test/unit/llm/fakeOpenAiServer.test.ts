@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, mock } from "node:test";
 import { OpenAI } from "openai";
 import { fingerprint } from "../../../src/core/keys/fingerprint";
 import { startFakeOpenAiServer } from "../../fixtures/fakeOpenAiServer";
+import { RateLimiter } from "../../fixtures/fakeOpenAiRateLimit";
 import { testKeys } from "../keys/testDoubles";
 import { waitUntil } from "../../fakes/polling";
 
@@ -58,6 +59,26 @@ describe("fake OpenAI-compatible server (test fixture)", { timeout: 30_000 }, ()
       assert.deepEqual(server.requests.map((r) => r.status), [200, 200, 429, 200], "the limit is per key");
     } finally {
       await server.close();
+    }
+  });
+
+  it("counts refused requests against the limit only when told to (as OpenAI says its limits do)", () => {
+    mock.timers.enable({ apis: ["Date"], now: 0 });
+    try {
+      const verdicts = (options: { refusalsCount?: boolean }) => {
+        const limiter = new RateLimiter({ requests: 1, windowMs: 1000, ...options });
+        return [0, 500, 1000, 1600, 2100].map((at) => {
+          mock.timers.setTime(at);
+          return limiter.check(keyA, 1).accepted;
+        });
+      };
+      // Free refusals: the request at 1000 finds the one at 0 gone.
+      assert.deepEqual(verdicts({}), [true, false, true, false, true]);
+      // Counted refusals: each one holds the window, so a client that keeps
+      // asking within it is refused until it stops for a whole window.
+      assert.deepEqual(verdicts({ refusalsCount: true }), [true, false, false, false, false]);
+    } finally {
+      mock.timers.reset();
     }
   });
 
