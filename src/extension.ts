@@ -97,6 +97,9 @@ class SubagentsExtension extends Disposable {
     const modelClient = new VscodeLmModelClient(keyPoolClient, { logger, redactMessages: (messages) => redactor.redactEach(messages) });
     const ripgrepPath = findRipgrep(vscode.env.appRoot);
     const providers = () => settings.current.providers;
+    const extensionTools = new VscodeExtensionTools((text) => redactor.redact(text));
+    // Listing VS Code's models asks for no consent (using one does).
+    const vscodeModels = async () => (await vscode.lm.selectChatModels()).map(vscodeLmRef);
     const definitions = this.register(
       new AgentDefinitionWatcher({ providers, onDidChangeSettings: settings.onDidChange, logger }),
     );
@@ -104,6 +107,10 @@ class SubagentsExtension extends Disposable {
       new AgentDefinitionLanguageClient({
         serverModule: vscode.Uri.joinPath(context.extensionUri, "dist", "server.js").fsPath,
         providers,
+        vscodeOffers: async () => ({
+          models: await vscodeModels(),
+          tools: extensionTools.available().map(({ name, description }) => ({ name, description })),
+        }),
         logger,
       }),
     );
@@ -127,7 +134,7 @@ class SubagentsExtension extends Disposable {
         workspace: redactingWorkspaceTools(new VscodeWorkspaceTools({ settings: () => settings.current, ripgrepPath }), redactor),
         transcripts,
         toolOutputs,
-        extensionTools: new VscodeExtensionTools((text) => redactor.redact(text)),
+        extensionTools,
         treeStore,
         // Beside the transcripts; every text is redacted again on its way to disk.
         changeStore: new FileChangeStore(nodePath.join(storage, "changes"), logger, (text) => redactor.redact(text)),
@@ -197,7 +204,7 @@ class SubagentsExtension extends Disposable {
       storedKeyCount: async (providerId: string) => (await keyStore.list(providerId)).length,
       openDocument: (id: string, view: "transcript" | "result") => documents.open(id, view),
       logger,
-      vscodeModels: async () => (await vscode.lm.selectChatModels()).map(vscodeLmRef),
+      vscodeModels,
     };
     for (const registration of registerCommands(
       {

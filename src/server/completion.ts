@@ -10,14 +10,27 @@ import { agentDefinitionTemplate } from "../core/definitions/definitionFiles";
 import { AGENT_ROLES, INHERIT_MODEL } from "../core/definitions/definitionSchema";
 import { TOOL_DOCS, TOOL_NAMES } from "../core/definitions/toolNames";
 import { configuredModelRefs } from "../core/definitions/valueChecks";
+import { extensionToolEntry, NO_OFFERS, type VscodeOffers } from "../core/definitions/vscodeOffers";
 import type { ProviderConfig } from "../core/settings/schema";
 import { cursorContext } from "./frontMatterContext";
 
 /** Re-opens the suggest widget after a key is inserted, so its values show at once. */
 const TRIGGER_SUGGEST = { title: "Suggest values", command: "editor.action.triggerSuggest" };
 
-/** Completion inside an agent definition's front matter: keys, tool names, roles, models, booleans. */
-export function definitionCompletions(text: string, position: Position, providers: readonly ProviderConfig[]): CompletionItem[] {
+/** A name in a `tools:` list, `vscode:` entries included. */
+const TOOL_TOKEN = /[\w.:-]*$/;
+
+/**
+ * Completion inside an agent definition's front matter: keys, tool names,
+ * roles, models, booleans; with what VS Code offers (its models and tools)
+ * among the values.
+ */
+export function definitionCompletions(
+  text: string,
+  position: Position,
+  providers: readonly ProviderConfig[],
+  offers: VscodeOffers = NO_OFFERS,
+): CompletionItem[] {
   const context = cursorContext(text, position);
   switch (context.kind) {
     case "empty":
@@ -42,9 +55,9 @@ export function definitionCompletions(text: string, position: Position, provider
         return item;
       });
     case "value":
-      return valueItems(context.key, context.lineText, context.valueStart, position, providers);
+      return valueItems(context.key, context.lineText, context.valueStart, position, providers, offers);
     case "listItem":
-      return context.key === "tools" ? toolItems(new Set(context.siblings), tokenRange(text, position)) : [];
+      return context.key === "tools" ? toolItems(new Set(context.siblings), tokenRange(text, position), offers) : [];
     case "none":
       return [];
   }
@@ -56,11 +69,12 @@ function valueItems(
   valueStart: number,
   position: Position,
   providers: readonly ProviderConfig[],
+  offers: VscodeOffers,
 ): CompletionItem[] {
   const wholeValue = { start: { line: position.line, character: valueStart }, end: position };
   // `model:openai:x` would be one plain scalar, not a key and a value.
   const space = lineText[valueStart - 1] === ":" ? " " : "";
-  const items = valueItemsFor(key, lineText, valueStart, position, providers, wholeValue);
+  const items = valueItemsFor(key, lineText, valueStart, position, providers, offers, wholeValue);
   if (space) for (const item of items) if (item.textEdit && "range" in item.textEdit) item.textEdit.newText = space + item.textEdit.newText;
   return items;
 }
@@ -71,17 +85,18 @@ function valueItemsFor(
   valueStart: number,
   position: Position,
   providers: readonly ProviderConfig[],
+  offers: VscodeOffers,
   wholeValue: { start: Position; end: Position },
 ): CompletionItem[] {
   switch (key) {
     case "tools": {
       const value = lineText.slice(valueStart);
       const typed = lineText.slice(valueStart, position.character);
-      const token = /[\w.-]*$/.exec(typed)?.[0] ?? "";
-      const listed = new Set((value.match(/[A-Za-z_][\w.-]*/g) ?? []).filter((name) => name !== token));
+      const token = TOOL_TOKEN.exec(typed)?.[0] ?? "";
+      const listed = new Set((value.match(/[A-Za-z_][\w.:-]*/g) ?? []).filter((name) => name !== token));
       const range = { start: { line: position.line, character: position.character - token.length }, end: position };
       // Right after `tools: ` a bare name would be a string, not a list: insert `[name]`.
-      return toolItems(listed, range, typed.trim() === "" || typed.trim() === token);
+      return toolItems(listed, range, offers, typed.trim() === "" || typed.trim() === token);
     }
     case "role":
       return AGENT_ROLES.map((role) => ({
@@ -106,6 +121,14 @@ function valueItemsFor(
           filterText: ref,
           textEdit: { range: wholeValue, newText: ref },
         })),
+        ...offers.models.map((ref, index) => ({
+          label: ref,
+          kind: CompletionItemKind.Value,
+          detail: "offered by VS Code (Copilot or another extension)",
+          sortText: `8${String(index).padStart(3, "0")}`,
+          filterText: ref,
+          textEdit: { range: wholeValue, newText: ref },
+        })),
         {
           label: INHERIT_MODEL,
           kind: CompletionItemKind.Keyword,
@@ -119,25 +142,40 @@ function valueItemsFor(
   }
 }
 
+/** Our tools first, then VS Code's as `vscode:<name>` entries (plain-text documentation: other extensions wrote it). */
 function toolItems(
   listed: ReadonlySet<string>,
   range: { start: Position; end: Position },
+  offers: VscodeOffers,
   bracket = false,
 ): CompletionItem[] {
-  return TOOL_NAMES.filter((tool) => !listed.has(tool)).map((tool, index) => ({
-    label: tool,
+  const ours = TOOL_NAMES.filter((tool) => !listed.has(tool)).map((tool, index) => ({
+    label: tool as string,
     kind: CompletionItemKind.Function,
     detail: "agent tool",
     documentation: TOOL_DOCS[tool],
     sortText: String(index).padStart(2, "0"),
-    filterText: tool,
+    filterText: tool as string,
     textEdit: { range, newText: bracket ? `[${tool}]` : tool },
   }));
+  const theirs = offers.tools
+    .map((tool) => ({ entry: extensionToolEntry(tool.name), description: tool.description }))
+    .filter(({ entry }) => !listed.has(entry))
+    .map(({ entry, description }, index) => ({
+      label: entry,
+      kind: CompletionItemKind.Function,
+      detail: "VS Code tool (needs subagents.extensionTools to offer it too)",
+      documentation: description,
+      sortText: `z${String(index).padStart(4, "0")}`,
+      filterText: entry,
+      textEdit: { range, newText: bracket ? `[${entry}]` : entry },
+    }));
+  return [...ours, ...theirs];
 }
 
 function tokenRange(text: string, position: Position): { start: Position; end: Position } {
   const lineText = text.split(/\r\n|\r|\n/)[position.line] ?? "";
-  const token = /[\w.-]*$/.exec(lineText.slice(0, position.character))?.[0] ?? "";
+  const token = TOOL_TOKEN.exec(lineText.slice(0, position.character))?.[0] ?? "";
   return { start: { line: position.line, character: position.character - token.length }, end: position };
 }
 

@@ -12,16 +12,19 @@ import { AgentDefinitions } from "../core/definitions/agentDefinitions";
 import { definitionDialectOf } from "../core/definitions/definitionFiles";
 import { parseDefinitionFile, type ParsedDefinitionFile } from "../core/definitions/parseDefinition";
 import type { ProviderConfig } from "../core/settings/schema";
+import { NO_OFFERS, parseVscodeOffers, VSCODE_OFFERS_REQUEST, type VscodeOffers } from "../core/definitions/vscodeOffers";
 import type { IDisposable } from "../core/common/disposable";
 import { definitionCompletions } from "./completion";
 import { DefinitionFilesOnDisk } from "./definitionFilesOnDisk";
 import { definitionHover } from "./hover";
 import { definitionSymbols, toLspDiagnostic } from "./lspConversions";
-import { PROVIDERS_SECTION, initialProviders, parseProviders, withTimeout } from "./serverSettings";
+import { PROVIDERS_SECTION, canAskOffers, initialProviders, parseProviders, withTimeout } from "./serverSettings";
 
 /** Coalesces bursts of keystrokes and file events into one check of all files. */
 const VALIDATE_DELAY_MS = 50;
 const CONFIGURATION_TIMEOUT_MS = 5000;
+/** How long a completion waits for the extension's list of VS Code's models and tools before it goes with the last one. */
+const OFFERS_WAIT_MS = 500;
 
 /**
  * The agent-definition language server: diagnostics for every definition
@@ -36,12 +39,17 @@ export class DefinitionLanguageServer implements IDisposable {
   private providers: readonly ProviderConfig[] = [];
   private canPullConfiguration = false;
   private canWatchFolders = false;
+  /** The extension answers VSCODE_OFFERS_REQUEST (other clients are not asked). */
+  private offersAnswered = false;
+  private offers: VscodeOffers = NO_OFFERS;
+  private offersAsked: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params): InitializeResult => {
       this.providers = initialProviders(params.initializationOptions);
+      this.offersAnswered = canAskOffers(params.initializationOptions);
       this.disk.setRoots(rootsOf(params.workspaceFolders ?? undefined, params.rootUri));
       this.canPullConfiguration = params.capabilities.workspace?.configuration === true;
       this.canWatchFolders = params.capabilities.workspace?.workspaceFolders === true;
@@ -69,9 +77,11 @@ export class DefinitionLanguageServer implements IDisposable {
       }
       this.schedule();
     });
-    connection.onCompletion((params) => {
+    connection.onCompletion(async (params) => {
       const doc = this.documents.get(params.textDocument.uri);
-      return doc ? definitionCompletions(doc.getText(), params.position, this.providers) : [];
+      if (!doc) return [];
+      const offers = await this.currentOffers();
+      return definitionCompletions(doc.getText(), params.position, this.providers, offers);
     });
     connection.onHover((params) => {
       const doc = this.documents.get(params.textDocument.uri);
@@ -114,6 +124,28 @@ export class DefinitionLanguageServer implements IDisposable {
     const value = await withTimeout(this.connection.workspace.getConfiguration(PROVIDERS_SECTION) as Promise<unknown>, CONFIGURATION_TIMEOUT_MS);
     const providers = parseProviders(value);
     if (providers) this.setProviders(providers);
+  }
+
+  /**
+   * VS Code's models and tools as the extension lists them now. One question
+   * at a time; a slow answer (VS Code may still be starting a model
+   * provider) leaves this completion with the last list and updates the next.
+   */
+  private async currentOffers(): Promise<VscodeOffers> {
+    if (!this.offersAnswered) return NO_OFFERS;
+    this.offersAsked ??= this.connection
+      .sendRequest(VSCODE_OFFERS_REQUEST)
+      .then(
+        (raw: unknown) => {
+          this.offers = parseVscodeOffers(raw) ?? this.offers;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.offersAsked = undefined;
+      });
+    await withTimeout(this.offersAsked, OFFERS_WAIT_MS);
+    return this.offers;
   }
 
   private setProviders(providers: readonly ProviderConfig[]): void {

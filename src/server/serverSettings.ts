@@ -7,6 +7,8 @@ import { DEFAULT_PROVIDERS, settingSchemas, type ProviderConfig } from "../core/
  */
 export interface DefinitionServerInitOptions {
   providers?: unknown;
+  /** The client answers `subagents/vscodeOffers` (VS Code's models and tools, for completion). */
+  vscodeOffers?: boolean;
 }
 
 export const PROVIDERS_SECTION = "subagents.providers";
@@ -21,6 +23,10 @@ export function parseProviders(raw: unknown): ProviderConfig[] | undefined {
 export function initialProviders(options: unknown): ProviderConfig[] {
   const raw = typeof options === "object" && options !== null ? (options as DefinitionServerInitOptions).providers : undefined;
   return parseProviders(raw) ?? DEFAULT_PROVIDERS;
+}
+
+export function canAskOffers(options: unknown): boolean {
+  return typeof options === "object" && options !== null && (options as DefinitionServerInitOptions).vscodeOffers === true;
 }
 
 /** Resolves to undefined instead of hanging when the client never answers. */

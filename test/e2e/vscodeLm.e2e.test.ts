@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildFakeLmExtension, FAKE_LM_EXTENSION_ID } from "./fakeLmExtension/build";
-import { FAKE_LM_LOG, FAKE_MODEL_REF, FAKE_TOOL, LOOKUP_CHILD, PLAIN_CHILD, toolAnswer } from "./fakeLmExtension/script";
+import { FAKE_DEFINITION_FILE, FAKE_DEFINITION_TEXT, FAKE_LM_LOG, FAKE_MODEL_REF, FAKE_TOOL, LOOKUP_CHILD, PLAIN_CHILD, toolAnswer } from "./fakeLmExtension/script";
 import { packageTestExtension } from "./harness/hostTests";
 import { E2ESession } from "./harness/session";
 import { waitUntil } from "../fakes/polling";
@@ -24,7 +24,8 @@ vsix.catch(() => undefined);
 const ROOT = "LM fan out on the fake VS Code model";
 
 interface FakeLogEntry {
-  kind: "activated" | "request" | "tool";
+  kind: "activated" | "request" | "tool" | "completion";
+  models?: string[];
   word?: string;
   tools?: string[];
   toolResults?: string[];
@@ -94,6 +95,25 @@ describe("models and tools VS Code offers (code-server)", { timeout: 10 * 60_000
       assert.ok(rootDetail.includes("root done; children said:"), `the root's answer is in the tree: ${rootDetail.slice(0, 600)}`);
       assert.ok(rootDetail.includes("hello from the plain child"));
       assert.doesNotMatch(session.extensionLog(), /no API key/i);
+    });
+  });
+  it("completing a definition file offers VS Code's models and tools, as the editor asks for them", { timeout: 180_000 }, async () => {
+    await session.scenario("vscode-lm-definition-completion", async () => {
+      if (!fakeLog().some((e) => e.kind === "activated")) {
+        await session.installExtension(await vsix, FAKE_LM_EXTENSION_ID);
+        await waitUntil("the fake model extension to activate", () => fakeLog().some((e) => e.kind === "activated"), 60_000);
+      }
+      const file = path.join(session.workspace, FAKE_DEFINITION_FILE);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, FAKE_DEFINITION_TEXT);
+      await session.workbench.runCommand("Subagents Fake: Complete Definition");
+      await waitUntil("the fake extension to log what completion offered", () => fakeLog().some((e) => e.kind === "completion"), 90_000);
+      const done = fakeLog().find((e) => e.kind === "completion");
+      assert.ok(done?.models?.includes(FAKE_MODEL_REF), `model: completes ${FAKE_MODEL_REF}; offered: ${done?.models?.join(" | ")}`);
+      assert.ok(done?.models?.includes("test:scripted"), "the configured provider's model is still offered");
+      assert.ok(done?.tools?.includes(`vscode:${FAKE_TOOL}`), `tools: completes vscode:${FAKE_TOOL}; offered: ${done?.tools?.join(" | ")}`);
+      assert.ok(done?.tools?.includes("search_text"), "our own tools are still offered");
+      assert.ok(!done?.tools?.includes("read_file"), "a tool already listed is not offered again");
     });
   });
 });

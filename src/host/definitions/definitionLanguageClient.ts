@@ -4,6 +4,7 @@ import { Disposable } from "../../core/common/disposable";
 import type { Logger } from "../../core/common/logger";
 import { DEFINITION_DOCUMENT_PATTERNS, DEFINITION_FILE_GLOB, definitionDialectOf } from "../../core/definitions/definitionFiles";
 import type { ProviderConfig } from "../../core/settings/schema";
+import { VSCODE_OFFERS_REQUEST, type VscodeOffers } from "../../core/definitions/vscodeOffers";
 
 export const DEFINITION_CLIENT_ID = "subagentsDefinitions";
 export const DEFINITION_CLIENT_NAME = "Subagents Agent Definitions";
@@ -15,6 +16,8 @@ export interface DefinitionClientOptions {
   serverModule: string;
   /** Current `subagents.providers`, sent as initialization options (the server pulls changes itself). */
   providers: () => readonly ProviderConfig[];
+  /** VS Code's models and tools now, for completing `model:` and `tools:` (the server asks while completing). */
+  vscodeOffers?: () => Promise<VscodeOffers>;
   logger?: Logger;
 }
 
@@ -80,10 +83,12 @@ export class AgentDefinitionLanguageClient extends Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: DEFINITION_DOCUMENT_PATTERNS.map((pattern) => ({ scheme: "file", pattern })),
       synchronize: { fileEvents: this.watcher },
-      initializationOptions: () => ({ providers: this.options.providers() }),
+      initializationOptions: () => ({ providers: this.options.providers(), vscodeOffers: this.options.vscodeOffers !== undefined }),
       diagnosticCollectionName: "subagents",
     };
     const client = new LanguageClient(DEFINITION_CLIENT_ID, DEFINITION_CLIENT_NAME, serverOptions, clientOptions);
+    const offers = this.options.vscodeOffers;
+    if (offers) client.onRequest(VSCODE_OFFERS_REQUEST, offers);
     this.client = client;
     await client.start();
     if (this.isDisposed) await this.stop();

@@ -1,7 +1,7 @@
 import { appendFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import * as vscode from "vscode";
-import { FAKE_FAMILY, FAKE_LM_LOG, FAKE_TOOL, FAKE_VENDOR, fakeTurn, toolAnswer } from "./script";
+import { COMPLETE_COMMAND, COMPLETION_AT, FAKE_DEFINITION_FILE, FAKE_FAMILY, FAKE_LM_LOG, FAKE_TOOL, FAKE_VENDOR, fakeTurn, toolAnswer } from "./script";
 
 /**
  * Test-only: a language model provider (vendor "subagents-fake") whose one
@@ -59,6 +59,32 @@ const provider: vscode.LanguageModelChatProvider = {
   },
 };
 
+async function labelsAt(uri: vscode.Uri, at: { line: number; character: number }): Promise<string[]> {
+  const list = await vscode.commands.executeCommand<vscode.CompletionList | undefined>("vscode.executeCompletionItemProvider", uri, new vscode.Position(at.line, at.character));
+  return (list?.items ?? []).map((item) => (typeof item.label === "string" ? item.label : item.label.label));
+}
+
+/**
+ * Completes `model:` and `tools:` in the definition file the test wrote, as
+ * the editor would, until Subagents' language server (started when the file
+ * opens) offers VS Code's models; then logs what each offered.
+ */
+async function completeDefinition(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) return;
+  const uri = vscode.Uri.joinPath(folder, FAKE_DEFINITION_FILE);
+  await vscode.workspace.openTextDocument(uri);
+  let models: string[] = [];
+  let tools: string[] = [];
+  for (let attempt = 0; attempt < 60; attempt++) {
+    models = await labelsAt(uri, COMPLETION_AT.model);
+    tools = await labelsAt(uri, COMPLETION_AT.tools);
+    if (models.some((label) => label.startsWith("vscode-lm:"))) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  record({ kind: "completion", models, tools });
+}
+
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.lm.registerLanguageModelChatProvider(FAKE_VENDOR, provider),
@@ -70,5 +96,6 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  context.subscriptions.push(vscode.commands.registerCommand(COMPLETE_COMMAND, completeDefinition));
   record({ kind: "activated" });
 }

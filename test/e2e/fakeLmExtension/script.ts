@@ -12,6 +12,12 @@ export const LOOKUP_CHILD = "lm-lookup";
 export const PLAIN_CHILD = "lm-plain";
 /** The fake tool's answer; the child's result must carry it. */
 export const toolAnswer = (word: string) => `${word} is a fake word, looked up by the fake tool`;
+/** A definition file the fake extension asks VS Code to complete in (see COMPLETE_COMMAND), and where. */
+export const FAKE_DEFINITION_FILE = ".subagents/agents/fake-complete.md";
+export const FAKE_DEFINITION_TEXT = "---\nname: fake-complete\ndescription: Completion check\ntools: [read_file, ]\nmodel: \n---\nPrompt.\n";
+export const COMPLETION_AT = { tools: { line: 3, character: 19 }, model: { line: 4, character: 7 } };
+/** Runs VS Code's own completion (every provider, ours included) in FAKE_DEFINITION_FILE and logs the labels. */
+export const COMPLETE_COMMAND = "subagentsFake.completeDefinition";
 /** Where the extension records each request and tool call (one JSON line each), inside the workspace. */
 export const FAKE_LM_LOG = ".fake-lm-log.jsonl";
 

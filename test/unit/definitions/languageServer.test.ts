@@ -203,6 +203,40 @@ describe("agent definition language server (LSP over IPC)", () => {
     assert.match(template?.textEdit?.newText ?? "", /^---\nname: \$\{1:reviewer\}\n/);
   });
 
+  it("completes VS Code's models and tools as the extension lists them, leaving out names that would not stay one YAML value", async () => {
+    let asked = 0;
+    const offers = {
+      models: ["vscode-lm:copilot/gpt-5-mini", "vscode-lm:copilot/claude-sonnet-4", "vscode-lm:bad ref", "openai:gpt-5"],
+      tools: [
+        { name: "mcp_github_search", description: "Search GitHub. [click](command:workbench.action.reloadWindow)" },
+        { name: "todo_list", description: "Lists todos." },
+        { name: "evil, read_file]", description: "breaks the list" },
+        { description: "no name" },
+      ],
+    };
+    const second = await LspTestClient.start({ workspace, initProviders: PROVIDERS, vscodeOffers: () => (asked++, offers) });
+    try {
+      const uri = uriOf(".subagents/agents/offers.md");
+      const text = "---\nname: offers\ndescription: Offers\ntools: [read_file, vscode:todo_list, vs]\nmodel: \n---\nPrompt.\n";
+      second.open(uri, text);
+      const models = (await second.completion(uri, { line: 4, character: 7 })).map((i) => i.label);
+      assert.deepEqual(models, ["openai:gpt-5-mini", "openai:gpt-5", "local:llama3:8b", "vscode-lm:copilot/gpt-5-mini", "vscode-lm:copilot/claude-sonnet-4", "inherit"]);
+
+      const tools = await second.completion(uri, { line: 3, character: 39 });
+      const theirs = tools.filter((i) => i.label.startsWith("vscode:"));
+      assert.deepEqual(theirs.map((i) => i.label), ["vscode:mcp_github_search"], "listed and unsafe names left out");
+      const search = theirs[0];
+      assert.equal(typeof search?.documentation, "string", "other extensions' descriptions are plain text, never Markdown");
+      const edit = search?.textEdit;
+      assert.ok(edit && "range" in edit);
+      assert.deepEqual(edit.range, { start: { line: 3, character: 37 }, end: { line: 3, character: 39 } }, "replaces the typed `vs`");
+      assert.equal(edit.newText, "vscode:mcp_github_search");
+      assert.ok(asked >= 2, "the server asks the extension while completing");
+    } finally {
+      await second.stop();
+    }
+  });
+
   it("completes tool names in block lists, without those already listed", async () => {
     const uri = uriOf(".subagents/agents/block.md");
     client.open(uri, "---\nname: block\ndescription: Block list\ntools:\n  - read_file\n  - wr\n---\nPrompt.\n");

@@ -40,6 +40,8 @@ export interface StartOptions {
   initProviders?: unknown;
   /** Answer to `workspace/configuration` for subagents.providers (undefined = client has no pull support). */
   configuredProviders?: () => unknown;
+  /** Answer to the server's `subagents/vscodeOffers` request, as the extension gives it (undefined = not offered). */
+  vscodeOffers?: () => unknown;
 }
 
 /**
@@ -73,6 +75,8 @@ export class LspTestClient {
     connection.onRequest("workspace/configuration", (params: { items: Array<{ section?: string }> }) =>
       params.items.map((item) => (item.section === "subagents.providers" ? (options.configuredProviders?.() ?? null) : null)),
     );
+    const offers = options.vscodeOffers;
+    if (offers) connection.onRequest("subagents/vscodeOffers", () => offers());
     connection.listen();
     const init: InitializeParams = {
       processId: process.pid,
@@ -82,7 +86,10 @@ export class LspTestClient {
         workspace: { configuration: options.configuredProviders !== undefined, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: { publishDiagnostics: {}, completion: { completionItem: { snippetSupport: true } }, hover: {} },
       },
-      initializationOptions: options.initProviders === undefined ? {} : { providers: options.initProviders },
+      initializationOptions: {
+        ...(options.initProviders === undefined ? {} : { providers: options.initProviders }),
+        ...(offers ? { vscodeOffers: true } : {}),
+      },
     };
     await withDeadline(connection.sendRequest("initialize", init), "initialize");
     await connection.sendNotification("initialized", {});
