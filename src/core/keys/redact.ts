@@ -39,7 +39,9 @@ const HEX_WINDOW = 16;
  * follows the shape (any `replay` object with `items`), not who wrote it,
  * and it is safe for that: a sealed field is kept only when redaction would
  * leave it unchanged anyway, and an item whose sealed field holds a piece of
- * a key is dropped whole (see `sealsSecret`).
+ * a key is dropped whole (see `sealsSecret`). So is a thinking block whose
+ * text holds one: its signature covers the text, so a redacted text would
+ * make the provider refuse the whole request.
  */
 const REPLAY_FIELD = "replay";
 const SEALED_FIELDS: ReadonlyMap<string, string> = new Map([
@@ -47,6 +49,8 @@ const SEALED_FIELDS: ReadonlyMap<string, string> = new Map([
   ["thinking", "signature"],
   ["redacted_thinking", "data"],
 ]);
+/** Readable fields a sealed field signs: redacting one breaks the signature. */
+const SIGNED_FIELDS: ReadonlyMap<string, string> = new Map([["thinking", "thinking"]]);
 
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+(?!\[redacted)[^\s"',;]+/gi, `$1 ${REDACTED}`],
@@ -366,13 +370,16 @@ export class SecretRedactor {
   /**
    * A sealed blob is kept byte-exact only while it holds nothing redaction
    * would cut: an endpoint could seal a key into one. Such an item is
-   * dropped whole (a turn replays without it, as one from before it was kept).
+   * dropped whole (a turn replays without it, as one from before it was
+   * kept), and so is one whose signed text redaction would change.
    */
   private sealsSecret(item: unknown, matcher: KeyMatcher): boolean {
     if (!isPlainObject(item) || typeof item.type !== "string") return false;
-    const field = SEALED_FIELDS.get(item.type);
-    const sealed = field === undefined ? undefined : item[field];
-    return typeof sealed === "string" && this.redactWithMatcher(sealed, matcher) !== sealed;
+    const changed = (field: string | undefined) => {
+      const value = field === undefined ? undefined : item[field];
+      return typeof value === "string" && this.redactWithMatcher(value, matcher) !== value;
+    };
+    return changed(SEALED_FIELDS.get(item.type)) || changed(SIGNED_FIELDS.get(item.type));
   }
 
   private current(): KeyMatcher {

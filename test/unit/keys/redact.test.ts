@@ -102,12 +102,14 @@ describe("redactSecrets", () => {
         api: "responses",
         items: [
           { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: `thought ${key}` }], encrypted_content: sealed },
-          { type: "thinking", thinking: `thought ${key}`, signature: sealed },
+          { type: "thinking", thinking: "thought about it", signature: sealed },
           { type: "redacted_thinking", data: sealed },
           // The same field name on an item of another type is ordinary text.
           { type: "note", encrypted_content: sealedKey, signature: sealedKey, data: sealedKey },
           { type: "reasoning", id: "rs_2", summary: [], encrypted_content: sealedKey },
           { type: "thinking", thinking: "thought", signature: sealedKey },
+          // Its signature covers its text: redacted, the provider would refuse the request.
+          { type: "thinking", thinking: `thought ${key}`, signature: sealed },
         ],
       },
       // Outside a replay state nothing is sealed, whatever its shape.
@@ -118,11 +120,12 @@ describe("redactSecrets", () => {
     assert.equal(reasoning?.encrypted_content, sealed);
     assert.equal(thinking?.signature, sealed);
     assert.equal(redactedThinking?.data, sealed);
-    assert.deepEqual(leaks(out.content + JSON.stringify(reasoning?.summary) + thinking?.thinking, key), []);
+    assert.equal(thinking?.thinking, "thought about it");
+    assert.deepEqual(leaks(out.content + JSON.stringify(reasoning?.summary), key), []);
     assert.notEqual(note?.encrypted_content, sealedKey);
     assert.notEqual(note?.signature, sealedKey);
     assert.notEqual(note?.data, sealedKey);
-    assert.deepEqual(rest, [], "a sealed blob that holds a key is dropped with its item, not kept and not altered");
+    assert.deepEqual(rest, [], "a sealed blob that holds a key, or signs text that does, is dropped with its item, not kept and not altered");
     assert.notEqual(out.elsewhere.encrypted_content, sealedKey);
     assert.deepEqual(leaks(JSON.stringify(out), key), []);
   });

@@ -276,6 +276,29 @@ describe("transport specifics", { timeout: 30_000 }, () => {
     });
   });
 
+  it("Anthropic: a thinking block whose text holds a key is left out, and that turn is answered without thinking instead of refused", async () => {
+    const seen: ScriptedRequest[] = [];
+    const keys = ["sk-ant-llm-thinking-0123456789abcdefABCDEF"];
+    const script = (r: ScriptedRequest) => (seen.push(r), r.index === 0 ? { reasoning: `the key is ${keys[0]}`, toolCalls: [{ name: "read_file", arguments: { path: "a" } }] } : { text: "done" });
+    await on("anthropic", { keys, server: { script } }, async (h) => {
+      h.providers[0]!.reasoningEffort = "medium";
+      const first = await h.client.complete(request({ tools: [READ_FILE] }));
+      const call = first.toolCalls[0]!;
+      const messages: ChatMessage[] = [
+        { role: "user", content: "hello" },
+        { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }], replay: first.replay! },
+        { role: "tool", tool_call_id: call.id, content: "A" },
+      ];
+      const second = await h.client.complete(request({ tools: [READ_FILE], messages }));
+      assert.equal(second.content, "done");
+      const sent = seen[1]!.body;
+      const assistant = (sent.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>)[1]!;
+      assert.deepEqual(assistant.content.map((b) => b.type), ["tool_use"], "the signed block whose text redaction would change is not sent");
+      assert.equal(sent.thinking, undefined);
+      assert.ok(!JSON.stringify(sent).includes(keys[0]!), "the key is not sent back");
+    });
+  });
+
   for (const api of APIS) {
     it(`${api}: reasoning effort of the agent type wins over the model entry's, which wins over the provider's`, async () => {
       const seen: ScriptedRequest[] = [];
