@@ -93,6 +93,14 @@ describe("Key pool pacing at the provider's limit (code-server)", { timeout: 20 
 
       const gaps = idleGaps(requests);
       assert.deepEqual(gaps, [], `a key went unused for more than ${IDLE_GAP_MS} ms while at least three children had requests to make`);
+
+      // What the pool learned from the 429s' headers is what Show Key Pool tells the user.
+      await session.workbench.runCommand("Subagents: Show Key Pool");
+      await session.workbench.waitForQuickPick({ title: "Key Pool", minRows: KEYS });
+      const listed = await session.workbench.quickPickText();
+      const paced = listed.match(/Paced to 2 requests \/ 1(\.\d)? s\./g) ?? [];
+      assert.equal(paced.length, KEYS, `every key says it is paced to the provider's limit:\n${listed}`);
+      await session.workbench.closeQuickInput();
     });
   });
 });

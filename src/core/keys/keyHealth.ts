@@ -1,7 +1,7 @@
 import type { IDisposable } from "../common/disposable";
 import { fingerprint } from "./fingerprint";
 import type { KeyFailureClass, LeaseOutcome } from "./keyLease";
-import { KeyLimits } from "./keyLimits";
+import { KeyLimits, type KeyPacing } from "./keyLimits";
 
 export const DEFAULT_COOLDOWN_SECONDS: readonly number[] = [30, 300, 1800];
 /** 429s in a row, however well paced, before the key goes on the cooldown ladder after all. */
@@ -25,6 +25,8 @@ export interface KeyHealthSnapshot {
   inFlight: number;
   /** Epoch ms; set while the key waits out a 429's Retry-After (pacing, not ill health). */
   pacedUntil?: number;
+  /** What the pool learned paces this key; absent while nothing does. */
+  pacing?: KeyPacing;
 }
 
 /**
@@ -87,6 +89,8 @@ export function snapshotOf(record: KeyRecord, now: number): KeyHealthSnapshot {
   };
   if (state === "cooling") snap.coolingUntil = record.coolingUntil;
   if (state === "healthy" && record.limits.notBefore > now) snap.pacedUntil = record.limits.notBefore;
+  const pacing = record.limits.pacing();
+  if (pacing) snap.pacing = pacing;
   if (record.invalidReason !== undefined) snap.invalidReason = record.invalidReason;
   if (record.lastErrorClass !== undefined) snap.lastErrorClass = record.lastErrorClass;
   if (record.lastErrorAt !== undefined) snap.lastErrorAt = record.lastErrorAt;

@@ -32,6 +32,16 @@ export interface LearnedLimit {
   windowMs: number;
 }
 
+/** What paces a key, for the user (Show Key Pool): nothing here is the key. */
+export interface KeyPacing {
+  /** Limits the provider stated (or a sibling key learned), with their windows as measured. */
+  limits: LearnedLimit[];
+  /** Adaptive pacing's rate, where the provider states no limits and refused a request. */
+  perSecond?: number;
+  /** Requests in flight at once, learned from concurrency refusals. */
+  maxInFlight?: number;
+}
+
 /**
  * Everything that paces one key: a budget per stated limit (requests, tokens,
  * input and output tokens), a cap on requests in flight learned from
@@ -155,6 +165,18 @@ export class KeyLimits {
   abandoned(seq: number, now: number): void {
     for (const budget of this.budgets.values()) budget.finish(seq, now);
     this.end(seq, now);
+  }
+
+  /** What paces this key now; undefined while nothing does (no limit stated, no refusal yet). */
+  pacing(): KeyPacing | undefined {
+    const limits = this.learned();
+    const perSecond = this.statesLimits ? undefined : this.adaptive.perSecond;
+    if (limits.length === 0 && perSecond === undefined && this.maxInFlight === undefined) return undefined;
+    return {
+      limits,
+      ...(perSecond !== undefined ? { perSecond } : {}),
+      ...(this.maxInFlight !== undefined ? { maxInFlight: this.maxInFlight } : {}),
+    };
   }
 
   /** Limits this key knows, for keys that know none yet. */

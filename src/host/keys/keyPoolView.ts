@@ -1,21 +1,51 @@
 import type { KeyHealthSnapshot } from "../../core/keys/keyHealth";
+import type { LimitDimension } from "../../core/keys/keyLease";
+import type { KeyPacing } from "../../core/keys/keyLimits";
 import { formatElapsed } from "../agents/agentPicks";
 
-/** One key as Show Key Pool lists it: fingerprint, health, and how much it served. */
+const UNIT_NAMES: Readonly<Record<LimitDimension, string>> = {
+  requests: "requests",
+  tokens: "tokens",
+  inputTokens: "input tokens",
+  outputTokens: "output tokens",
+};
+
+/** "1 s", "1 min", "90 s": a window as measured (it carries a little margin, so it is rounded). */
+function windowText(ms: number): string {
+  const seconds = ms / 1000;
+  const minutes = Math.round(seconds / 60);
+  if (seconds >= 55 && Math.abs(seconds - minutes * 60) <= seconds * 0.05) return minutes === 1 ? "1 min" : `${minutes} min`;
+  return seconds < 10 ? `${Number(seconds.toFixed(1))} s` : `${Math.round(seconds)} s`;
+}
+
+/** What paces a key, in one line: "Paced to 30 requests / 1 min, 90,000 tokens / 1 min". */
+export function pacingText(pacing: KeyPacing | undefined): string | undefined {
+  if (!pacing) return undefined;
+  const parts = pacing.limits.map((l) => `${l.limit.toLocaleString("en-US")} ${UNIT_NAMES[l.dimension]} / ${windowText(l.windowMs)}`);
+  if (pacing.perSecond !== undefined) parts.push(`about ${Number(pacing.perSecond.toPrecision(3))} requests / s (adaptive: the provider states no limits)`);
+  if (pacing.maxInFlight !== undefined) parts.push(`at most ${pacing.maxInFlight} in flight`);
+  return parts.length > 0 ? `Paced to ${parts.join(", ")}.` : undefined;
+}
+
+/** One key as Show Key Pool lists it: fingerprint, health, how much it served, and what paces it. */
 export function describeKeyHealth(key: KeyHealthSnapshot, now: number): { icon: string; description: string; detail?: string } {
   const served = `${key.requestsServed} request${key.requestsServed === 1 ? "" : "s"} served`;
   const busy = key.inFlight > 0 ? ` · ${key.inFlight} in flight` : "";
+  const pacing = pacingText(key.pacing);
+  const withPacing = <T extends { icon: string; description: string }>(row: T): T & { detail?: string } => (pacing ? { ...row, detail: pacing } : row);
   switch (key.state) {
-    case "healthy":
-      return { icon: "$(pass)", description: `healthy · ${served}${busy}` };
+    case "healthy": {
+      const waiting = key.pacedUntil !== undefined && key.pacedUntil > now ? ` · waiting ${key.pacedUntil - now < 1000 ? "under 1s" : formatElapsed(key.pacedUntil - now)} as the provider asked` : "";
+      return withPacing({ icon: "$(pass)", description: `healthy · ${served}${busy}${waiting}` });
+    }
     case "cooling": {
       const until = key.coolingUntil ?? now;
       const clock = new Date(until).toLocaleTimeString();
       const why = key.lastErrorClass ? ` after ${key.lastErrorClass.replace("_", " ")}` : "";
-      return {
+      return withPacing({
         icon: "$(clock)",
         description: `cooling down until ${clock} (${formatElapsed(Math.max(0, until - now))} left)${why} · ${served}${busy}`,
-      };
+      });
     }
     case "invalid":
       return {

@@ -6,7 +6,7 @@ import { KeyPools } from "../../../src/core/keys/keyPools";
 import { DEFAULT_SETTINGS, type Settings } from "../../../src/core/settings/schema";
 import { keyCommandHandlers } from "../../../src/host/keys/keyCommands";
 import { checkNewKey, describeImport } from "../../../src/host/keys/keyInput";
-import { keyPoolRows } from "../../../src/host/keys/keyPoolView";
+import { describeKeyHealth, keyPoolRows } from "../../../src/host/keys/keyPoolView";
 import { parseKeyList, SecretKeyStore, secretName } from "../../../src/host/keys/secretKeyStore";
 import { resetShim, shimState } from "../../fakes/vscodeShim";
 import { FakeSecretStorage } from "../../fakes/vscodeSecrets";
@@ -76,6 +76,24 @@ describe("key input rules", () => {
     assert.match(text[4] ?? "", /moonshot: 0\/0 healthy/);
     assert.match(text[5] ?? "", /No keys/);
     assert.match(text[6] ?? "", /old: 1\/1 healthy — not in subagents.providers/);
+  });
+
+  it("says what paces a key, and how long it waits when the provider asked it to", () => {
+    const now = 1_000_000;
+    const base = { fingerprint: "…1111", state: "healthy" as const, consecutiveFailures: 0, requestsServed: 3, inFlight: 0 };
+    assert.equal(describeKeyHealth(base, now).detail, undefined, "nothing learned, nothing said");
+    const stated = describeKeyHealth(
+      {
+        ...base,
+        pacedUntil: now + 2500,
+        pacing: { limits: [{ dimension: "requests", limit: 500, windowMs: 60_610 }, { dimension: "inputTokens", limit: 30_000, windowMs: 1_020 }] },
+      },
+      now,
+    );
+    assert.equal(stated.detail, "Paced to 500 requests / 1 min, 30,000 input tokens / 1 s.");
+    assert.match(stated.description, /healthy · 3 requests served · waiting 3s as the provider asked/);
+    const adaptive = describeKeyHealth({ ...base, state: "cooling", coolingUntil: now + 30_000, pacing: { limits: [], perSecond: 9.6123, maxInFlight: 4 } }, now);
+    assert.equal(adaptive.detail, "Paced to about 9.61 requests / s (adaptive: the provider states no limits), at most 4 in flight.");
   });
 });
 

@@ -259,4 +259,42 @@ describe("KeyPool pacing", () => {
     must(next.granted()).release({ kind: "unused" });
     pool.dispose();
   });
+
+  it("tells the user what paces each key: the limits it learned, an adaptive rate, an in-flight cap; nothing before", async () => {
+    const stated = setup(1);
+    assert.equal(stated.pool.snapshot()[0]?.pacing, undefined, "nothing learned yet");
+    const first = await now(stated.pool);
+    first.sending();
+    stated.clock.advance(20);
+    first.release({ kind: "success", rateLimit: { requests: { limit: 10, remaining: 0, resetMs: 1000 } } });
+    const learned = stated.pool.snapshot()[0]?.pacing;
+    assert.equal(learned?.limits.length, 1);
+    assert.equal(learned?.limits[0]?.dimension, "requests");
+    assert.equal(learned?.limits[0]?.limit, 10);
+    const windowMs = learned?.limits[0]?.windowMs ?? 0;
+    assert.ok(windowMs >= 1000 && windowMs <= 1100, `the window as measured: ${windowMs} ms`);
+    assert.equal(learned?.perSecond, undefined, "stated limits, no adaptive rate");
+    stated.pool.dispose();
+
+    const unstated = setup(1);
+    for (let i = 0; i < 5; i++) {
+      const lease = await now(unstated.pool);
+      lease.sending();
+      lease.release({ kind: "success" });
+      unstated.clock.advance(50);
+    }
+    (await now(unstated.pool)).release({ kind: "throttled" });
+    const adaptive = unstated.pool.snapshot()[0]?.pacing;
+    assert.deepEqual(adaptive?.limits, []);
+    assert.ok((adaptive?.perSecond ?? 0) > 0, "the rate adaptive pacing keeps");
+    unstated.pool.dispose();
+
+    const concurrent = setup(1);
+    const out = [await now(concurrent.pool), await now(concurrent.pool)];
+    out[0]?.observe(undefined);
+    (await now(concurrent.pool)).release({ kind: "throttled", concurrency: true });
+    assert.equal(concurrent.pool.snapshot()[0]?.pacing?.maxInFlight, 2);
+    for (const lease of out) lease?.release({ kind: "success" });
+    concurrent.pool.dispose();
+  });
 });
