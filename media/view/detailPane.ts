@@ -132,7 +132,7 @@ export class DetailPane {
   private facts(agent: AgentSnapshot, now: number): HTMLElement {
     const remaining = this.store.remainingAt(agent, now);
     const rows: Array<[string, Node | string]> = [
-      ["Model", `${agent.providerId}:${agent.model}`],
+      ["Model", `${agent.providerId}:${agent.model}${agent.effort !== undefined ? ` · ${agent.effort} reasoning effort` : ""}`],
       ["Role", `${agent.role}${agent.background ? " · background" : ""}${agent.agentType ? ` · ${agent.agentType}` : ""}`],
       ["Elapsed", el("span", { className: "detail-elapsed" }, formatElapsed(this.store.elapsedAt(agent, now)))],
     ];

@@ -29,6 +29,24 @@ describe("agent detail pane", () => {
     await page.close();
   });
 
+  it("shows the reasoning effort an agent's model calls go with next to its model, and none where none is sent", async () => {
+    const page = await openView(harness);
+    await postAndPaint(
+      page,
+      snapshotOf([
+        makeAgent({ id: "thinking", name: "Thinking root", status: "running", providerId: "openai", model: "gpt-5", effort: "high" }),
+        makeAgent({ id: "plain", name: "Plain root", status: "running", providerId: "openai", model: "gpt-4.1" }),
+      ]),
+    );
+    const model = () => page.locator(".detail-facts dt", { hasText: "Model" }).locator("xpath=following-sibling::dd[1]").textContent();
+    await page.locator('[data-id="thinking"] .name').click();
+    assert.equal(await model(), "openai:gpt-5 · high reasoning effort");
+    await page.locator('[data-id="plain"] .name').click();
+    assert.equal(await model(), "openai:gpt-4.1");
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
   it("shows prompt-cache hits of an agent and its subtree as tokens and share of input, and no row without any", async () => {
     const page = await openView(harness);
     await postAndPaint(

@@ -30,6 +30,8 @@ export interface AgentRecord {
   maxTurns?: number;
   /** Reasoning effort from the agent type; undefined = the model entry's or the provider's. */
   reasoningEffort?: ReasoningEffort;
+  /** The effort its model calls went with when its latest run started (the type's, the model entry's or the provider's), for display. */
+  effort?: ReasoningEffort;
   readonly task: string;
   context?: string;
   providerId: string;
@@ -158,6 +160,7 @@ export function toSnapshot(record: AgentRecord, now: number, subtree: SubtreeTot
   if (record.allowedTools !== undefined) snapshot.allowedTools = [...record.allowedTools];
   if (record.maxTurns !== undefined) snapshot.maxTurns = record.maxTurns;
   if (record.reasoningEffort !== undefined) snapshot.reasoningEffort = record.reasoningEffort;
+  if (record.effort !== undefined) snapshot.effort = record.effort;
   if (record.compactions !== undefined && record.compactions > 0) snapshot.compactions = record.compactions;
   if (record.statusReason !== undefined) snapshot.statusReason = record.statusReason;
   if (record.startedAt !== undefined) snapshot.startedAt = record.startedAt;
@@ -217,6 +220,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, defaults: { backgroundSeco
   if (snapshot.allowedTools !== undefined) record.allowedTools = [...snapshot.allowedTools];
   if (snapshot.maxTurns !== undefined) record.maxTurns = snapshot.maxTurns;
   if (snapshot.reasoningEffort !== undefined) record.reasoningEffort = snapshot.reasoningEffort;
+  if (snapshot.effort !== undefined) record.effort = snapshot.effort;
   if (snapshot.compactions !== undefined) record.compactions = snapshot.compactions;
   if (snapshot.statusReason !== undefined) record.statusReason = snapshot.statusReason;
   if (snapshot.startedAt !== undefined) record.startedAt = snapshot.startedAt;

@@ -11,7 +11,7 @@ import type { LoopInput } from "./agentLoop";
 import { Conversation, conversationFromTranscript } from "./conversation";
 import { ContextMeter, DEFAULT_CONTEXT_WINDOW } from "../context/contextMeter";
 import { tokenizerFor } from "../context/tokenCount";
-import { modelOptionsOf } from "../settings/schema";
+import { modelOptionsOf, requestOptions } from "../settings/schema";
 import type { AgentStartupOverrides, SupervisorContext } from "./supervisorContext";
 import { cutOffCalls } from "./reloadResume";
 import { systemPromptFor, taskMessageParts } from "./systemPrompt";
@@ -100,6 +100,11 @@ export class RunBuilder {
   }
 
   private setup(record: AgentRecord, run: ActiveRun, conversation: Conversation, tools: AgentTool[]): LoopInput {
+    // What the client will send, resolved as it resolves it, for the tree to show.
+    const provider = this.ctx.settings().providers.find((p) => p.id === record.providerId);
+    const effort = provider ? requestOptions(provider, record.model, record.reasoningEffort)?.reasoningEffort : undefined;
+    if (effort !== undefined) record.effort = effort;
+    else delete record.effort;
     return {
       agentId: record.id,
       role: record.role === "root" ? "root" : "subagent",

@@ -20,6 +20,8 @@ export const agentSnapshotSchema = z.object({
   maxTurns: z.number().int().positive().optional(),
   /** The agent type's reasoning effort (kept so a reload keeps it); absent = the model entry's or the provider's. */
   reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+  /** The reasoning effort its model calls went with when its latest run started, whoever set it; absent = none was sent. */
+  effort: z.enum(REASONING_EFFORTS).optional(),
   task: z.string(),
   providerId: z.string(),
   model: z.string(),

@@ -382,6 +382,7 @@ for (const api of APIS) {
         const worker = byName(kit, "worker");
         assert.equal(worker?.status, "completed", worker?.statusReason);
         assert.equal(worker?.result, "worker saw the readme", "the resumed conversation holds the earlier tool result");
+        assert.equal(worker?.effort, "low", "the tree shows the effort the model entry gives its calls");
         const after = workerCalls.second[0];
         assert.ok(after);
         assert.deepEqual(after.messages, before.messages, "the resumed call sends the conversation of the cut-off one");
