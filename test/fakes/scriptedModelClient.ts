@@ -24,6 +24,8 @@ export interface ScriptedCall {
   task: string;
   /** 0-based count of calls to this client. */
   index: number;
+  /** The caller's "waiting for a key" callback, for a script that plays a key pool at its limit. */
+  onKeyWait?: CompletionRequest["onKeyWait"];
 }
 
 export type ModelScript = (call: ScriptedCall) => ScriptedTurn | Promise<ScriptedTurn>;
@@ -60,6 +62,7 @@ export class ScriptedModelClient implements ModelClient {
       turn: request.messages.filter((m) => m.role === "assistant").length,
       task: typeof firstUser?.content === "string" ? firstUser.content : "",
       index: this.calls.length,
+      ...(request.onKeyWait ? { onKeyWait: request.onKeyWait } : {}),
     };
     this.calls.push(call);
     this.enter(request.providerId);

@@ -38,6 +38,8 @@ export interface LoopHooks {
   /** Messages that arrived since the last turn (send_message). */
   drainInbox(): string[];
   onProgress(keyFingerprint: string): void;
+  /** The model call waits for a key with room (see CompletionRequest.onKeyWait). */
+  onKeyWait?(waiting: { until?: number } | undefined): void;
   onCompletion(result: CompletionResult): void;
   onToolStart(call: ToolCall): void;
   onToolEnd(call: ToolCall, ok: boolean, content: string): void;
@@ -153,6 +155,7 @@ async function attemptModelCall(setup: LoopInput, hooks: LoopHooks, specs: reado
           if (progress.textDelta) setup.partial.appendDelta(progress.textDelta);
           hooks.onProgress(progress.keyFingerprint);
         },
+        onKeyWait: (waiting) => hooks.onKeyWait?.(waiting),
       }),
       signal,
     );
@@ -198,6 +201,7 @@ async function summarize(setup: LoopInput, hooks: LoopHooks, messages: ChatMessa
         signal: setup.signal,
         agent: { id: setup.agentId, role: setup.role },
         onProgress: (progress) => hooks.onProgress(progress.keyFingerprint),
+        onKeyWait: (waiting) => hooks.onKeyWait?.(waiting),
       }),
       setup.signal,
     );

@@ -46,6 +46,14 @@ export function createLoopHooks(run: ActiveRun, deps: LoopHookDeps): LoopHooks {
         registry.update(id, (r) => (r.keyFingerprint = keyFingerprint));
       }
     },
+    onKeyWait: (waiting) => {
+      // A wait cut short by an interrupt ends with the run, which forgets the agent itself.
+      if (run.abort.signal.aborted) return;
+      // Waiting on the provider's limits is not being stuck: not watched until a key comes.
+      if (waiting) stale.forget(id);
+      else touch();
+      registry.update(id, (r) => (r.lastEvent = waiting ? keyWaitText(waiting.until, ctx.clock.now()) : "calling the model"));
+    },
     onCompletion: (result: CompletionResult) => {
       touch();
       registry.update(id, (r) => {
@@ -144,4 +152,10 @@ function readsStoredOutput(argumentsJson: string): boolean {
 function preview(argumentsJson: string): string {
   const flat = showInvisibles(argumentsJson).replace(/\s+/g, " ").trim();
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}
+
+/** What an agent waiting for a key shows in the tree. */
+export function keyWaitText(until: number | undefined, now: number): string {
+  const base = "waiting for an API key with room (rate limits)";
+  return until !== undefined && until > now ? `${base}, about ${Math.ceil((until - now) / 1000)} s` : base;
 }

@@ -54,6 +54,8 @@ export interface ChatClientOptions {
   random?: () => number;
   /** Cuts keys from request bodies, errors and logs; by default the keys of `pools`. */
   redactor?: SecretRedactor;
+  /** How long a call waits for a key before it says so (`onKeyWait`). */
+  keyWaitNoticeMs?: number;
 }
 
 interface AttemptResult extends Omit<CompletionResult, "keyFingerprint"> {
@@ -78,6 +80,8 @@ export const KEYLESS_FINGERPRINT = "none";
 
 /** Waits longer than this are logged, so a quiet agent is explained. */
 const LONG_WAIT_MS = 5000;
+/** A call that waits this long for a key tells its agent (the tree then says why it is quiet). */
+const KEY_WAIT_NOTICE_MS = 1000;
 
 /**
  * The one ModelClient, whatever API a provider speaks: the wire format is a
@@ -99,6 +103,7 @@ export class ChatClient extends Disposable implements ModelClient {
   private readonly random: () => number;
   private readonly redactor: SecretRedactor;
   private readonly transports: Record<ProviderApi, ModelTransport>;
+  private readonly keyWaitNoticeMs: number;
 
   constructor(options: ChatClientOptions) {
     super();
@@ -118,6 +123,7 @@ export class ChatClient extends Disposable implements ModelClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
+    this.keyWaitNoticeMs = options.keyWaitNoticeMs ?? KEY_WAIT_NOTICE_MS;
     this.transports = {
       chat: options.transports?.chat ?? new ChatCompletionsTransport(options.fetch),
       responses: options.transports?.responses ?? new ResponsesTransport(options.fetch),
@@ -264,7 +270,21 @@ export class ChatClient extends Disposable implements ModelClient {
     if (wait >= LONG_WAIT_MS && Number.isFinite(wait)) {
       this.log.info(`${call.who}: every key of "${call.provider.id}" is at its rate limit; waiting about ${Math.ceil(wait / 1000)} s as the provider asked.`);
     }
-    return pool.lease(call.cost, signal);
+    const leasing = pool.lease(call.cost, signal);
+    const notify = call.request.onKeyWait;
+    if (!notify) return leasing;
+    let told = false;
+    const notice = this.clock.setTimeout(() => {
+      told = true;
+      const at = pool.nextReadyAt(call.cost);
+      notify(at !== undefined && Number.isFinite(at) && at > this.clock.now() ? { until: at } : {});
+    }, this.keyWaitNoticeMs);
+    try {
+      return await leasing;
+    } finally {
+      notice.dispose();
+      if (told) notify(undefined);
+    }
   }
 
   /**

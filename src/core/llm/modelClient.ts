@@ -68,6 +68,12 @@ export interface CompletionRequest {
    * `restarted` says a retry began: text streamed so far belonged to a failed attempt.
    */
   onProgress?: (progress: { textDelta?: string; keyFingerprint: string; restarted?: boolean }) => void;
+  /**
+   * The call has waited a while for a key with room (every key of the
+   * provider is at its limit, or cooling down): `until` is when one is
+   * expected, if anyone can tell. Undefined once it has one.
+   */
+  onKeyWait?: (waiting: { until?: number } | undefined) => void;
 }
 
 export interface CompletionResult {

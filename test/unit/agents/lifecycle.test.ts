@@ -244,6 +244,43 @@ describe("messages and resume", () => {
     await assertQuiet(kit);
   });
 
+  it("shows an agent waiting for a key with room in the tree, and what it does once it has one", async () => {
+    let haveKey!: () => void;
+    const keyFree = new Promise<void>((resolve) => (haveKey = resolve));
+    const { kit } = start(async (call) => {
+      if (call.turn === 0) {
+        call.onKeyWait?.({ until: kit!.clock.now() + 12_000 });
+        await keyFree;
+        call.onKeyWait?.(undefined);
+      }
+      return { text: "done" };
+    });
+    const { agentId, done } = kit.service.runRoot({ task: "root" });
+    await waitUntil("the wait in the tree", () => kit!.service.get(agentId)?.lastEvent === "waiting for an API key with room (rate limits), about 12 s");
+    assert.equal(kit.service.get(agentId)?.status, "running");
+    haveKey();
+    assert.equal((await done).status, "completed");
+    assert.notEqual(kit.service.get(agentId)?.lastEvent, "waiting for an API key with room (rate limits), about 12 s");
+    await assertQuiet(kit);
+  });
+
+  it("an agent interrupted while it waits for a key ends, and the wait's end leaves nothing watching it", async () => {
+    let endWait: (() => void) | undefined;
+    const { kit } = start(async (call) => {
+      call.onKeyWait?.({});
+      endWait = () => call.onKeyWait?.(undefined);
+      await new Promise(() => undefined);
+      return { text: "never" };
+    });
+    const { agentId, done } = kit.service.runRoot({ task: "root" });
+    await waitUntil("the wait in the tree", () => kit!.service.get(agentId)?.lastEvent === "waiting for an API key with room (rate limits)");
+    kit.service.interrupt(agentId);
+    assert.equal((await done).status, "interrupted");
+    endWait?.(); // as the client's lease ends when the abort reaches it
+    assert.equal(kit.service.get(agentId)?.stale, false);
+    await assertQuiet(kit);
+  });
+
   it("flags a running agent stale without progress and clears it on progress", async () => {
     const { kit } = start(() => ({ text: "x", delayMs: 400, chunkMs: 400 }), { deps: { staleCheckMs: 10 } });
     const { agentId, done } = kit.service.runRoot({ task: "root" });

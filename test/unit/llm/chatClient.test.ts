@@ -251,6 +251,26 @@ describe("ChatClient", { timeout: 30_000 }, () => {
     }
   });
 
+  it("tells the caller when it has waited for a key with room, and when the wait is over; a call with room at once says nothing", async () => {
+    const h = await harness({ keyCount: 1, server: { rateLimit: { requests: 1, windowMs: 500 } }, client: { keyWaitNoticeMs: 20 } });
+    try {
+      const waits: Array<{ until?: number } | undefined> = [];
+      await h.client.complete(request({ onKeyWait: (w) => waits.push(w) }));
+      assert.equal(waits.length, 0, "the key had room");
+      // Its answer said the one request of the window is spent: the next call waits for the window.
+      const asked = Date.now();
+      const result = await h.client.complete(request({ onKeyWait: (w) => waits.push(w) }));
+      assert.equal(result.content, "ok");
+      assert.equal(waits.length, 2, JSON.stringify(waits));
+      const until = waits[0]?.until ?? 0;
+      assert.ok(until > asked, `told when a key is expected: ${until - asked} ms after asking`);
+      assert.equal(waits[1], undefined, "and when it has one");
+      assert.equal(h.server.requests.filter((r) => r.status === 429).length, 0, "waited, not refused");
+    } finally {
+      await h.close();
+    }
+  });
+
   it("stops a stalled request when aborted", async () => {
     const h = await harness({ client: { stallTimeoutMs: 60_000 }, server: { script: () => ({ fault: "stall" }) } });
     try {
