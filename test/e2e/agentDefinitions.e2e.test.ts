@@ -179,8 +179,12 @@ describe("Subagents agent definitions (code-server)", { timeout: 10 * 60_000 }, 
 
       await wb.typeIntoInputBox(NEW_NAME, { title: "New Agent Definition" });
       const file = path.join(agentsDir, `${NEW_NAME}.md`);
-      await waitUntil(`${NEW_NAME}.md to be written`, () => existsSync(file), 15_000);
-      assert.equal(readFileSync(file, "utf8"), agentDefinitionTemplate(NEW_NAME), "the new file holds the template");
+      // The file can exist a moment before its text is in it (created, then written): wait for the text.
+      await waitUntil(
+        () => `${NEW_NAME}.md to be written with the template (on disk: ${existsSync(file) ? JSON.stringify(readFileSync(file, "utf8")) : "no file"})`,
+        () => existsSync(file) && readFileSync(file, "utf8") === agentDefinitionTemplate(NEW_NAME),
+        15_000,
+      );
       await waitForActiveEditorFile(wb, `${NEW_NAME}.md`);
       assert.match(await wb.activeEditorText(), new RegExp(`name: ${NEW_NAME}`));
 
