@@ -443,7 +443,7 @@ export class AgentTreeView {
   /** Time left before the agent's timeout, as its row shows it ("" = no limit shown). */
   async remainingText(name: string): Promise<string> {
     const value = this.rowLocator(name).first().locator(".remaining .value");
-    return (await value.count()) > 0 ? ((await value.textContent()) ?? "").trim() : "";
+    return (await value.count()) > 0 ? (await textIfPresent(value, "textContent")).trim() : "";
   }
 
   /**
@@ -513,12 +513,12 @@ export class AgentTreeView {
     const section = this.frame.locator(`.detail .${className}`).first();
     if ((await section.count()) === 0) return "";
     await section.scrollIntoViewIfNeeded().catch(() => undefined);
-    return section.innerText();
+    return textIfPresent(section);
   }
 
   async rowText(name: string): Promise<string> {
     const row = this.rowLocator(name).first();
-    return (await row.count()) > 0 ? row.innerText() : "";
+    return (await row.count()) > 0 ? textIfPresent(row) : "";
   }
 
   /** Types into the view's inline prompt (Send message… / Set timeout…) and submits it. */
@@ -683,4 +683,18 @@ export async function clickNotificationAction(wb: Workbench, pattern: RegExp, bu
     throw new Error(`no notification matching ${String(pattern)} with a "${button}" button (notifications: ${(await wb.notifications()).join(" | ") || "none"})`);
   }
   await action.click();
+}
+
+/**
+ * The text of an element that was there a moment ago, or "" once it is gone:
+ * a re-render can remove it between a count and a read, and a plain read would
+ * then wait for it to come back (Playwright's 30 s) instead of saying it left.
+ */
+async function textIfPresent(locator: Locator, how: "innerText" | "textContent" = "innerText"): Promise<string> {
+  try {
+    return how === "innerText" ? await locator.innerText({ timeout: 2_000 }) : ((await locator.textContent({ timeout: 2_000 })) ?? "");
+  } catch (error) {
+    if ((await locator.count()) === 0) return "";
+    throw error;
+  }
 }
