@@ -10,6 +10,7 @@ import {
   clickQuickInputButton,
   editorHasFocus,
   quickOpenFile,
+  textIfVisible,
   type AgentTreeView,
 } from "./harness/workbench";
 import { waitUntil } from "../fakes/polling";
@@ -92,7 +93,7 @@ async function expectCompleted(tree: AgentTreeView, name: string, answer: string
 /** The active tab's whole text: its title and its description. */
 async function activeTabText(): Promise<string> {
   const tab = session.workbench.page.locator(".part.editor .tab.active").first();
-  return (await tab.isVisible()) ? tab.innerText() : "";
+  return textIfVisible(tab);
 }
 
 function assertTaskSent(request: ScriptedRequest | undefined, lines: readonly string[], what: string): void {

@@ -117,7 +117,7 @@ export class Workbench {
       async () => {
         if (!(await this.quickInputBox.isVisible())) return false;
         if (options.title !== undefined) {
-          const title = (await this.quickInput.locator(".quick-input-title").textContent()) ?? "";
+          const title = await textIfVisible(this.quickInput.locator(".quick-input-title"), "textContent");
           const ok = typeof options.title === "string" ? title.includes(options.title) : options.title.test(title);
           if (!ok) return false;
         }
@@ -131,7 +131,7 @@ export class Workbench {
   /** The validation message under the input box, if any. */
   async inputBoxMessage(): Promise<string> {
     const message = this.quickInput.locator(".quick-input-message");
-    return (await message.isVisible()) ? ((await message.textContent()) ?? "") : "";
+    return textIfVisible(message, "textContent");
   }
 
   /** Labels (aria-labels) of the rows of the open quick pick, separators included as rendered. */
@@ -143,7 +143,7 @@ export class Workbench {
   /** The full visible text of the open quick pick (title, rows, separators, descriptions). */
   async quickPickText(): Promise<string> {
     if (!(await this.isQuickInputVisible())) return "";
-    return this.quickInput.innerText();
+    return textIfVisible(this.quickInput);
   }
 
   async waitForQuickPick(options: { title?: string | RegExp; minRows?: number; timeoutMs?: number } = {}): Promise<string[]> {
@@ -152,7 +152,7 @@ export class Workbench {
       async () => {
         if (!(await this.isQuickInputVisible())) return false;
         if (options.title !== undefined) {
-          const title = (await this.quickInput.locator(".quick-input-title").textContent()) ?? "";
+          const title = await textIfVisible(this.quickInput.locator(".quick-input-title"), "textContent");
           const ok = typeof options.title === "string" ? title.includes(options.title) : options.title.test(title);
           if (!ok) return false;
         }
@@ -355,12 +355,12 @@ export class Workbench {
   async activeEditorText(): Promise<string> {
     const editor = this.page.locator(".part.editor .editor-instance .monaco-editor .view-lines").first();
     // Monaco renders spaces as U+00A0.
-    return (await editor.isVisible()) ? (await editor.innerText()).replace(/\u00a0/g, " ") : "";
+    return (await textIfVisible(editor)).replace(/\u00a0/g, " ");
   }
 
   async activeTabTitle(): Promise<string> {
     const tab = this.page.locator(".part.editor .tab.active .label-name").first();
-    return (await tab.isVisible()) ? ((await tab.textContent()) ?? "") : "";
+    return textIfVisible(tab, "textContent");
   }
 
   async screenshot(name: string): Promise<string> {
@@ -500,12 +500,12 @@ export class AgentTreeView {
 
   async detailName(): Promise<string> {
     const heading = this.frame.locator(".detail .detail-name");
-    return (await heading.isVisible()) ? ((await heading.textContent()) ?? "") : "";
+    return textIfVisible(heading, "textContent");
   }
 
   async detailText(): Promise<string> {
     const pane = this.frame.locator(".detail");
-    return (await pane.isVisible()) ? pane.innerText() : "";
+    return textIfVisible(pane);
   }
 
   /** Text of one section of the detail pane (e.g. "detail-result"), scrolled into view for screenshots. */
@@ -589,7 +589,8 @@ export async function quickOpenFile(wb: Workbench, fileName: string, timeoutMs =
  */
 export async function activeTabFileName(wb: Workbench): Promise<string> {
   const tab = wb.page.locator(".part.editor .tab.active").first();
-  return (await tab.isVisible()) ? ((await tab.getAttribute("data-resource-name")) ?? "") : "";
+  if (!(await tab.isVisible())) return "";
+  return (await tab.getAttribute("data-resource-name", { timeout: 2_000 }).catch(() => null)) ?? "";
 }
 
 export async function waitForActiveEditorFile(wb: Workbench, fileName: string, timeoutMs = 15_000): Promise<void> {
@@ -690,11 +691,29 @@ export async function clickNotificationAction(wb: Workbench, pattern: RegExp, bu
  * a re-render can remove it between a count and a read, and a plain read would
  * then wait for it to come back (Playwright's 30 s) instead of saying it left.
  */
-async function textIfPresent(locator: Locator, how: "innerText" | "textContent" = "innerText"): Promise<string> {
+async function textIfPresent(locator: Locator, how: TextRead = "innerText"): Promise<string> {
   try {
-    return how === "innerText" ? await locator.innerText({ timeout: 2_000 }) : ((await locator.textContent({ timeout: 2_000 })) ?? "");
+    return await readText(locator, how);
   } catch (error) {
     if ((await locator.count()) === 0) return "";
     throw error;
   }
+}
+
+/** The same for an element that is visible now, or "" when it is not (or stops being so before it can be read). */
+export async function textIfVisible(locator: Locator, how: TextRead = "innerText"): Promise<string> {
+  if (!(await locator.isVisible())) return "";
+  try {
+    return await readText(locator, how);
+  } catch (error) {
+    if (!(await locator.isVisible())) return "";
+    throw error;
+  }
+}
+
+type TextRead = "innerText" | "textContent";
+
+/** A read that gives up after a moment rather than Playwright's 30 s wait for the element. */
+async function readText(locator: Locator, how: TextRead): Promise<string> {
+  return how === "innerText" ? locator.innerText({ timeout: 2_000 }) : ((await locator.textContent({ timeout: 2_000 })) ?? "");
 }
