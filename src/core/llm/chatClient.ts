@@ -272,7 +272,8 @@ export class ChatClient extends Disposable implements ModelClient {
     }
     const leasing = pool.lease(call.cost, signal);
     const notify = call.request.onKeyWait;
-    if (!notify) return leasing;
+    // A key with room now and nobody ahead: no wait to tell of, and no timer on the common path.
+    if (!notify || (wait <= 0 && pool.waiting === 0)) return leasing;
     let told = false;
     const notice = this.clock.setTimeout(() => {
       told = true;
