@@ -133,17 +133,18 @@ export class DefinitionLanguageServer implements IDisposable {
    */
   private async currentOffers(): Promise<VscodeOffers> {
     if (!this.offersAnswered) return NO_OFFERS;
-    this.offersAsked ??= this.connection
-      .sendRequest(VSCODE_OFFERS_REQUEST)
-      .then(
+    if (!this.offersAsked) {
+      const asking = this.connection.sendRequest(VSCODE_OFFERS_REQUEST).then(
         (raw: unknown) => {
           this.offers = parseVscodeOffers(raw) ?? this.offers;
         },
         () => undefined,
-      )
-      .finally(() => {
+      );
+      // An answer that never comes must not stop every later completion from asking again.
+      this.offersAsked = withTimeout(asking, CONFIGURATION_TIMEOUT_MS).then(() => {
         this.offersAsked = undefined;
       });
+    }
     await withTimeout(this.offersAsked, OFFERS_WAIT_MS);
     return this.offers;
   }

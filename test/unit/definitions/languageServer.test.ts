@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Diagnostic, MarkupContent } from "vscode-languageserver/node";
 import { LspTestClient, removeServerBundle } from "./lspTestClient";
+import { waitUntil } from "../../fakes/polling";
 
 const PROVIDERS = [
   { id: "openai", baseUrl: "https://api.openai.com/v1", models: ["gpt-5-mini", "gpt-5"] },
@@ -234,6 +235,23 @@ describe("agent definition language server (LSP over IPC)", () => {
       assert.ok(asked >= 2, "the server asks the extension while completing");
     } finally {
       await second.stop();
+    }
+  });
+
+  it("asks the extension again after a question it never answered", async () => {
+    let asked = 0;
+    const offers = { models: ["vscode-lm:copilot/gpt-5-mini"], tools: [] };
+    // The first question hangs for good; later ones are answered.
+    const third = await LspTestClient.start({ workspace, initProviders: PROVIDERS, vscodeOffers: () => (asked++ === 0 ? new Promise(() => undefined) : offers) });
+    try {
+      const uri = uriOf(".subagents/agents/hang.md");
+      third.open(uri, "---\nname: hang\ndescription: Hangs\nmodel: \n---\nPrompt.\n");
+      const labels = async () => (await third.completion(uri, { line: 3, character: 7 })).map((i) => i.label);
+      assert.ok(!(await labels()).includes("vscode-lm:copilot/gpt-5-mini"), "completion does not wait for an answer that does not come");
+      await waitUntil("a later completion to ask again and offer the model", async () => (await labels()).includes("vscode-lm:copilot/gpt-5-mini"), 20_000);
+      assert.ok(asked >= 2);
+    } finally {
+      await third.stop();
     }
   });
 
