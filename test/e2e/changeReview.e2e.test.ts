@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ScriptedReply, ScriptedRequest } from "../fixtures/fakeOpenAiServer";
@@ -108,6 +108,8 @@ describe("reviewing and reverting agent changes (code-server)", { timeout: 10 * 
     await session.scenario("change-review-worktree", async () => {
       const wb = session.workbench;
       const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid", ...args], { cwd: session.workspace });
+      // Its own starting point: a failure of the scenario before must not decide this one.
+      writeFileSync(path.join(session.workspace, "src/alpha.js"), "export const alpha = 1;\n");
       git("init", "-q");
       git("add", "--all");
       git("commit", "-q", "-m", "start");

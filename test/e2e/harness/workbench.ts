@@ -230,11 +230,25 @@ export class Workbench {
 
   /** Opens the "Subagents" container from the activity bar and returns the agent tree webview. */
   async openSubagentsView(timeoutMs = 30_000): Promise<AgentTreeView> {
-    const item = this.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Subagents"]');
-    await item.first().waitFor({ state: "visible", timeout: timeoutMs });
-    const checked = await item.first().evaluate((a) => a.closest(".action-item")?.classList.contains("checked") ?? false);
-    if (!checked) await item.first().click();
-    const frame = await waitUntil("the Subagents agent-tree webview frame", () => this.findTreeFrame(), timeoutMs);
+    const item = this.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Subagents"]').first();
+    await item.waitFor({ state: "visible", timeout: timeoutMs });
+    const open = () => item.evaluate((a) => a.closest(".action-item")?.classList.contains("checked") ?? false);
+    // The item toggles the container. Run Task reveals the view by itself, so a
+    // click meant to open it can land just after that reveal and close it
+    // again: click only while it is closed, and look again after each click.
+    const frame = await waitUntil(
+      "the Subagents agent-tree webview frame",
+      async () => {
+        if (!(await open())) {
+          await item.click();
+          // Give the click time to show before judging it: a second click too soon would close it.
+          await waitUntil("the Subagents container to open", open, 2_000).catch(() => undefined);
+          return false;
+        }
+        return this.findTreeFrame();
+      },
+      timeoutMs,
+    );
     const view = new AgentTreeView(frame);
     await view.waitForConnected(timeoutMs);
     return view;
