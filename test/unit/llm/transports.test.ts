@@ -7,6 +7,7 @@ import type { ChatMessage, ToolSpec } from "../../../src/core/llm/modelClient";
 import type { ProviderApi } from "../../../src/core/settings/schema";
 import type { Fault, ScriptedRequest } from "../../fixtures/fakeOpenAiServer";
 import { harness, request, type Harness, rejection } from "./harness";
+import { testKeys } from "../keys/testDoubles";
 
 /**
  * The one ChatClient over each wire format, with the real SDKs talking HTTP
@@ -278,7 +279,7 @@ describe("transport specifics", { timeout: 30_000 }, () => {
 
   it("Anthropic: a thinking block whose text holds a key is left out, and that turn is answered without thinking instead of refused", async () => {
     const seen: ScriptedRequest[] = [];
-    const keys = ["sk-ant-llm-thinking-0123456789abcdefABCDEF"];
+    const keys = testKeys("thinking", 1);
     const script = (r: ScriptedRequest) => (seen.push(r), r.index === 0 ? { reasoning: `the key is ${keys[0]}`, toolCalls: [{ name: "read_file", arguments: { path: "a" } }] } : { text: "done" });
     await on("anthropic", { keys, server: { script } }, async (h) => {
       h.providers[0]!.reasoningEffort = "medium";
