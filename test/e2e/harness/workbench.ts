@@ -72,7 +72,8 @@ export class Workbench {
    */
   async runCommand(title: string, options: { timeoutMs?: number } = {}): Promise<void> {
     // The palette closes when focus moves (an editor the product opens as an
-    // agent ends, say); then it is opened again, a few times at most.
+    // agent ends, say), at any step: then it is opened again, a few times at most.
+    const row = this.quickInput.locator(".monaco-list-row").filter({ has: this.page.locator(".label-name", { hasText: exactText(title) }) }).first();
     for (let attempt = 1; ; attempt++) {
       await this.closeQuickInput();
       // Give the key to the workbench, not to a focused webview iframe.
@@ -81,20 +82,27 @@ export class Workbench {
       try {
         await this.quickInputBox.waitFor({ state: "visible", timeout: 10_000 });
         await this.quickInputBox.fill(`>${title}`, { timeout: 5_000 });
-        break;
       } catch (error) {
         if (attempt >= 3) throw error;
+        continue;
+      }
+      try {
+        await row.waitFor({ state: "visible", timeout: options.timeoutMs ?? 10_000 });
+      } catch {
+        if (!(await this.isQuickInputVisible()) && attempt < 3) continue;
+        const offered = await this.quickPickLabels();
+        await this.closeQuickInput();
+        throw new Error(`the command palette has no command "${title}" (it offered: ${offered.slice(0, 8).join(" | ") || "nothing"})`);
+      }
+      try {
+        await row.click({ timeout: 5_000 });
+        return;
+      } catch (error) {
+        // A timeout means the row never became clickable, so nothing ran: the
+        // palette closed between finding it and clicking it. Anything else is real.
+        if ((error as Error).name !== "TimeoutError" || attempt >= 3) throw error;
       }
     }
-    const row = this.quickInput.locator(".monaco-list-row").filter({ has: this.page.locator(".label-name", { hasText: exactText(title) }) });
-    try {
-      await row.first().waitFor({ state: "visible", timeout: options.timeoutMs ?? 10_000 });
-    } catch {
-      const offered = await this.quickPickLabels();
-      await this.closeQuickInput();
-      throw new Error(`the command palette has no command "${title}" (it offered: ${offered.slice(0, 8).join(" | ") || "nothing"})`);
-    }
-    await row.first().click();
   }
 
   /** Waits for an input box (optionally with this title, optionally a password box), types `text`, presses Enter. */
