@@ -8,9 +8,9 @@ import {
 import { DEFINITION_KEY_DOCS, DEFINITION_KEYS, ROLE_DOCS } from "../core/definitions/definitionKeys";
 import { agentDefinitionTemplate } from "../core/definitions/definitionFiles";
 import { AGENT_ROLES, INHERIT_MODEL } from "../core/definitions/definitionSchema";
-import { TOOL_DOCS, TOOL_NAMES } from "../core/definitions/toolNames";
+import { extensionToolEntry, TOOL_DOCS, TOOL_NAMES } from "../core/definitions/toolNames";
 import { configuredModelRefs } from "../core/definitions/valueChecks";
-import { extensionToolEntry, NO_OFFERS, type VscodeOffers } from "../core/definitions/vscodeOffers";
+import { NO_OFFERS, type VscodeOffers } from "../core/definitions/vscodeOffers";
 import type { ProviderConfig } from "../core/settings/schema";
 import { cursorContext } from "./frontMatterContext";
 

@@ -155,7 +155,7 @@ function preview(argumentsJson: string): string {
 }
 
 /** What an agent waiting for a key shows in the tree. */
-export function keyWaitText(until: number | undefined, now: number): string {
+function keyWaitText(until: number | undefined, now: number): string {
   const base = "waiting for an API key with room (rate limits)";
   return until !== undefined && until > now ? `${base}, about ${Math.ceil((until - now) / 1000)} s` : base;
 }

@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import type { ReasoningEffort } from "../common/reasoningEffort";
 import type { AgentDefinition, AgentRole } from "./definitionSchema";
-import { EXTENSION_TOOL_PREFIX, isToolName } from "./toolNames";
+import { extensionToolEntry, isToolName } from "./toolNames";
 import { parseDefinitionFile, type DefinitionContext, type DefinitionDiagnostic, type ParsedDefinitionFile } from "./parseDefinition";
 
 /**
@@ -129,7 +129,7 @@ export function resolveAgentTools(
     tools: parentTools.filter((t) => wanted.has(t) || extension.has(t)),
     notGranted: [
       ...definition.tools.filter((t) => !parentTools.includes(t)),
-      ...matchers.filter((m) => !offered.some((t) => m.matches(t))).map((m) => `${EXTENSION_TOOL_PREFIX}${m.pattern}`),
+      ...matchers.filter((m) => !offered.some((t) => m.matches(t))).map((m) => extensionToolEntry(m.pattern)),
     ],
   };
 }
@@ -212,7 +212,7 @@ export function describeAgentTypes(definitions: AgentDefinitions | readonly Agen
   const lines = list.map((d) => {
     const facts: string[] = [];
     if (d.tools) {
-      const listed = [...d.tools, ...(d.extensionTools ?? []).map((p) => `${EXTENSION_TOOL_PREFIX}${p}`)];
+      const listed = [...d.tools, ...(d.extensionTools ?? []).map(extensionToolEntry)];
       facts.push(`tools: ${listed.length > 0 ? listed.join(", ") : "none"}`);
     }
     if (d.role) facts.push(`role: ${d.role}`);

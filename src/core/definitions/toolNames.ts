@@ -26,6 +26,11 @@ export type ToolName = (typeof TOOL_NAMES)[number];
  */
 export const EXTENSION_TOOL_PREFIX = "vscode:";
 
+/** How a VS Code tool name or pattern is written in a definition's `tools:` list. */
+export function extensionToolEntry(nameOrPattern: string): string {
+  return `${EXTENSION_TOOL_PREFIX}${nameOrPattern}`;
+}
+
 const TOOL_NAME_SET: ReadonlySet<string> = new Set(TOOL_NAMES);
 
 export function isToolName(name: string): name is ToolName {

@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { EXTENSION_TOOL_PREFIX } from "./toolNames";
 
 /**
  * What VS Code offers that a definition file may name: its models (as
@@ -47,9 +46,4 @@ export function parseVscodeOffers(raw: unknown): VscodeOffers | undefined {
     models: [...models].slice(0, MAX_ENTRIES),
     tools: [...tools].slice(0, MAX_ENTRIES).map(([name, description]) => ({ name, description })),
   };
-}
-
-/** How a VS Code tool is written in a definition's `tools:` list. */
-export function extensionToolEntry(name: string): string {
-  return `${EXTENSION_TOOL_PREFIX}${name}`;
 }

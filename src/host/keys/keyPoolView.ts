@@ -19,7 +19,7 @@ function windowText(ms: number): string {
 }
 
 /** What paces a key, in one line: "Paced to 30 requests / 1 min, 90,000 tokens / 1 min". */
-export function pacingText(pacing: KeyPacing | undefined): string | undefined {
+function pacingText(pacing: KeyPacing | undefined): string | undefined {
   if (!pacing) return undefined;
   const parts = pacing.limits.map((l) => `${l.limit.toLocaleString("en-US")} ${UNIT_NAMES[l.dimension]} / ${windowText(l.windowMs)}`);
   if (pacing.perSecond !== undefined) parts.push(`about ${Number(pacing.perSecond.toPrecision(3))} requests / s (adaptive: the provider states no limits)`);
